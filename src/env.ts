@@ -1,0 +1,162 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { Secret } from "./secret.js";
+
+/**
+ * Secrets and the run mode come from the environment (or a `.env` file), never from src/config.ts, so the config
+ * can be shared and committed. Secrets are wrapped in `Secret`, which prints as "[redacted]" everywhere.
+ */
+
+export type Mode = "sim" | "paper" | "live";
+
+export interface Env {
+  mode: Mode;
+  /** Present only when both key and secret are set. */
+  mexcKeys: { apiKey: Secret; apiSecret: Secret } | undefined;
+  /** Base URL of the exchange: the live endpoint, or the upstream market data in paper mode. */
+  mexcBaseUrl: string;
+  /** True only with MODE=live and LIVE_TRADING=yes. */
+  liveTrading: boolean;
+  telegram: { token: Secret; allowedIds: number[]; apiRoot: string | undefined } | undefined;
+  dataDir: string;
+  logDir: string;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+}
+
+const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const schema = z
+  .object({
+    MODE: z.preprocess(
+      empty,
+      z.enum(["sim", "paper", "live"], { error: 'must be "sim", "paper" or "live"' }).default("sim"),
+    ),
+    MEXC_API_KEY: z.preprocess(empty, z.string().optional()),
+    MEXC_API_SECRET: z.preprocess(empty, z.string().optional()),
+    MEXC_BASE_URL: z.preprocess(
+      empty,
+      z
+        .url({ protocol: /^https?$/, error: "must be an http(s) URL like https://api.mexc.com" })
+        .default("https://api.mexc.com"),
+    ),
+    LIVE_TRADING: z.preprocess(empty, z.string().optional()),
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      empty,
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits:letters)")
+        .optional(),
+    ),
+    TELEGRAM_ALLOWED_CHAT_IDS: z.preprocess(
+      empty,
+      z
+        .string()
+        .regex(
+          /^\s*-?\d+(\s*,\s*-?\d+)*\s*$/,
+          "must be a comma-separated list of numeric chat or user ids, like 12345,-100987",
+        )
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(
+      empty,
+      z.url({ protocol: /^https?$/, error: "must be an http(s) URL of a Bot API server" }).optional(),
+    ),
+    DATA_DIR: z.preprocess(empty, z.string().default("data")),
+    LOG_DIR: z.preprocess(empty, z.string().default("logs")),
+    LOG_LEVEL: z.preprocess(
+      empty,
+      z
+        .enum(["trace", "debug", "info", "warn", "error", "fatal"], {
+          error: "must be one of trace, debug, info, warn, error, fatal",
+        })
+        .default("info"),
+    ),
+  })
+  .superRefine((e, ctx) => {
+    if (Boolean(e.MEXC_API_KEY) !== Boolean(e.MEXC_API_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [e.MEXC_API_KEY ? "MEXC_API_SECRET" : "MEXC_API_KEY"],
+        message: "is missing: MEXC_API_KEY and MEXC_API_SECRET go together",
+      });
+    }
+    if (e.LIVE_TRADING !== undefined && e.LIVE_TRADING !== "yes") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LIVE_TRADING"],
+        message: 'must be exactly "yes" to allow live trading, or be left empty',
+      });
+    }
+    if (e.MODE === "live") {
+      if (!e.MEXC_API_KEY || !e.MEXC_API_SECRET) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["MEXC_API_KEY"],
+          message:
+            "MODE=live needs MEXC_API_KEY and MEXC_API_SECRET (a key with spot trading and read, never withdrawal)",
+        });
+      }
+      if (e.LIVE_TRADING !== "yes") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["LIVE_TRADING"],
+          message: "MODE=live needs LIVE_TRADING=yes as well: real money moves only when you say so twice",
+        });
+      }
+    }
+    if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_ALLOWED_CHAT_IDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_ALLOWED_CHAT_IDS"],
+        message:
+          "is empty while TELEGRAM_BOT_TOKEN is set: nobody could control the bot. Send any message to @userinfobot " +
+          "in Telegram to learn your numeric user id, and put it here",
+      });
+    }
+  });
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+  constructor(readonly problems: { variable: string; rule: string }[]) {
+    super(
+      `The environment (.env) has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  - ${p.variable} ${p.rule}`).join("\n") +
+        "\nSee .env.example for every variable and what it takes.",
+    );
+  }
+}
+
+/** Reads `.env` (or the file named by ENV_FILE) into process.env if it exists; variables already set win. */
+export function loadDotEnv(path = process.env.ENV_FILE || ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Validates the environment. The values of secrets never appear in an error: only variable names do. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const r = schema.safeParse(source);
+  if (!r.success) {
+    throw new EnvError(
+      r.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(environment)"), rule: i.message })),
+    );
+  }
+  const e = r.data;
+  return {
+    mode: e.MODE,
+    mexcKeys:
+      e.MEXC_API_KEY && e.MEXC_API_SECRET
+        ? { apiKey: new Secret(e.MEXC_API_KEY), apiSecret: new Secret(e.MEXC_API_SECRET) }
+        : undefined,
+    mexcBaseUrl: e.MEXC_BASE_URL.replace(/\/+$/, ""),
+    liveTrading: e.MODE === "live" && e.LIVE_TRADING === "yes",
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: new Secret(e.TELEGRAM_BOT_TOKEN),
+          allowedIds: (e.TELEGRAM_ALLOWED_CHAT_IDS ?? "").split(",").map((s) => Number(s.trim())),
+          apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+        }
+      : undefined,
+    dataDir: e.DATA_DIR,
+    logDir: e.LOG_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

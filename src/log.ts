@@ -1,0 +1,189 @@
+import { mkdirSync } from "node:fs";
+import { Writable } from "node:stream";
+import { type DestinationStream, type Logger, multistream, pino, stdSerializers } from "pino";
+import { createStream, type RotatingFileStream } from "rotating-file-stream";
+import { safeError, scrub } from "./redact.js";
+
+export type { Logger } from "pino";
+
+export type Component = "main" | "bot" | "api" | "trading" | "portfolio" | "telegram" | "store" | "sim";
+
+export interface LogOptions {
+  dir: string;
+  level?: string;
+  /** Where console output goes: "pretty" lines for people, "json" lines, or nothing. */
+  console?: "pretty" | "json" | "none";
+  /** Rotate when the current file reaches this size (rotating-file-stream syntax: "10M", "500K"). */
+  maxSize?: string;
+  /** Also rotate at this interval ("1d"); undefined rotates by size only. */
+  interval?: string;
+  /** Rotated files kept besides the current one. */
+  maxFiles?: number;
+  /** Name of the current file inside `dir`; rotated files get a time-stamped suffix. */
+  fileName?: string;
+  /** Where console lines go (tests capture them). */
+  consoleStream?: NodeJS.WritableStream;
+}
+
+export interface Logs {
+  root: Logger;
+  child(component: Component): Logger;
+  /** Flushes and closes the files; call once at shutdown. */
+  close(): Promise<void>;
+  readonly filePath: string;
+}
+
+const LEVELS: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO ",
+  40: "WARN ",
+  50: "ERROR",
+  60: "FATAL",
+};
+const COLORS: Record<number, string> = { 10: "90", 20: "36", 30: "32", 40: "33", 50: "31", 60: "35" };
+const HIDDEN = new Set(["level", "time", "pid", "hostname", "component", "msg"]);
+
+/** One readable line per record: the console is for the operator, the JSON file for tools. */
+export function prettyLine(json: string, color: boolean): string {
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const level = typeof rec.level === "number" ? rec.level : 30;
+  const time = new Date(typeof rec.time === "number" ? rec.time : 0).toISOString().slice(11, 19);
+  const lvl = color
+    ? `\x1b[${COLORS[level] ?? "0"}m${LEVELS[level] ?? level}\x1b[0m`
+    : (LEVELS[level] ?? String(level));
+  const comp = rec.component ? `[${String(rec.component)}] ` : "";
+  const extras = Object.entries(rec)
+    .filter(([k]) => !HIDDEN.has(k))
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+  return `${time} ${lvl} ${comp}${String(rec.msg ?? "")}${extras ? ` ${extras}` : ""}\n`;
+}
+
+function prettyStream(out: NodeJS.WritableStream, color: boolean): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line) out.write(prettyLine(line, color));
+      cb();
+    },
+  });
+}
+
+/** The rotated files are named bot.log.<yyyymmdd-hhmmss>-<n> so `ls` sorts them by age. */
+function nameGenerator(fileName: string) {
+  return (time: number | Date | null, index?: number): string => {
+    if (!time) return fileName;
+    const d = typeof time === "number" ? new Date(time) : time;
+    const stamp = d.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+    return `${fileName}.${stamp}-${index ?? 1}`;
+  };
+}
+
+export function createLogs(opts: LogOptions): Logs {
+  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  const fileName = opts.fileName ?? "bot.log";
+  const file: RotatingFileStream = createStream(nameGenerator(fileName), {
+    path: opts.dir,
+    size: opts.maxSize ?? "10M",
+    ...(opts.interval ? { interval: opts.interval } : {}),
+    maxFiles: opts.maxFiles ?? 14,
+    // rotating-file-stream keeps its list of rotated files here; hidden so `ls logs` shows only logs.
+    history: `.${fileName}.history`,
+    mode: 0o600,
+  });
+  // A broken disk must not crash the bots; it is reported once on stderr.
+  let reported = false;
+  file.on("error", (err) => {
+    if (!reported) process.stderr.write(`log file error: ${scrub(String(err))}\n`);
+    reported = true;
+  });
+
+  const level = opts.level ?? "info";
+  const streams: { stream: DestinationStream; level: pino.Level }[] = [
+    { stream: file as unknown as DestinationStream, level: level as pino.Level },
+  ];
+  const consoleMode = opts.console ?? "none";
+  const out = opts.consoleStream ?? process.stdout;
+  if (consoleMode === "pretty") {
+    const color = Boolean((out as NodeJS.WriteStream).isTTY);
+    streams.push({
+      stream: prettyStream(out, color) as unknown as DestinationStream,
+      level: level as pino.Level,
+    });
+  } else if (consoleMode === "json") {
+    streams.push({ stream: out as unknown as DestinationStream, level: level as pino.Level });
+  }
+
+  const root = pino(
+    {
+      level,
+      base: undefined,
+      serializers: {
+        err: safeErrorSerializer,
+        error: safeErrorSerializer,
+        req: stdSerializers.req,
+      },
+      // Path redaction for the fields we know; the streamWrite scrub below catches what paths cannot.
+      redact: {
+        paths: [
+          "apiKey",
+          "apiSecret",
+          "secret",
+          "token",
+          "signature",
+          "headers",
+          "config.headers",
+          "*.apiKey",
+          "*.apiSecret",
+          "*.secret",
+          "*.token",
+          "*.signature",
+          "*.headers",
+        ],
+        censor: "[redacted]",
+      },
+      // Errors anywhere in a record become safe objects: a raw AxiosError serializes its headers and signed URL.
+      formatters: { log: (obj) => replaceErrors(obj, 0) as Record<string, unknown> },
+      hooks: { streamWrite: scrub },
+    },
+    multistream(streams),
+  );
+
+  return {
+    root,
+    filePath: `${opts.dir}/${fileName}`,
+    child: (component) => root.child({ component }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        root.flush?.();
+        file.end(() => resolve());
+      }),
+  };
+}
+
+function replaceErrors(v: unknown, depth: number): unknown {
+  if (v instanceof Error) return safeError(v);
+  if (depth > 4 || v === null || typeof v !== "object" || Array.isArray(v)) return v;
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = replaceErrors(x, depth + 1);
+    if (y !== x) changed = true;
+    out[k] = y;
+  }
+  return changed ? out : v;
+}
+
+function safeErrorSerializer(err: unknown): unknown {
+  return safeError(err);
+}
+
+/** A logger that writes nowhere, for code paths and tests that do not care. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

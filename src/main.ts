@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { banner } from "./banner.js";
+import { RealClock } from "./clock.js";
+import { type Config, ConfigError, parseConfig } from "./config-schema.js";
+import { type Env, EnvError, loadDotEnv, parseEnv } from "./env.js";
+import { createLogs, type Logs } from "./log.js";
+import { statePaths } from "./paths.js";
+import { registerSecret, safeError } from "./redact.js";
+import { Store, StoreError } from "./store/index.js";
+
+/** Exit code for problems the operator must fix (config, environment, state file): restarting will not help. */
+const EXIT_FIX_SETUP = 2;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "?";
+  } catch {
+    return "?";
+  }
+}
+
+function argValue(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** The config is src/config.ts, or another file of the same shape given with `--config <file>`. */
+async function loadConfig(argv: string[]): Promise<Config> {
+  const file = argValue(argv, "--config");
+  const mod = (file ? await import(pathToFileURL(resolve(file)).href) : await import("./config.js")) as {
+    userConfig?: unknown;
+  };
+  if (!mod.userConfig)
+    throw new ConfigError([{ key: "userConfig", value: undefined, rule: `${file} exports no userConfig` }]);
+  return parseConfig(mod.userConfig);
+}
+
+function registerSecrets(env: Env): void {
+  registerSecret(env.mexcKeys?.apiKey.reveal());
+  registerSecret(env.mexcKeys?.apiSecret.reveal());
+  registerSecret(env.telegram?.token.reveal());
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+function untilSignal(logs: Logs): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    // Signal listeners do not keep Node's event loop alive; this timer does until the signal comes.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    let stopping = false;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`\n${sig} again: exiting now without a clean shutdown.\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      clearInterval(keepAlive);
+      logs.root.info({ signal: sig }, "stopping: finishing running work");
+      resolveSignal(sig);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let env: Env;
+  let config: Config;
+  try {
+    loadDotEnv();
+    env = parseEnv();
+    registerSecrets(env);
+    config = await loadConfig(argv);
+  } catch (e) {
+    if (e instanceof EnvError || e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return EXIT_FIX_SETUP;
+    }
+    throw e;
+  }
+
+  const clock = new RealClock();
+  const paths = statePaths(env);
+  const logs = createLogs({
+    dir: paths.logDir,
+    level: env.logLevel,
+    console: process.stdout.isTTY ? "pretty" : "json",
+    interval: "1d",
+  });
+  const log = logs.child("main");
+  process.on("uncaughtException", (err) => {
+    log.fatal({ err }, "crashed: uncaught error; a supervisor should restart the process");
+    void logs.close().finally(() => process.exit(1));
+  });
+
+  let store: Store;
+  try {
+    store = await Store.open({ path: paths.stateFile, mode: env.mode, now: clock.now() });
+  } catch (e) {
+    if (e instanceof StoreError) {
+      log.error({ err: e }, "cannot open the state file");
+      process.stderr.write(`${e.message}\n`);
+      await logs.close();
+      return EXIT_FIX_SETUP;
+    }
+    throw e;
+  }
+
+  process.stdout.write(
+    `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
+  );
+  log.info(
+    { mode: env.mode, dataDir: paths.dataDir, logFile: logs.filePath, bots: enabledBots(config) },
+    "started; waiting for SIGINT/SIGTERM",
+  );
+
+  await untilSignal(logs);
+  await store.close();
+  log.info("stopped cleanly");
+  await logs.close();
+  return 0;
+}
+
+function enabledBots(config: Config): string[] {
+  const bots = [
+    "scanner",
+    "balanceBuyer",
+    "pnlSeller",
+    "altsSeller",
+    "balancer5050",
+    "ordersReporter",
+  ] as const;
+  return bots.filter((b) => config[b].enabled);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`fatal: ${JSON.stringify(safeError(err))}\n`);
+    process.exit(1);
+  },
+);

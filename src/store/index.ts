@@ -1,0 +1,2 @@
+export { type BotState, STATE_VERSION, type State, stateSchema } from "./schema.js";
+export { Store, StoreError, type StoreOptions } from "./store.js";

@@ -1,0 +1,81 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "../src/env.js";
+
+const TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk";
+
+function problems(source: Record<string, string>): string {
+  try {
+    parseEnv(source);
+  } catch (e) {
+    if (e instanceof EnvError) return e.message;
+    throw e;
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+describe("env", () => {
+  it("defaults to sim mode with data/ and logs/ and no keys", () => {
+    const env = parseEnv({});
+    expect(env.mode).toBe("sim");
+    expect(env.dataDir).toBe("data");
+    expect(env.logDir).toBe("logs");
+    expect(env.mexcKeys).toBeUndefined();
+    expect(env.liveTrading).toBe(false);
+    expect(env.telegram).toBeUndefined();
+  });
+
+  it("refuses live mode without keys or without LIVE_TRADING=yes, saying what is missing", () => {
+    expect(problems({ MODE: "live" })).toMatch(/MEXC_API_KEY.*MODE=live needs MEXC_API_KEY/s);
+    const msg = problems({ MODE: "live", MEXC_API_KEY: "k".repeat(20), MEXC_API_SECRET: "s".repeat(32) });
+    expect(msg).toContain("LIVE_TRADING");
+    expect(problems({ MODE: "live", LIVE_TRADING: "true" })).toContain('exactly "yes"');
+  });
+
+  it("accepts live mode with keys and LIVE_TRADING=yes", () => {
+    const env = parseEnv({
+      MODE: "live",
+      MEXC_API_KEY: "mx0vglKEY123456",
+      MEXC_API_SECRET: "SECRET0123456789",
+      LIVE_TRADING: "yes",
+    });
+    expect(env.liveTrading).toBe(true);
+  });
+
+  it("refuses a bot token without an allow-list and says how to find an id", () => {
+    expect(problems({ TELEGRAM_BOT_TOKEN: TOKEN })).toContain("@userinfobot");
+  });
+
+  it("parses the allow-list, including negative group ids", () => {
+    const env = parseEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_CHAT_IDS: "12345, -100987" });
+    expect(env.telegram?.allowedIds).toEqual([12345, -100987]);
+  });
+
+  it("rejects a bad mode, URL and level by name", () => {
+    const msg = problems({ MODE: "demo", MEXC_BASE_URL: "ftp://x", LOG_LEVEL: "loud" });
+    expect(msg).toContain("MODE");
+    expect(msg).toContain("MEXC_BASE_URL");
+    expect(msg).toContain("LOG_LEVEL");
+  });
+
+  it("never shows a secret's value, in errors or when printed", () => {
+    const secret = "SuperSecretValue123456";
+    const msg = problems({ MEXC_API_SECRET: secret });
+    expect(msg).not.toContain(secret);
+    const env = parseEnv({
+      MEXC_API_KEY: "mx0vglKEY123456",
+      MEXC_API_SECRET: secret,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_ALLOWED_CHAT_IDS: "1",
+    });
+    const printed = [
+      JSON.stringify(env),
+      inspect(env, { depth: 10 }),
+      String(env.mexcKeys?.apiSecret),
+      `${env.telegram?.token}`,
+    ].join("\n");
+    expect(printed).not.toContain(secret);
+    expect(printed).not.toContain(TOKEN);
+    expect(env.mexcKeys?.apiSecret.reveal()).toBe(secret);
+  });
+});

@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..");
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "mpb-main-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      ENV_FILE: join(dir, "no.env"),
+      DATA_DIR: join(dir, "data"),
+      LOG_DIR: join(dir, "logs"),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (c: Buffer) => (out.stdout += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (out.stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, out, exited, dir };
+}
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stopWith(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<number | null>) {
+  child.kill(signal);
+  return exited;
+}
+
+describe("main", () => {
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "prints the mode banner with paths and exits 0 on %s",
+    async (signal) => {
+      const run = start([]);
+      await waitFor(() => run.out.stdout.includes("started; waiting"));
+      expect(run.out.stdout).toContain("mode: SIM");
+      expect(run.out.stdout).toContain("SIMULATED");
+      expect(run.out.stdout).toContain(join(run.dir, "data", "sim"));
+      expect(run.out.stdout).toContain(join(run.dir, "logs", "bot.log"));
+      expect(await stopWith(run.child, signal, run.exited)).toBe(0);
+      expect(existsSync(join(run.dir, "data", "sim", "state.json"))).toBe(true);
+      expect(existsSync(join(run.dir, "data", "sim", "state.json.lock"))).toBe(false);
+    },
+  );
+
+  it("exits 2 on an invalid config, naming key, value and rule, before creating any state", async () => {
+    const run = start(["--config", "test/fixtures/bad-config.ts"]);
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toContain("scanner.intervalSec = -5: must be more than 0");
+    expect(existsSync(join(run.dir, "data"))).toBe(false);
+  });
+
+  it("exits 2 on an invalid environment and says what is missing", async () => {
+    const run = start([], { MODE: "live" });
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toContain("MEXC_API_KEY");
+    expect(run.out.stderr).toContain("LIVE_TRADING");
+  });
+});

@@ -1,0 +1,104 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Store, StoreError } from "../src/store/index.js";
+
+function tempState(): string {
+  return join(mkdtempSync(join(tmpdir(), "mpb-store-")), "sim", "state.json");
+}
+
+async function expectStoreError(p: Promise<unknown>, text: RegExp): Promise<void> {
+  await expect(p).rejects.toBeInstanceOf(StoreError);
+  await expect(p).rejects.toThrow(text);
+}
+
+describe("store", () => {
+  it("creates a private file in a 0700 directory and reopens it", async () => {
+    const path = tempState();
+    const store = await Store.open({ path, mode: "sim", now: 1 });
+    await store.update((s) => (s.bots.scanner = { paused: true }));
+    await store.close();
+    expect(statSync(join(path, "..")).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o077).toBe(0);
+    const again = await Store.open({ path, mode: "sim", now: 2 });
+    expect(again.state.bots.scanner?.paused).toBe(true);
+    expect(again.state.createdAt).toBe(1);
+    await again.close();
+  });
+
+  it("lands every one of many concurrent updates, each awaited one on disk", async () => {
+    const path = tempState();
+    const store = await Store.open({ path, mode: "sim", now: 1 });
+    const N = 500;
+    await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        store
+          .update((s) => (s.bots[`b${i}`] = { paused: false, lastRunAt: i }))
+          .then(() => {
+            // Resolved means written: the file already holds this change.
+            const onDisk = JSON.parse(readFileSync(path, "utf8")) as { bots: Record<string, unknown> };
+            expect(onDisk.bots[`b${i}`]).toBeDefined();
+          }),
+      ),
+    );
+    await store.close();
+    const final = JSON.parse(readFileSync(path, "utf8")) as { bots: Record<string, unknown> };
+    expect(Object.keys(final.bots)).toHaveLength(N);
+  });
+
+  it("refuses a second instance on the same file", async () => {
+    const path = tempState();
+    const store = await Store.open({ path, mode: "sim", now: 1 });
+    await expectStoreError(Store.open({ path, mode: "sim", now: 1 }), /in use by another running instance/);
+    await store.close();
+  });
+
+  it("refuses a damaged file and leaves it untouched", async () => {
+    const path = tempState();
+    await (await Store.open({ path, mode: "sim", now: 1 })).close();
+    const damaged = '{"version": 1, "createdAt": 1, "mode": "sim", "bots": {';
+    writeFileSync(path, damaged);
+    await expectStoreError(Store.open({ path, mode: "sim", now: 1 }), /damaged: it is not valid JSON/);
+    expect(readFileSync(path, "utf8")).toBe(damaged);
+  });
+
+  it.each([
+    ["an unknown file", '{"hello": "world"}', /not a state file/],
+    ["a newer version", '{"version": 99, "createdAt": 1, "mode": "sim"}', /newer version/],
+    ["a wrong field", '{"version": 1, "createdAt": "yesterday", "mode": "sim"}', /createdAt/],
+    ["another mode's file", '{"version": 1, "createdAt": 1, "mode": "live"}', /belongs to live mode/],
+  ])("refuses %s with a clear message and never overwrites it", async (_name, text, message) => {
+    const path = tempState();
+    await (await Store.open({ path, mode: "sim", now: 1 })).close();
+    writeFileSync(path, text);
+    await expectStoreError(Store.open({ path, mode: "sim", now: 1 }), message);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+
+  it("leaves a readable file when the writing process is killed mid-write", async () => {
+    const path = tempState();
+    let last = 0;
+    for (let round = 0; round < 6; round++) {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(import.meta.dirname, "fixtures/store-writer.ts"), path],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      await new Promise((r) => setTimeout(r, 60 + round * 37));
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      // The next open must succeed (stale lock taken over) and see a whole, newer state.
+      const store = await Store.open({ path, mode: "sim", now: 1 });
+      const n = store.state.bots.counter?.lastRunAt ?? 0;
+      expect(n).toBeGreaterThan(last);
+      expect(store.state.bots[`bot-1999`]?.lastRunAt).toBe(n);
+      last = n;
+      await store.close();
+    }
+  });
+});
