@@ -5,7 +5,7 @@ import { banner } from "./banner.js";
 import { RealClock } from "./clock.js";
 import { type Config, ConfigError, parseConfig } from "./config-schema.js";
 import { type Env, EnvError, loadDotEnv, parseEnv } from "./env.js";
-import { createLogs, type Logs } from "./log.js";
+import { createLogs, type Logger } from "./log.js";
 import { statePaths } from "./paths.js";
 import { registerSecret, safeError } from "./redact.js";
 import { Store, StoreError } from "./store/index.js";
@@ -46,28 +46,34 @@ function registerSecrets(env: Env): void {
   registerSecret(env.telegram?.token.reveal());
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
-function untilSignal(logs: Logs): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    // Signal listeners do not keep Node's event loop alive; this timer does until the signal comes.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    let stopping = false;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stopping) {
-        process.stderr.write(`\n${sig} again: exiting now without a clean shutdown.\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      clearInterval(keepAlive);
-      logs.root.info({ signal: sig }, "stopping: finishing running work");
-      resolveSignal(sig);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
+/**
+ * Listens for SIGINT/SIGTERM from the first moment, so a signal during start-up also stops cleanly; the first one
+ * asks for a clean stop, a second one exits at once.
+ */
+function watchSignals(onFirst: (sig: NodeJS.Signals) => void) {
+  // Signal listeners do not keep Node's event loop alive; this timer does until the stop is asked for.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let resolveStop: (sig: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((r) => (resolveStop = r));
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`\n${sig} again: exiting now without a clean shutdown.\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    clearInterval(keepAlive);
+    onFirst(sig);
+    resolveStop(sig);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { stopped, release: () => clearInterval(keepAlive) };
 }
 
 async function main(argv: string[]): Promise<number> {
+  let log: Logger | undefined;
+  const signals = watchSignals((signal) => log?.info({ signal }, "stopping: finishing running work"));
   let env: Env;
   let config: Config;
   try {
@@ -78,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof EnvError || e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
+      signals.release();
       return EXIT_FIX_SETUP;
     }
     throw e;
@@ -91,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     console: process.stdout.isTTY ? "pretty" : "json",
     interval: "1d",
   });
-  const log = logs.child("main");
+  log = logs.child("main");
   process.on("uncaughtException", (err) => {
     log.fatal({ err }, "crashed: uncaught error; a supervisor should restart the process");
     void logs.close().finally(() => process.exit(1));
@@ -118,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
     "started; waiting for SIGINT/SIGTERM",
   );
 
-  await untilSignal(logs);
+  await signals.stopped;
   await store.close();
   log.info("stopped cleanly");
   await logs.close();
