@@ -1,0 +1,154 @@
+import { z } from "zod";
+import { D } from "../decimal.js";
+
+/**
+ * One trade of ours as MEXC's myTrades reports it. The exchange forgets trades after a month, so the ledger keeps
+ * every Fill forever; everything the portfolio knows about cost and PnL is derived from this list alone.
+ */
+export interface Fill {
+  /** MEXC trade id; for imported history, "import-" + a hash of the row (see csv-import.ts). */
+  readonly id: string;
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly side: FillSide;
+  readonly price: D;
+  /** Base quantity traded, before any base-asset fee. */
+  readonly qty: D;
+  /** Quote amount traded, before any quote-asset fee. */
+  readonly quoteQty: D;
+  readonly fee: D;
+  /** The asset the fee was charged in: base, quote, or a third asset such as MX. */
+  readonly feeAsset: string;
+  /** Epoch milliseconds of the trade. */
+  readonly time: number;
+  /** Exchange order id; imported rows carry no order, so they use their own fill id. */
+  readonly orderId: string;
+  /** Absent for orders placed outside this program (web, app, another tool). */
+  readonly clientOrderId?: string;
+  readonly isMaker: boolean;
+  readonly source: FillSource;
+}
+
+export type FillSide = "BUY" | "SELL";
+export type FillSource = "exchange" | "import";
+
+/**
+ * Why a fill cannot be right, or an empty list. Shared by the store schema, the CSV import and the cost-basis book
+ * so that "valid" means the same thing wherever a fill enters.
+ */
+export function fillProblems(f: Fill): string[] {
+  const problems: string[] = [];
+  const { symbol, base, quote } = f;
+  if (symbol.length !== base.length + quote.length || !symbol.startsWith(base) || !symbol.endsWith(quote)) {
+    problems.push(`symbol ${symbol} is not base ${base} + quote ${quote}`);
+  }
+  if (!isPositive(f.price)) problems.push("price must be positive");
+  if (!isPositive(f.qty)) problems.push("qty must be positive");
+  if (!isNonNegative(f.quoteQty)) problems.push("quoteQty must not be negative");
+  if (!isNonNegative(f.fee)) problems.push("fee must not be negative");
+  // A buy that loses more base to fees than it received would create a negative holding out of nothing.
+  if (f.side === "BUY" && f.feeAsset === base && f.fee.gt(f.qty)) problems.push("base-asset fee exceeds qty");
+  if (!Number.isSafeInteger(f.time) || f.time < 0) problems.push("time must be epoch milliseconds");
+  return problems;
+}
+
+// Sign checks rather than comparisons with 0: this runs on every fill, and each Decimal comparison copies its argument.
+function isNonNegative(d: D): boolean {
+  return d.isFinite() && !d.isNegative();
+}
+
+function isPositive(d: D): boolean {
+  return isNonNegative(d) && !d.isZero();
+}
+
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, "must be a plain non-negative decimal string");
+const asset = z.string().regex(/^[A-Z0-9]+$/, "must be an upper-case asset code");
+
+/** The JSON form of a Fill in the store: decimals as strings, so nothing passes through a JS number. */
+export const fillJsonSchema = z
+  .object({
+    id: z.string().min(1),
+    symbol: asset,
+    base: asset,
+    quote: asset,
+    side: z.enum(["BUY", "SELL"]),
+    price: decimalString,
+    qty: decimalString,
+    quoteQty: decimalString,
+    fee: decimalString,
+    feeAsset: asset,
+    time: z.number().int().nonnegative(),
+    orderId: z.string(),
+    clientOrderId: z.string().min(1).optional(),
+    isMaker: z.boolean(),
+    source: z.enum(["exchange", "import"]),
+  })
+  .superRefine((json, ctx) => {
+    for (const message of fillProblems(fillFromJson(json))) ctx.addIssue({ code: "custom", message });
+  });
+
+export type FillJson = z.output<typeof fillJsonSchema>;
+
+export function fillToJson(f: Fill): FillJson {
+  const json: FillJson = {
+    id: f.id,
+    symbol: f.symbol,
+    base: f.base,
+    quote: f.quote,
+    side: f.side,
+    price: f.price.toFixed(),
+    qty: f.qty.toFixed(),
+    quoteQty: f.quoteQty.toFixed(),
+    fee: f.fee.toFixed(),
+    feeAsset: f.feeAsset,
+    time: f.time,
+    orderId: f.orderId,
+    isMaker: f.isMaker,
+    source: f.source,
+  };
+  if (f.clientOrderId !== undefined) json.clientOrderId = f.clientOrderId;
+  return json;
+}
+
+/** From JSON the schema has already accepted (e.g. as part of the store's state). */
+export function fillFromJson(json: FillJson): Fill {
+  const fill: Fill = {
+    id: json.id,
+    symbol: json.symbol,
+    base: json.base,
+    quote: json.quote,
+    side: json.side,
+    price: new D(json.price),
+    qty: new D(json.qty),
+    quoteQty: new D(json.quoteQty),
+    fee: new D(json.fee),
+    feeAsset: json.feeAsset,
+    time: json.time,
+    orderId: json.orderId,
+    isMaker: json.isMaker,
+    source: json.source,
+  };
+  return json.clientOrderId === undefined ? fill : { ...fill, clientOrderId: json.clientOrderId };
+}
+
+/** From untrusted JSON; throws a ZodError naming every problem. */
+export function parseFillJson(value: unknown): Fill {
+  return fillFromJson(fillJsonSchema.parse(value));
+}
+
+/**
+ * The order fills are processed in: by time, then by id. MEXC trade ids are decimal strings of varying length, so
+ * numeric ids compare by length first; a plain string comparison would put "10" before "9".
+ */
+export function compareFills(a: Fill, b: Fill): number {
+  if (a.time !== b.time) return a.time - b.time;
+  return compareIds(a.id, b.id);
+}
+
+const DIGITS = /^\d+$/;
+
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length && DIGITS.test(a) && DIGITS.test(b)) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

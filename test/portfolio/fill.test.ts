@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import {
+  compareIds,
+  fillFromJson,
+  fillJsonSchema,
+  fillToJson,
+  parseFillJson,
+} from "../../src/portfolio/fill.js";
+import { fill } from "./helpers.js";
+
+const sample = fill({
+  id: "987654321",
+  time: 1_709_301_900_123,
+  side: "BUY",
+  price: "0.00001234",
+  qty: "1000000",
+  quoteQty: "12.34",
+  fee: "0.000000000000000001",
+  feeAsset: "MX",
+  clientOrderId: "scanner-01HXYZ",
+});
+
+describe("Fill JSON", () => {
+  it("round-trips exactly, in plain notation", () => {
+    const json = fillToJson(sample);
+    expect(json.fee).toBe("0.000000000000000001");
+    expect(json.price).toBe("0.00001234");
+    const back = parseFillJson(JSON.parse(JSON.stringify(json)));
+    expect(fillToJson(back)).toEqual(json);
+    expect(back.price.eq(sample.price)).toBe(true);
+  });
+
+  it("omits an absent client id and keeps it absent", () => {
+    const { clientOrderId: _, ...manual } = sample;
+    const json = fillToJson(manual);
+    expect("clientOrderId" in json).toBe(false);
+    expect("clientOrderId" in fillFromJson(json)).toBe(false);
+  });
+
+  it("rejects exponents, signs, a symbol that is not base + quote, and a zero quantity", () => {
+    const json = fillToJson(sample);
+    expect(fillJsonSchema.safeParse({ ...json, price: "1e-7" }).success).toBe(false);
+    expect(fillJsonSchema.safeParse({ ...json, fee: "-0.1" }).success).toBe(false);
+    expect(fillJsonSchema.safeParse({ ...json, symbol: "ABCUSDC" }).success).toBe(false);
+    expect(fillJsonSchema.safeParse({ ...json, qty: "0" }).success).toBe(false);
+    expect(fillJsonSchema.safeParse({ ...json, time: 1.5 }).success).toBe(false);
+    expect(fillJsonSchema.safeParse({ ...json, source: "guess" }).success).toBe(false);
+  });
+});
+
+describe("compareIds", () => {
+  it("orders numeric ids as numbers and others as strings", () => {
+    expect(["10", "9", "100", "11"].sort(compareIds)).toEqual(["9", "10", "11", "100"]);
+    expect(["import-b", "import-a"].sort(compareIds)).toEqual(["import-a", "import-b"]);
+  });
+});
