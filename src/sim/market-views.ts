@@ -1,0 +1,127 @@
+import { D, type Dec, floatFixed, floatFloor, str } from "./decimal.js";
+import { type Interval, nextOpen, selectOpens } from "./klines.js";
+import { MINUTE_MS } from "./price-path.js";
+import type { Level } from "./source.js";
+import { type SyntheticSource, symbolInfo } from "./synthetic.js";
+import type { SymbolSpec } from "./universe.js";
+
+/** The public market answers of the synthetic source, shaped and formatted as MEXC sends them. */
+export class MarketViews {
+  constructor(private readonly src: SyntheticSource) {}
+
+  private pp(spec: SymbolSpec): number {
+    return Math.min(spec.quotePrecision, spec.quoteAssetPrecision);
+  }
+
+  private price(spec: SymbolSpec, x: number): string {
+    return floatFixed(x, this.pp(spec));
+  }
+
+  private volume(spec: SymbolSpec, x: number): string {
+    return floatFloor(x, spec.baseAssetPrecision);
+  }
+
+  private quoteVolume(spec: SymbolSpec, x: number): string {
+    return floatFloor(x, this.pp(spec));
+  }
+
+  exchangeInfo(specs: SymbolSpec[], nowMs: number): unknown {
+    return {
+      timezone: "CST",
+      serverTime: nowMs,
+      rateLimits: [],
+      exchangeFilters: [],
+      symbols: specs.map(symbolInfo),
+    };
+  }
+
+  private top(spec: SymbolSpec, side: "bids" | "asks", nowMs: number): Level | undefined {
+    for (const l of this.src.levels(spec.symbol, side, nowMs)) return l;
+    return undefined;
+  }
+
+  depth(spec: SymbolSpec, limit: number, nowMs: number): unknown {
+    const take = (side: "bids" | "asks"): string[][] => {
+      const out: string[][] = [];
+      for (const l of this.src.levels(spec.symbol, side, nowMs)) {
+        if (out.length >= limit) break;
+        out.push([str(l.price), str(l.qty)]);
+      }
+      return out;
+    };
+    return { lastUpdateId: nowMs, bids: take("bids"), asks: take("asks") };
+  }
+
+  klines(
+    spec: SymbolSpec,
+    interval: Interval,
+    opts: { startTime?: number; endTime?: number; limit: number },
+    nowMs: number,
+  ): unknown[] {
+    const path = this.src.path(spec);
+    const opens = selectOpens(interval, { ...opts, nowMs, firstMs: path.listedMinute * MINUTE_MS });
+    const rows: unknown[] = [];
+    for (const open of opens) {
+      const close = nextOpen(interval, open);
+      const s = path.summarize(open / MINUTE_MS, close / MINUTE_MS, nowMs);
+      if (!s) continue;
+      rows.push([
+        open,
+        this.price(spec, s.o),
+        this.price(spec, s.h),
+        this.price(spec, s.l),
+        this.price(spec, s.c),
+        this.volume(spec, s.v),
+        close,
+        this.quoteVolume(spec, s.qv),
+      ]);
+    }
+    return rows;
+  }
+
+  ticker24(spec: SymbolSpec, nowMs: number): Record<string, unknown> {
+    const path = this.src.path(spec);
+    const from = nowMs - 86_400_000;
+    const s = path.summarize(Math.floor(from / MINUTE_MS), Math.floor(nowMs / MINUTE_MS) + 1, nowMs);
+    const last = this.src.lastPrice(spec.symbol, nowMs) ?? new D(0);
+    const open = s ? new D(this.price(spec, s.o)) : last;
+    const change = last.minus(open);
+    const bid = this.top(spec, "bids", nowMs);
+    const ask = this.top(spec, "asks", nowMs);
+    return {
+      symbol: spec.symbol,
+      priceChange: str(change),
+      priceChangePercent: open.isZero() ? "0" : str(change.dividedBy(open).toDecimalPlaces(4)),
+      prevClosePrice: str(open),
+      lastPrice: str(last),
+      bidPrice: bid ? str(bid.price) : "",
+      bidQty: bid ? str(bid.qty) : "",
+      askPrice: ask ? str(ask.price) : "",
+      askQty: ask ? str(ask.qty) : "",
+      openPrice: str(open),
+      highPrice: s ? this.price(spec, s.h) : str(last),
+      lowPrice: s ? this.price(spec, s.l) : str(last),
+      volume: s ? this.volume(spec, s.v) : "0",
+      quoteVolume: s ? this.quoteVolume(spec, s.qv) : "0",
+      openTime: from,
+      closeTime: nowMs,
+      count: null,
+    };
+  }
+
+  tickerPrice(spec: SymbolSpec, nowMs: number): { symbol: string; price: string } {
+    return { symbol: spec.symbol, price: str(this.src.lastPrice(spec.symbol, nowMs) as Dec) };
+  }
+
+  bookTicker(spec: SymbolSpec, nowMs: number): Record<string, string> {
+    const bid = this.top(spec, "bids", nowMs);
+    const ask = this.top(spec, "asks", nowMs);
+    return {
+      symbol: spec.symbol,
+      bidPrice: bid ? str(bid.price) : "",
+      bidQty: bid ? str(bid.qty) : "",
+      askPrice: ask ? str(ask.price) : "",
+      askQty: ask ? str(ask.qty) : "",
+    };
+  }
+}
