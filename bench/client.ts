@@ -1,0 +1,142 @@
+/**
+ * How close does the shared client get to MEXC's rate limit without ever breaking it, and what does it cost?
+ *
+ * Starts the simulator (in a child process, so its work does not count as the client's) with 2,000 generated
+ * alts and MEXC's real limits (500 weight per 10 s per endpoint), then fetches 15m klines (weight 1) for every
+ * tradable USDT symbol as fast as the client's limiter allows.
+ *
+ *   npx tsx bench/client.ts [--alts 2000] [--concurrency 16] [--limit 100]
+ *
+ * Two ways to compare with the ceiling, because a sliding window lets a fresh client spend one whole budget at
+ * once (so requests/s over a short run can exceed 50/s):
+ * - whole windows: requests answered in the first k whole 10 s windows of the run, over k × 500;
+ * - whole run: in any span of T seconds at most 500 × (⌊T/10⌋ + 1) requests can pass; requests over that.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    alts: { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "16" },
+    limit: { type: "string", default: "100" },
+    serve: { type: "boolean", default: false },
+  },
+});
+const BUDGET = 500;
+const WINDOW_MS = 10_000;
+
+if (args.serve) await serve();
+else await bench();
+
+/** Child: runs the simulator, prints its URL, answers "stats" on stdin. */
+async function serve(): Promise<void> {
+  const { startSim } = await import("../src/sim/index.js");
+  const server = await startSim({
+    seed: 1,
+    generatedAlts: Number(args.alts),
+    rateLimit: { enabled: true, windowMs: WINDOW_MS, budget: BUDGET },
+  });
+  console.log(JSON.stringify({ url: server.url }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === "stats") {
+      const { count429, count418, requests } = server.sim.stats;
+      console.log(JSON.stringify({ count429, count418, requests }));
+    }
+  }
+  await server.close();
+}
+
+async function bench(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", "--alts", args.alts],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, unknown>> => JSON.parse((await lines.next()).value as string);
+  try {
+    const { url } = (await next()) as { url: string };
+    await run(url, child, next);
+  } finally {
+    child.kill();
+  }
+}
+
+async function run(
+  url: string,
+  child: ChildProcess,
+  next: () => Promise<Record<string, unknown>>,
+): Promise<void> {
+  const t0 = performance.now();
+  const api = await import("../src/api/index.js");
+  const importMs = performance.now() - t0;
+  const client = new api.MexcClient({ baseUrl: url });
+  const tFirst = performance.now();
+  await client.ping();
+  const firstRequestMs = performance.now() - tFirst;
+
+  const rules = await client.rules.all();
+  const symbols = [...rules.values()].filter((r) => r.tradable && r.quote === "USDT").map((r) => r.symbol);
+  const before = client.metrics();
+
+  const answers: number[] = [];
+  let nextIndex = 0;
+  let candles = 0;
+  const tScan = performance.now();
+  const cpu0 = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (nextIndex < symbols.length) {
+      const symbol = symbols[nextIndex++]!;
+      const rows = await client.klines(symbol, "15m", { limit: Number(args.limit) });
+      answers.push(performance.now() - tScan);
+      candles += rows.length;
+    }
+  };
+  await Promise.all(Array.from({ length: Number(args.concurrency) }, worker));
+  const wallMs = performance.now() - tScan;
+  const cpu = process.cpuUsage(cpu0);
+  const after = client.metrics();
+
+  child.stdin!.write("stats\n");
+  const stats = (await next()) as { count429: number; count418: number };
+  const requests = after.requests - before.requests;
+  const wholeWindows = Math.floor(wallMs / WINDOW_MS);
+  const inWholeWindows = answers.filter((t) => t < wholeWindows * WINDOW_MS).length;
+  const runCeiling = BUDGET * (wholeWindows + 1);
+  let maxWindow = 0;
+  for (let i = 0, j = 0; i < answers.length; i++) {
+    while (answers[j]! <= answers[i]! - WINDOW_MS) j++;
+    maxWindow = Math.max(maxWindow, i - j + 1);
+  }
+  const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(1)} % (${a} of ${b})`;
+  const ms = (n: number): string => `${n.toFixed(3)} ms`;
+  const rows: [string, string][] = [
+    ["symbols (tradable, USDT)", String(symbols.length)],
+    ["klines requests", String(requests)],
+    ["candles received", String(candles)],
+    ["wall time", `${(wallMs / 1000).toFixed(2)} s`],
+    ["requests/s", (requests / (wallMs / 1000)).toFixed(1)],
+    [
+      "ceiling use, whole 10 s windows",
+      wholeWindows > 0 ? pct(inWholeWindows, wholeWindows * BUDGET) : "n/a",
+    ],
+    ["ceiling use, whole run", pct(requests, runCeiling)],
+    ["max answers in any 10 s window", `${maxWindow} (budget ${BUDGET})`],
+    ["429 / 418 answers (simulator)", `${stats.count429} / ${stats.count418}`],
+    ["client overhead per request", ms((after.overheadMs - before.overheadMs) / requests)],
+    ["process CPU per request (axios, GC included)", ms((cpu.user + cpu.system) / 1000 / requests)],
+    ["HTTP round trip per request", ms((after.httpMs - before.httpMs) / requests)],
+    ["cold start (import + first request)", ms(importMs + firstRequestMs)],
+    ["  import of src/api (tsx, uncached)", ms(importMs)],
+    ["  first request (ping)", ms(firstRequestMs)],
+    ["RSS of the client process", `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  client.close();
+}

@@ -1,0 +1,403 @@
+import { z } from "zod";
+import { type Clock, RealClock } from "../clock.js";
+import { type AlertListener, Alerts, type Logger, silentLogger } from "./alerts.js";
+import { ApiError } from "./errors.js";
+import { type BucketLimit, WeightLimiter } from "./limiter.js";
+import { assertOrderRules, assertOrderShape, orderParams, refId, refParams } from "./orders.js";
+import type { QueryParams } from "./query.js";
+import { type ClientMetrics, RequestRunner } from "./request.js";
+import { SymbolRulesCache } from "./rules-cache.js";
+import {
+  accountSchema,
+  bookTickerSchema,
+  defaultSymbolsSchema,
+  depthSchema,
+  emptySchema,
+  exchangeInfoSchema,
+  klinesSchema,
+  orderAckSchema,
+  orderSchema,
+  serverTimeSchema,
+  ticker24hSchema,
+  tickerPriceSchema,
+  tradeFeeSchema,
+  tradeSchema,
+} from "./schemas.js";
+import type { SymbolRules } from "./symbol-rules.js";
+import { AxiosTransport, type Transport } from "./transport.js";
+import type {
+  Account,
+  BookTicker,
+  ExchangeInfo,
+  Kline,
+  KlineInterval,
+  NewOrderRequest,
+  Order,
+  OrderAck,
+  OrderBook,
+  OrderRef,
+  Ticker24h,
+  TickerPrice,
+  Trade,
+  TradeFee,
+} from "./types.js";
+import { ENDPOINTS, endpointKey } from "./weights.js";
+
+/** A secret given as text or as an object that reveals it only on demand (e.g. the project's Secret). */
+export type SecretLike = string | { reveal(): string };
+
+export interface MexcClientOptions {
+  /** "https://api.mexc.com", or the simulator's URL. */
+  baseUrl: string;
+  apiKey?: SecretLike | undefined;
+  apiSecret?: SecretLike | undefined;
+  clock?: Clock;
+  /** Per HTTP request; default 10 s. */
+  timeoutMs?: number;
+  /** ms a signed request stays valid at MEXC; default 5000, at most 60000. */
+  recvWindow?: number;
+  logger?: Logger;
+  limits?: {
+    /** Weight per endpoint per window, as MEXC counts it; default 500. */
+    budget?: number;
+    /** default 10 000 ms. */
+    windowMs?: number;
+    /** Headroom left unused; default 25 (so at most 475 per 10 s). */
+    margin?: number;
+    /** New orders + cancels per second per account; default 10 (MEXC: about 12). */
+    ordersPerSecond?: number;
+    /** GET /api/v3/account per second; default 2 (MEXC's stated limit). */
+    accountPerSecond?: number;
+    /** Requests in flight at once; beyond it, requests queue by priority. Default 32. */
+    maxInFlight?: number;
+  };
+  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  /** Age after which the server-time offset is measured again before a signed call; default 5 min. */
+  timeSyncMs?: number;
+  /** Age after which symbol rules are loaded again; default 30 min. */
+  rulesRefreshMs?: number;
+  /** Check every new order against the symbol rules before sending (default true). */
+  checkRules?: boolean;
+  /** Replaces the HTTP transport (an in-process exchange for replays). */
+  transport?: Transport;
+}
+
+const reveal = (s: SecretLike | undefined): string | undefined =>
+  s === undefined ? undefined : typeof s === "string" ? s : s.reveal();
+
+/**
+ * The one MEXC spot client every monitor shares: typed endpoints returning domain values, one limiter, one
+ * clock offset, one ban state, one set of symbol rules.
+ */
+export class MexcClient {
+  /** Symbol rules, loaded lazily and refreshed every `rulesRefreshMs`. */
+  readonly rules: SymbolRulesCache;
+  private readonly runner: RequestRunner;
+  private readonly alerts = new Alerts();
+  private readonly transport: Transport;
+  private readonly checkRules: boolean;
+  private readonly logger: Logger;
+
+  constructor(opts: MexcClientOptions) {
+    const clock = opts.clock ?? new RealClock();
+    const recvWindow = opts.recvWindow ?? 5000;
+    if (!Number.isInteger(recvWindow) || recvWindow < 1 || recvWindow > 60_000) {
+      throw new RangeError(`recvWindow must be an integer from 1 to 60000 ms, got ${recvWindow}`);
+    }
+    const l = opts.limits ?? {};
+    const perEndpoint: BucketLimit = {
+      budget: l.budget ?? 500,
+      windowMs: l.windowMs ?? 10_000,
+      margin: l.margin ?? 25,
+    };
+    const limitFor = (bucket: string): BucketLimit => {
+      if (bucket === "rate:orders") return { budget: l.ordersPerSecond ?? 10, windowMs: 1000, margin: 0 };
+      if (bucket === "rate:account") return { budget: l.accountPerSecond ?? 2, windowMs: 1000, margin: 0 };
+      return perEndpoint;
+    };
+    const maxInFlight = l.maxInFlight ?? 32;
+    this.logger = opts.logger ?? silentLogger;
+    this.transport =
+      opts.transport ??
+      new AxiosTransport({ clock, timeoutMs: opts.timeoutMs ?? 10_000, maxSockets: maxInFlight });
+    this.checkRules = opts.checkRules ?? true;
+    this.runner = new RequestRunner({
+      baseUrl: opts.baseUrl,
+      apiKey: reveal(opts.apiKey),
+      apiSecret: reveal(opts.apiSecret),
+      clock,
+      transport: this.transport,
+      limiter: new WeightLimiter({ clock, limitFor, maxInFlight }),
+      recvWindow,
+      timeSyncRefreshMs: opts.timeSyncMs ?? 5 * 60_000,
+      retry: {
+        retries: opts.retry?.retries ?? 3,
+        minTimeoutMs: opts.retry?.minTimeoutMs ?? 250,
+        maxTimeoutMs: opts.retry?.maxTimeoutMs ?? 5000,
+      },
+      logger: this.logger,
+      alerts: this.alerts,
+    });
+    this.rules = new SymbolRulesCache({
+      clock,
+      refreshMs: opts.rulesRefreshMs ?? 30 * 60_000,
+      load: async () => {
+        const [info, defaultSymbols] = await Promise.all([this.exchangeInfo(), this.defaultSymbols()]);
+        return { info, defaultSymbols };
+      },
+      onStaleRefreshFailure: (err) =>
+        this.logger.warn(
+          { err: err instanceof ApiError ? err.toJSON() : String(err) },
+          "symbol rules refresh failed",
+        ),
+    });
+  }
+
+  /** Subscribes to bans, rate-limit pauses and authentication failures; returns the unsubscribe function. */
+  onAlert(listener: AlertListener): () => void {
+    return this.alerts.on(listener);
+  }
+
+  /** Counters for monitoring and the benchmark: requests, retries, time in HTTP, waiting and the client itself. */
+  metrics(): Readonly<ClientMetrics> {
+    return { ...this.runner.metrics };
+  }
+
+  /** When the current 418 ban ends (client clock), or 0. */
+  get bannedUntil(): number {
+    return this.runner.banEndsAt;
+  }
+
+  /** Server clock minus local clock, once measured. */
+  get clockOffsetMs(): number | undefined {
+    return this.runner.timeSync.offsetMs;
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.transport.close?.();
+  }
+
+  // ---- market data (public, counted per IP) ----
+
+  async ping(): Promise<void> {
+    await this.runner.call({ spec: ENDPOINTS.ping, schema: emptySchema });
+  }
+
+  /** The server's clock (ms). */
+  async time(): Promise<number> {
+    return (await this.runner.call({ spec: ENDPOINTS.time, schema: serverTimeSchema })).serverTime;
+  }
+
+  /** Symbols tradable through the API; trading others fails even when exchangeInfo lists them. */
+  async defaultSymbols(): Promise<string[]> {
+    return (await this.runner.call({ spec: ENDPOINTS.defaultSymbols, schema: defaultSymbolsSchema })).data;
+  }
+
+  exchangeInfo(symbols?: string | readonly string[]): Promise<ExchangeInfo> {
+    const params: QueryParams =
+      symbols === undefined
+        ? []
+        : typeof symbols === "string"
+          ? [["symbol", symbols]]
+          : [["symbols", symbols.join(",")]];
+    return this.runner.call({ spec: ENDPOINTS.exchangeInfo, params, schema: exchangeInfoSchema });
+  }
+
+  /** Order book; `limit` default 100, max 5000. */
+  depth(symbol: string, limit?: number): Promise<OrderBook> {
+    return this.runner.call({
+      spec: ENDPOINTS.depth,
+      params: [
+        ["symbol", symbol],
+        ["limit", limit],
+      ],
+      schema: depthSchema,
+    });
+  }
+
+  /** Candles, oldest first; `limit` default 500, max 1000. */
+  klines(
+    symbol: string,
+    interval: KlineInterval,
+    opts: { startTime?: number; endTime?: number; limit?: number } = {},
+  ): Promise<Kline[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.klines,
+      params: [
+        ["symbol", symbol],
+        ["interval", interval],
+        ["startTime", opts.startTime],
+        ["endTime", opts.endTime],
+        ["limit", opts.limit],
+      ],
+      schema: klinesSchema,
+    });
+  }
+
+  ticker24hr(symbol: string): Promise<Ticker24h> {
+    return this.runner.call({
+      spec: ENDPOINTS.ticker24hr,
+      params: [["symbol", symbol]],
+      schema: ticker24hSchema,
+    });
+  }
+
+  /** Every symbol at once: weight 40. */
+  ticker24hrAll(): Promise<Ticker24h[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.ticker24hr,
+      allSymbols: true,
+      schema: z.array(ticker24hSchema),
+    });
+  }
+
+  tickerPrice(symbol: string): Promise<TickerPrice> {
+    return this.runner.call({
+      spec: ENDPOINTS.tickerPrice,
+      params: [["symbol", symbol]],
+      schema: tickerPriceSchema,
+    });
+  }
+
+  /** Every symbol at once: weight 2. */
+  tickerPriceAll(): Promise<TickerPrice[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.tickerPrice,
+      allSymbols: true,
+      schema: z.array(tickerPriceSchema),
+    });
+  }
+
+  bookTicker(symbol: string): Promise<BookTicker> {
+    return this.runner.call({
+      spec: ENDPOINTS.bookTicker,
+      params: [["symbol", symbol]],
+      schema: bookTickerSchema,
+    });
+  }
+
+  bookTickerAll(): Promise<BookTicker[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.bookTicker,
+      allSymbols: true,
+      schema: z.array(bookTickerSchema),
+    });
+  }
+
+  /** The rules of one symbol (cached), or undefined when MEXC does not list it. */
+  symbolRules(symbol: string): Promise<SymbolRules | undefined> {
+    return this.rules.get(symbol);
+  }
+
+  // ---- trading (signed, counted per account) ----
+
+  /**
+   * Places an order. Never retried: if the outcome is unknown (timeout, dropped connection, 5xx, unreadable
+   * answer) it throws ApiError "unknown-outcome" carrying the clientOrderId; resolve it with getOrder by client
+   * id. The answer is only an acknowledgement: fetch the order to learn what happened.
+   */
+  async newOrder(req: NewOrderRequest): Promise<OrderAck> {
+    const endpoint = endpointKey(ENDPOINTS.newOrder);
+    assertOrderShape(req, endpoint);
+    if (this.checkRules) assertOrderRules(req, await this.rules.get(req.symbol), endpoint);
+    const ack = await this.runner.call({
+      spec: ENDPOINTS.newOrder,
+      params: orderParams(req),
+      schema: orderAckSchema,
+      clientOrderId: req.clientOrderId,
+    });
+    return { ...ack, clientOrderId: req.clientOrderId };
+  }
+
+  /** Validates an order at MEXC without placing it. Skips the local rules check: it exists to ask MEXC. */
+  async testOrder(req: NewOrderRequest): Promise<void> {
+    assertOrderShape(req, endpointKey(ENDPOINTS.testOrder));
+    await this.runner.call({ spec: ENDPOINTS.testOrder, params: orderParams(req), schema: emptySchema });
+  }
+
+  getOrder(ref: OrderRef): Promise<Order> {
+    return this.runner.call({
+      spec: ENDPOINTS.getOrder,
+      params: refParams(ref),
+      schema: orderSchema,
+      ...refId(ref),
+    });
+  }
+
+  /** Cancels one order. A repeat (or a race with a fill) answers "unknown-order": fetch the order then. */
+  cancelOrder(ref: OrderRef): Promise<Order> {
+    return this.runner.call({
+      spec: ENDPOINTS.cancelOrder,
+      params: refParams(ref),
+      schema: orderSchema,
+      ...refId(ref),
+    });
+  }
+
+  openOrders(symbol: string): Promise<Order[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.openOrders,
+      params: [["symbol", symbol]],
+      schema: z.array(orderSchema),
+    });
+  }
+
+  cancelAllOpenOrders(symbol: string): Promise<Order[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.cancelAllOpenOrders,
+      params: [["symbol", symbol]],
+      schema: z.array(orderSchema),
+    });
+  }
+
+  /** Orders of the last 24 h by default, at most the last 7 days; `limit` ≤ 1000. */
+  allOrders(
+    symbol: string,
+    opts: { startTime?: number; endTime?: number; limit?: number } = {},
+  ): Promise<Order[]> {
+    return this.runner.call({
+      spec: ENDPOINTS.allOrders,
+      params: [
+        ["symbol", symbol],
+        ["startTime", opts.startTime],
+        ["endTime", opts.endTime],
+        ["limit", opts.limit],
+      ],
+      schema: z.array(orderSchema),
+    });
+  }
+
+  account(): Promise<Account> {
+    return this.runner.call({ spec: ENDPOINTS.account, schema: accountSchema });
+  }
+
+  /** Fills of the last month only, at most 100 per call: page by time and keep the history yourself. */
+  myTrades(
+    symbol: string,
+    opts: { orderId?: string; startTime?: number; endTime?: number; limit?: number } = {},
+  ): Promise<Trade[]> {
+    if (opts.limit !== undefined && (opts.limit < 1 || opts.limit > 100)) {
+      throw new RangeError(`myTrades limit must be 1..100 (MEXC's maximum), got ${opts.limit}`);
+    }
+    return this.runner.call({
+      spec: ENDPOINTS.myTrades,
+      params: [
+        ["symbol", symbol],
+        ["orderId", opts.orderId],
+        ["startTime", opts.startTime],
+        ["endTime", opts.endTime],
+        ["limit", opts.limit],
+      ],
+      schema: z.array(tradeSchema),
+    });
+  }
+
+  tradeFee(symbol: string): Promise<TradeFee> {
+    return this.runner.call({
+      spec: ENDPOINTS.tradeFee,
+      params: [["symbol", symbol]],
+      schema: tradeFeeSchema,
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import type { Clock } from "../clock.js";
+import type { Charge } from "./weights.js";
+
+/*
+ * Why a sliding-window weight limiter of our own, and not bottleneck:
+ *
+ * MEXC allows each endpoint 500 weight per 10 s, and it judges any 10 s span, not fixed 10 s slots. bottleneck's
+ * reservoir is a fixed window: it refills to the full amount every period, so a burst at the end of one period plus
+ * a burst at the start of the next passes up to 2x the budget within 10 s (measured here: 82 weight in one sliding
+ * 1 s window with a reservoir of 50/s). It also counts requests, not weights per endpoint, and a job heavier than the
+ * refill amount waits forever without a word.
+ *
+ * This limiter keeps, per bucket (an endpoint as MEXC counts it, plus the per-second order and account buckets),
+ * the weight of every request still "live", and grants a request only when the live weight plus its own stays
+ * within budget − margin. A request is live from the moment it is granted until one full window after its answer
+ * (or its failure) arrived. That makes the guarantee hold whatever the network latency: MEXC counted the request at
+ * some instant between our send and our receipt, so it leaves MEXC's window no later than it leaves ours, and any
+ * set of requests MEXC sees inside one 10 s span were all live here together when the last of them was granted.
+ * The margin is then only for what we cannot see (another program on the same IP or key). Time is read from, and
+ * waits are made on, the injected Clock, so a VirtualClock drives it in tests and replays.
+ *
+ * Waiting requests are served by priority (orders before account reads before market data), then in arrival order.
+ * A request blocked on a bucket holds its place in that bucket (nothing later may overtake it there, so heavy
+ * requests are not starved by light ones) but never blocks requests for other buckets.
+ */
+
+export interface BucketLimit {
+  readonly budget: number;
+  readonly windowMs: number;
+  /** Headroom kept free: grants stop at budget − margin. */
+  readonly margin: number;
+}
+
+export interface LimiterOptions {
+  readonly clock: Clock;
+  /** The limit of a bucket, asked once per bucket name. */
+  readonly limitFor: (bucket: string) => BucketLimit;
+  /** Requests in flight at once, across all buckets; beyond it requests queue by priority. */
+  readonly maxInFlight?: number;
+}
+
+export interface Permit {
+  /** Marks the request as answered (or failed); its weight then stays counted for one more window. Idempotent. */
+  release(): void;
+}
+
+interface Spent {
+  readonly expiresAt: number;
+  readonly weight: number;
+}
+
+class Bucket {
+  readonly cap: number;
+  inFlight = 0;
+  private spent: Spent[] = [];
+  private head = 0;
+  private spentSum = 0;
+
+  constructor(readonly limit: BucketLimit) {
+    this.cap = limit.budget - limit.margin;
+  }
+
+  used(now: number): number {
+    while (this.head < this.spent.length && this.spent[this.head]!.expiresAt <= now) {
+      this.spentSum -= this.spent[this.head]!.weight;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.spent.length) {
+      this.spent = this.spent.slice(this.head);
+      this.head = 0;
+    }
+    return this.inFlight + this.spentSum;
+  }
+
+  /** 0 if `weight` fits now; else ms until it will; Infinity if only answers still in flight can free room. */
+  waitFor(weight: number, now: number): number {
+    const excess = this.used(now) + weight - this.cap;
+    if (excess <= 0) return 0;
+    if (this.spentSum < excess) return Number.POSITIVE_INFINITY;
+    let freed = 0;
+    for (let i = this.head; i < this.spent.length; i++) {
+      const s = this.spent[i]!;
+      freed += s.weight;
+      if (freed >= excess) return s.expiresAt - now;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  finish(weight: number, now: number): void {
+    this.inFlight -= weight;
+    // Keep the list ordered by expiry even if the clock stepped backwards.
+    const last = this.spent[this.spent.length - 1];
+    const expiresAt = Math.max(now + this.limit.windowMs, last ? last.expiresAt : 0);
+    this.spent.push({ expiresAt, weight });
+    this.spentSum += weight;
+  }
+}
+
+interface Waiter {
+  readonly charges: readonly Charge[];
+  readonly priority: number;
+  readonly seq: number;
+  readonly resolve: (p: Permit) => void;
+  readonly reject: (e: unknown) => void;
+  readonly cleanup: () => void;
+}
+
+export class WeightLimiter {
+  private readonly clock: Clock;
+  private readonly limitFor: (bucket: string) => BucketLimit;
+  private readonly maxInFlight: number;
+  private readonly buckets = new Map<string, Bucket>();
+  private waiters: Waiter[] = [];
+  private seq = 0;
+  private inFlight = 0;
+  private pauseEnd = 0;
+  private running = false;
+  private wake: (() => void) | undefined;
+
+  constructor(opts: LimiterOptions) {
+    this.clock = opts.clock;
+    this.limitFor = opts.limitFor;
+    this.maxInFlight = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
+  acquire(charges: readonly Charge[], priority = 0, signal?: AbortSignal): Promise<Permit> {
+    for (const c of charges) {
+      const b = this.bucket(c.bucket);
+      if (c.weight > b.cap) {
+        return Promise.reject(new RangeError(`weight ${c.weight} can never fit ${c.bucket} (cap ${b.cap})`));
+      }
+    }
+    return new Promise<Permit>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        charges,
+        priority,
+        seq: this.seq++,
+        resolve,
+        reject,
+        cleanup: () => signal?.removeEventListener("abort", onAbort),
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      // Sorted insert: by priority, then arrival.
+      let i = this.waiters.length;
+      while (i > 0 && this.waiters[i - 1]!.priority > priority) i--;
+      this.waiters.splice(i, 0, waiter);
+      this.kick();
+    });
+  }
+
+  /** Holds every grant until `untilMs` (client clock): one shared pause after a 429, whoever received it. */
+  pauseUntil(untilMs: number): void {
+    if (untilMs > this.pauseEnd) this.pauseEnd = untilMs;
+    this.kick();
+  }
+
+  get pausedUntil(): number {
+    return this.pauseEnd;
+  }
+
+  /** Weight currently counted against a bucket (in flight + answered within the last window). */
+  usage(bucket: string): number {
+    return this.bucket(bucket).used(this.clock.now());
+  }
+
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  private bucket(name: string): Bucket {
+    let b = this.buckets.get(name);
+    if (!b) {
+      b = new Bucket(this.limitFor(name));
+      this.buckets.set(name, b);
+    }
+    return b;
+  }
+
+  private kick(): void {
+    const w = this.wake;
+    if (w) {
+      this.wake = undefined;
+      w();
+    } else if (!this.running) {
+      void this.run();
+    }
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.waiters.length > 0) {
+        const waitMs = this.grantWhatFits();
+        if (this.waiters.length === 0) break;
+        const ac = new AbortController();
+        const woken = new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        const racers: Promise<void>[] = [woken];
+        if (Number.isFinite(waitMs)) racers.push(this.clock.sleep(waitMs, ac.signal).catch(() => undefined));
+        await Promise.race(racers);
+        this.wake = undefined;
+        ac.abort();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Grants every waiter that fits; returns how long until the next one might (Infinity: until a release). */
+  private grantWhatFits(): number {
+    const now = this.clock.now();
+    if (now < this.pauseEnd) return this.pauseEnd - now;
+    let next = Number.POSITIVE_INFINITY;
+    const held = new Set<string>();
+    for (const w of [...this.waiters]) {
+      if (this.inFlight >= this.maxInFlight) break;
+      if (w.charges.some((c) => held.has(c.bucket))) continue;
+      let wait = 0;
+      for (const c of w.charges) wait = Math.max(wait, this.bucket(c.bucket).waitFor(c.weight, now));
+      if (wait > 0) {
+        for (const c of w.charges) held.add(c.bucket);
+        next = Math.min(next, wait);
+        continue;
+      }
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.cleanup();
+      w.resolve(this.grant(w.charges));
+    }
+    return next;
+  }
+
+  private grant(charges: readonly Charge[]): Permit {
+    this.inFlight++;
+    for (const c of charges) this.bucket(c.bucket).inFlight += c.weight;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        const now = this.clock.now();
+        for (const c of charges) this.bucket(c.bucket).finish(c.weight, now);
+        this.kick();
+      },
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type { Clock } from "../clock.js";
+import { rulesFromExchangeInfo, type SymbolRules } from "./symbol-rules.js";
+import type { ExchangeInfo } from "./types.js";
+
+export interface RulesCacheOptions {
+  readonly clock: Clock;
+  readonly refreshMs: number;
+  /** exchangeInfo (weight 10) and defaultSymbols (weight 1), fetched together. */
+  readonly load: () => Promise<{ info: ExchangeInfo; defaultSymbols: string[] }>;
+  /** A refresh failed while older rules were still at hand (they are kept). */
+  readonly onStaleRefreshFailure?: (err: unknown) => void;
+}
+
+/**
+ * Symbol rules loaded once and refreshed lazily when older than `refreshMs` (default 30 min): rules change
+ * rarely, and a scan of 2,000 symbols must not cost 2,000 exchangeInfo calls.
+ */
+export class SymbolRulesCache {
+  private table: Map<string, SymbolRules> | undefined;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private inFlight: Promise<Map<string, SymbolRules>> | undefined;
+
+  constructor(private readonly opts: RulesCacheOptions) {}
+
+  /** The rules of one symbol, or undefined when MEXC does not list it. */
+  async get(symbol: string): Promise<SymbolRules | undefined> {
+    return (await this.all()).get(symbol);
+  }
+
+  async all(): Promise<ReadonlyMap<string, SymbolRules>> {
+    if (this.table && this.opts.clock.now() - this.loadedAt < this.opts.refreshMs) return this.table;
+    if (!this.table) return this.refresh();
+    try {
+      return await this.refresh();
+    } catch (err) {
+      this.opts.onStaleRefreshFailure?.(err);
+      return this.table;
+    }
+  }
+
+  /** Loads now; concurrent callers share one load. */
+  refresh(): Promise<Map<string, SymbolRules>> {
+    this.inFlight ??= this.opts
+      .load()
+      .then(({ info, defaultSymbols }) => {
+        this.table = rulesFromExchangeInfo(info, defaultSymbols);
+        this.loadedAt = this.opts.clock.now();
+        return this.table;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    return this.inFlight;
+  }
+}

@@ -1,0 +1,341 @@
+import { z } from "zod";
+import { D, DECIMAL_LITERAL, type Decimal } from "./decimal.js";
+import {
+  type Account,
+  type BookTicker,
+  type ExchangeInfo,
+  type Kline,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  type Order,
+  type OrderBook,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+  type SymbolInfo,
+  type Ticker24h,
+  type TickerPrice,
+  type Trade,
+  type TradeFee,
+} from "./types.js";
+
+/**
+ * zod schemas for MEXC's answers, turning wire JSON into the domain types. The leaf parsers are written by hand so
+ * that an unexpected value is reported with what was expected and what came ("expected a decimal, got "abc""),
+ * and so that MEXC's `null` and `""` are accepted exactly where they occur and nowhere else.
+ */
+
+type Ctx = z.core.$RefinementCtx;
+
+/**
+ * A leaf parser. Built on `z.unknown().optional()` because zod 4 rejects a missing key with a bare "expected
+ * nonoptional" before any transform runs; this way our transform sees `undefined` and says what was missing.
+ */
+function leaf<T>(parse: (v: unknown, ctx: Ctx) => T) {
+  return z.unknown().optional().transform(parse);
+}
+
+function fail(ctx: Ctx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER as never;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return "nothing (missing)";
+  const s = JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+function toDecimal(v: unknown, ctx: Ctx): Decimal {
+  if (typeof v === "string" && DECIMAL_LITERAL.test(v)) return new D(v);
+  if (typeof v === "number" && Number.isFinite(v)) return new D(v);
+  return fail(ctx, `expected a decimal, got ${show(v)}`);
+}
+
+const isBlank = (v: unknown): boolean => v === undefined || v === null || v === "";
+
+/** A decimal that must be there. */
+export const dec = leaf(toDecimal);
+/** A decimal MEXC sometimes sends as null or "". */
+export const decOrNull = leaf((v, ctx) => (isBlank(v) ? null : toDecimal(v, ctx)));
+
+function toInt(v: unknown, ctx: Ctx): number {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (typeof v === "string" && /^-?\d{1,15}$/.test(v)) return Number(v);
+  return fail(ctx, `expected an integer, got ${show(v)}`);
+}
+export const int = leaf(toInt);
+export const intOrNull = leaf((v, ctx) => (isBlank(v) ? null : toInt(v, ctx)));
+
+export const str = leaf((v, ctx) =>
+  typeof v === "string" && v !== "" ? v : fail(ctx, `expected a non-empty string, got ${show(v)}`),
+);
+export const strOrNull = leaf((v, ctx) =>
+  isBlank(v) ? null : typeof v === "string" ? v : fail(ctx, `expected a string or null, got ${show(v)}`),
+);
+/** Ids arrive as strings or numbers (large numbers are quoted by parseJson before they lose digits). */
+export const id = leaf((v, ctx) =>
+  (typeof v === "string" && v !== "") || (typeof v === "number" && Number.isSafeInteger(v))
+    ? String(v)
+    : fail(ctx, `expected an id, got ${show(v)}`),
+);
+export const bool = leaf((v, ctx) =>
+  typeof v === "boolean" ? v : fail(ctx, `expected true or false, got ${show(v)}`),
+);
+const boolOrNull = leaf((v, ctx) =>
+  v === undefined || v === null
+    ? null
+    : typeof v === "boolean"
+      ? v
+      : fail(ctx, `expected a boolean, got ${show(v)}`),
+);
+/** A string or number field MEXC documents as a code ("1", 1). */
+const codeStr = (fallback?: string) =>
+  leaf((v, ctx) => {
+    if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    return typeof v === "string" || typeof v === "number"
+      ? String(v)
+      : fail(ctx, `expected a code, got ${show(v)}`);
+  });
+const strList = leaf((v, ctx) => {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  return fail(ctx, `expected a list of strings, got ${show(v)}`);
+});
+
+function oneOf<const T extends readonly string[]>(values: T, what: string) {
+  return leaf((v, ctx) =>
+    typeof v === "string" && (values as readonly string[]).includes(v)
+      ? (v as T[number])
+      : fail(ctx, `expected ${what} (${values.join(" | ")}), got ${show(v)}`),
+  );
+}
+const side = oneOf(["BUY", "SELL"] as const, "a side") as z.ZodType<Side>;
+const orderType = oneOf(ORDER_TYPES, "an order type") as z.ZodType<OrderType>;
+const orderStatus = oneOf(ORDER_STATUSES, "an order status") as z.ZodType<OrderStatus>;
+
+export const serverTimeSchema = z.object({ serverTime: int });
+export const emptySchema = z.looseObject({});
+export const defaultSymbolsSchema = z.object({ data: z.array(str) });
+
+const symbolInfo: z.ZodType<SymbolInfo> = z
+  .object({
+    symbol: str,
+    status: codeStr(),
+    baseAsset: str,
+    quoteAsset: str,
+    baseAssetPrecision: int,
+    quotePrecision: int,
+    quoteAssetPrecision: intOrNull,
+    baseSizePrecision: dec,
+    quoteAmountPrecision: dec,
+    quoteAmountPrecisionMarket: decOrNull,
+    maxQuoteAmount: decOrNull,
+    maxQuoteAmountMarket: decOrNull,
+    makerCommission: decOrNull,
+    takerCommission: decOrNull,
+    orderTypes: strList,
+    isSpotTradingAllowed: bool,
+    permissions: strList,
+    tradeSideType: codeStr("1"),
+  })
+  .transform((s) => ({ ...s, quoteAssetPrecision: s.quoteAssetPrecision ?? s.quotePrecision }));
+
+export const exchangeInfoSchema: z.ZodType<ExchangeInfo> = z.object({
+  serverTime: intOrNull,
+  symbols: z.array(symbolInfo),
+});
+
+/** A bad cell inside a hand-read row: where it is (within the row) and what was wrong. */
+class CellError {
+  constructor(
+    readonly index: number,
+    readonly message: string,
+  ) {}
+}
+
+function cellDecimal(row: readonly unknown[], i: number): Decimal {
+  const v = row[i];
+  if (typeof v === "string" && DECIMAL_LITERAL.test(v)) return new D(v);
+  if (typeof v === "number" && Number.isFinite(v)) return new D(v);
+  throw new CellError(i, `expected a decimal, got ${show(v)}`);
+}
+
+function cellInt(row: readonly unknown[], i: number): number {
+  const v = row[i];
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (typeof v === "string" && /^-?\d{1,15}$/.test(v)) return Number(v);
+  throw new CellError(i, `expected an integer, got ${show(v)}`);
+}
+
+/**
+ * A list of positional rows (klines, book levels), read by hand: these are the hot path of a market scan
+ * (2,000 symbols × 100 candles), and per-cell zod schemas cost three times the Decimal parsing itself.
+ */
+function rows<T>(parseRow: (row: readonly unknown[]) => T) {
+  return leaf((v, ctx): T[] => {
+    if (!Array.isArray(v)) return fail(ctx, `expected a list, got ${show(v)}`);
+    const out: T[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const row: unknown = v[i];
+      try {
+        if (!Array.isArray(row)) throw new CellError(-1, `expected a row (a list), got ${show(row)}`);
+        out.push(parseRow(row));
+      } catch (e) {
+        if (!(e instanceof CellError)) throw e;
+        ctx.addIssue({ code: "custom", path: e.index < 0 ? [i] : [i, e.index], message: e.message });
+        return z.NEVER as never;
+      }
+    }
+    return out;
+  });
+}
+
+const levels = rows((r) => ({ price: cellDecimal(r, 0), qty: cellDecimal(r, 1) }));
+export const depthSchema: z.ZodType<OrderBook> = z.object({
+  lastUpdateId: intOrNull,
+  bids: levels,
+  asks: levels,
+});
+
+export const klinesSchema: z.ZodType<Kline[]> = rows((r) => ({
+  openTime: cellInt(r, 0),
+  open: cellDecimal(r, 1),
+  high: cellDecimal(r, 2),
+  low: cellDecimal(r, 3),
+  close: cellDecimal(r, 4),
+  volume: cellDecimal(r, 5),
+  closeTime: cellInt(r, 6),
+  quoteVolume: isBlank(r[7]) ? null : cellDecimal(r, 7),
+}));
+
+export const ticker24hSchema: z.ZodType<Ticker24h> = z.object({
+  symbol: str,
+  priceChange: decOrNull,
+  priceChangePercent: decOrNull,
+  prevClosePrice: decOrNull,
+  lastPrice: decOrNull,
+  bidPrice: decOrNull,
+  bidQty: decOrNull,
+  askPrice: decOrNull,
+  askQty: decOrNull,
+  openPrice: decOrNull,
+  highPrice: decOrNull,
+  lowPrice: decOrNull,
+  volume: decOrNull,
+  quoteVolume: decOrNull,
+  openTime: intOrNull,
+  closeTime: intOrNull,
+  count: intOrNull,
+});
+
+export const tickerPriceSchema: z.ZodType<TickerPrice> = z.object({ symbol: str, price: dec });
+
+export const bookTickerSchema: z.ZodType<BookTicker> = z.object({
+  symbol: str,
+  bidPrice: decOrNull,
+  bidQty: decOrNull,
+  askPrice: decOrNull,
+  askQty: decOrNull,
+});
+
+export const orderAckSchema = z.object({
+  symbol: str,
+  orderId: id,
+  price: decOrNull,
+  origQty: decOrNull,
+  type: orderType,
+  side,
+  transactTime: intOrNull,
+});
+
+export const orderSchema: z.ZodType<Order> = z
+  .object({
+    symbol: str,
+    orderId: id,
+    clientOrderId: strOrNull,
+    origClientOrderId: strOrNull,
+    price: dec,
+    // The docs name it `origQty` on most endpoints and `Qty` on GET /api/v3/order.
+    origQty: decOrNull,
+    Qty: decOrNull,
+    executedQty: dec,
+    cummulativeQuoteQty: dec,
+    status: orderStatus,
+    timeInForce: strOrNull,
+    type: orderType,
+    side,
+    origQuoteOrderQty: decOrNull,
+    time: intOrNull,
+    updateTime: intOrNull,
+  })
+  .transform(({ Qty, origQty, ...o }, ctx) => {
+    const qty = origQty ?? Qty;
+    if (qty === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["origQty"],
+        message: "expected a decimal, got nothing (missing)",
+      });
+      return z.NEVER as never;
+    }
+    return { ...o, origQty: qty };
+  });
+
+export const accountSchema: z.ZodType<Account> = z.object({
+  canTrade: bool,
+  canWithdraw: boolOrNull,
+  canDeposit: boolOrNull,
+  updateTime: intOrNull,
+  accountType: strOrNull,
+  balances: z.array(z.object({ asset: str, free: dec, locked: dec })),
+  permissions: strList,
+});
+
+export const tradeSchema: z.ZodType<Trade> = z.object({
+  symbol: str,
+  id,
+  orderId: id,
+  price: dec,
+  qty: dec,
+  quoteQty: dec,
+  commission: dec,
+  commissionAsset: str,
+  time: int,
+  isBuyer: bool,
+  isMaker: bool,
+  clientOrderId: strOrNull,
+});
+
+export const tradeFeeSchema: z.ZodType<TradeFee> = z
+  .object({ data: z.object({ makerCommission: dec, takerCommission: dec }) })
+  .transform((r) => r.data);
+
+/** `symbols[3].baseAssetPrecision` from zod's path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+/** The first problem of a failed parse, naming the field: "symbols[3].status: expected a code, got null". */
+export function describeIssues(error: z.ZodError): string {
+  const [first] = error.issues;
+  if (!first) return "invalid response";
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
+  return `${formatPath(first.path)}: ${first.message}${more}`;
+}
+
+/**
+ * JSON.parse, except that integers too long for a JS number (some MEXC order ids) are read as strings before they
+ * silently lose digits. Decimals with a fraction never match: they are not integers.
+ */
+export function parseJson(text: string): unknown {
+  const safe = /[:,[]\s*-?\d{16}/.test(text)
+    ? text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"')
+    : text;
+  return JSON.parse(safe);
+}

@@ -1,0 +1,251 @@
+import { D, type Decimal, stepOf } from "./decimal.js";
+import { isOnStep } from "./rounding.js";
+import type { ExchangeInfo, OrderType, Side, SymbolInfo } from "./types.js";
+
+/**
+ * A symbol's trading rules as MEXC enforces them, read the way the mature connectors (ccxt, Hummingbot) read
+ * exchangeInfo, since MEXC has no Binance-style LOT_SIZE / PRICE_FILTER filters:
+ * step = 10^-baseAssetPrecision, tick = 10^-quoteAssetPrecision (the coarser if quotePrecision differs),
+ * minimum quantity = baseSizePrecision, minimum notional = quoteAmountPrecision, maximum = maxQuoteAmount.
+ */
+
+export type TradeSide = "all" | "buy-only" | "sell-only" | "closed";
+
+export interface SymbolRules {
+  symbol: string;
+  base: string;
+  quote: string;
+  /** Quantity grid (base units). */
+  step: Decimal;
+  /** Price grid (quote per base). */
+  tick: Decimal;
+  /** Grid for amounts of quote (quoteOrderQty). */
+  quoteStep: Decimal;
+  minQty: Decimal;
+  /** Minimum quantity × price of a limit order, in quote. */
+  minNotional: Decimal;
+  /** Minimum amount of quote of a market order. */
+  minNotionalMarket: Decimal;
+  /** Maximum quantity × price of a limit order; null when MEXC gives none. */
+  maxQuote: Decimal | null;
+  maxQuoteMarket: Decimal | null;
+  quoteAmountPrecisionMarket: Decimal | null;
+  orderTypes: string[];
+  tradeSide: TradeSide;
+  /** Online, spot trading allowed, and listed in defaultSymbols (trading anything else through the API fails). */
+  tradable: boolean;
+  makerCommission: Decimal | null;
+  takerCommission: Decimal | null;
+}
+
+const TRADE_SIDE: Record<string, TradeSide> = {
+  "1": "all",
+  "2": "buy-only",
+  "3": "sell-only",
+  "4": "closed",
+};
+
+/** MEXC documents status "1" as online; its own sample response shows "ENABLED". */
+const ONLINE = new Set(["1", "ENABLED"]);
+
+export function rulesFromSymbol(s: SymbolInfo, apiSymbols: ReadonlySet<string>): SymbolRules {
+  const tick = stepOf(Math.min(s.quoteAssetPrecision, s.quotePrecision));
+  return {
+    symbol: s.symbol,
+    base: s.baseAsset,
+    quote: s.quoteAsset,
+    step: stepOf(s.baseAssetPrecision),
+    tick,
+    quoteStep: tick,
+    minQty: s.baseSizePrecision,
+    minNotional: s.quoteAmountPrecision,
+    minNotionalMarket: s.quoteAmountPrecisionMarket ?? s.quoteAmountPrecision,
+    maxQuote: positiveOrNull(s.maxQuoteAmount),
+    // A market order must respect both maxima when both are given.
+    maxQuoteMarket: smaller(positiveOrNull(s.maxQuoteAmountMarket), positiveOrNull(s.maxQuoteAmount)),
+    quoteAmountPrecisionMarket: s.quoteAmountPrecisionMarket,
+    orderTypes: s.orderTypes,
+    // An unknown side type is treated as closed: better to skip a trade than to be refused mid-plan.
+    tradeSide: TRADE_SIDE[s.tradeSideType] ?? "closed",
+    tradable: ONLINE.has(s.status) && s.isSpotTradingAllowed && apiSymbols.has(s.symbol),
+    makerCommission: s.makerCommission,
+    takerCommission: s.takerCommission,
+  };
+}
+
+function smaller(a: Decimal | null, b: Decimal | null): Decimal | null {
+  return a === null ? b : b === null ? a : D.min(a, b);
+}
+
+function positiveOrNull(d: Decimal | null): Decimal | null {
+  return d?.gt(0) ? d : null;
+}
+
+export function rulesFromExchangeInfo(
+  info: ExchangeInfo,
+  defaultSymbols: readonly string[],
+): Map<string, SymbolRules> {
+  const api = new Set(defaultSymbols);
+  return new Map(info.symbols.map((s) => [s.symbol, rulesFromSymbol(s, api)]));
+}
+
+export interface OrderToCheck {
+  side: Side;
+  type: OrderType;
+  quantity?: Decimal | undefined;
+  price?: Decimal | undefined;
+  quoteOrderQty?: Decimal | undefined;
+  /** For a MARKET order by quantity: a recent price, to check the notional minimum before sending. */
+  marketPrice?: Decimal | undefined;
+}
+
+export type CheckFailureReason =
+  | "not-tradable"
+  | "side-not-allowed"
+  | "order-type-not-allowed"
+  | "missing-field"
+  | "not-positive"
+  | "quantity-precision"
+  | "price-precision"
+  | "quote-precision"
+  | "below-min-quantity"
+  | "below-min-notional"
+  | "above-max-notional";
+
+export type CheckResult =
+  | {
+      ok: true /** quantity × price, or quoteOrderQty; null for a market order without a reference price. */;
+      notional: Decimal | null;
+    }
+  | { ok: false; reason: CheckFailureReason; message: string; limit?: Decimal; value?: Decimal };
+
+function no(reason: CheckFailureReason, message: string, value?: Decimal, limit?: Decimal): CheckResult {
+  return {
+    ok: false,
+    reason,
+    message,
+    ...(value !== undefined ? { value } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+  };
+}
+
+const f = (d: Decimal): string => d.toFixed();
+
+/**
+ * Would MEXC accept this order? Answers before any request, with the precise reason when not. Values must
+ * already be rounded (roundQuantity / roundPrice / roundQuoteAmount): an off-grid value is a reason too.
+ */
+export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult {
+  const sym = rules.symbol;
+  if (!rules.tradable) return no("not-tradable", `${sym} is not tradable through the API now`);
+  if (
+    rules.tradeSide === "closed" ||
+    (rules.tradeSide === "buy-only" && order.side === "SELL") ||
+    (rules.tradeSide === "sell-only" && order.side === "BUY")
+  ) {
+    return no(
+      "side-not-allowed",
+      `${sym} accepts ${rules.tradeSide === "closed" ? "no" : rules.tradeSide} orders`,
+    );
+  }
+  if (rules.orderTypes.length > 0 && !rules.orderTypes.includes(order.type)) {
+    return no(
+      "order-type-not-allowed",
+      `${sym} does not accept ${order.type} orders (${rules.orderTypes.join(", ")})`,
+    );
+  }
+
+  const { quantity, price, quoteOrderQty } = order;
+  for (const [name, v] of [
+    ["quantity", quantity],
+    ["price", price],
+    ["quoteOrderQty", quoteOrderQty],
+  ] as const) {
+    if (v !== undefined && !(v.isFinite() && v.gt(0)))
+      return no("not-positive", `${name} must be positive`, v);
+  }
+
+  if (order.type === "MARKET") {
+    if (quoteOrderQty !== undefined) {
+      if (order.side !== "BUY")
+        return no("missing-field", "quoteOrderQty is for MARKET BUY only; sell by quantity");
+      if (!isOnStep(quoteOrderQty, rules.quoteStep)) {
+        return no(
+          "quote-precision",
+          `quoteOrderQty ${f(quoteOrderQty)} is not a multiple of ${f(rules.quoteStep)}`,
+        );
+      }
+      return checkNotional(rules, quoteOrderQty, rules.minNotionalMarket, rules.maxQuoteMarket);
+    }
+    if (quantity === undefined) return no("missing-field", "a MARKET order needs quantity or quoteOrderQty");
+    const q = checkQuantity(rules, quantity);
+    if (q) return q;
+    if (order.marketPrice === undefined) return { ok: true, notional: null };
+    return checkNotional(
+      rules,
+      quantity.mul(order.marketPrice),
+      rules.minNotionalMarket,
+      rules.maxQuoteMarket,
+    );
+  }
+
+  if (quantity === undefined || price === undefined) {
+    return no("missing-field", `a ${order.type} order needs quantity and price`);
+  }
+  if (!isOnStep(price, rules.tick)) {
+    return no(
+      "price-precision",
+      `price ${f(price)} is not a multiple of the tick ${f(rules.tick)}`,
+      price,
+      rules.tick,
+    );
+  }
+  const q = checkQuantity(rules, quantity);
+  if (q) return q;
+  return checkNotional(rules, new D(quantity).mul(price), rules.minNotional, rules.maxQuote);
+}
+
+function checkQuantity(rules: SymbolRules, quantity: Decimal): CheckResult | undefined {
+  if (!isOnStep(quantity, rules.step)) {
+    return no(
+      "quantity-precision",
+      `quantity ${f(quantity)} is not a multiple of the step ${f(rules.step)}`,
+      quantity,
+      rules.step,
+    );
+  }
+  if (quantity.lt(rules.minQty)) {
+    return no(
+      "below-min-quantity",
+      `quantity ${f(quantity)} is below ${rules.symbol}'s minimum ${f(rules.minQty)}`,
+      quantity,
+      rules.minQty,
+    );
+  }
+  return undefined;
+}
+
+function checkNotional(
+  rules: SymbolRules,
+  notional: Decimal,
+  min: Decimal,
+  max: Decimal | null,
+): CheckResult {
+  if (notional.lt(min)) {
+    return no(
+      "below-min-notional",
+      `order value ${f(notional)} ${rules.quote} is below ${rules.symbol}'s minimum ${f(min)}`,
+      notional,
+      min,
+    );
+  }
+  if (max !== null && notional.gt(max)) {
+    return no(
+      "above-max-notional",
+      `order value ${f(notional)} ${rules.quote} is above ${rules.symbol}'s maximum ${f(max)}`,
+      notional,
+      max,
+    );
+  }
+  return { ok: true, notional };
+}

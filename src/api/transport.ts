@@ -1,0 +1,136 @@
+import http from "node:http";
+import https from "node:https";
+import axios, { type AxiosInstance } from "axios";
+import type { Clock } from "../clock.js";
+import type { SafeCause } from "./errors.js";
+import type { Method } from "./weights.js";
+
+export interface HttpRequest {
+  readonly method: Method;
+  /** Full URL including the signed query string: it must reach the wire untouched. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** Client clock just before sending and just after the answer (for the time-sync midpoint). */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  /** Real wall time of the round trip, for measuring the client's own overhead. */
+  readonly httpMs: number;
+}
+
+/**
+ * A request that got no HTTP answer. Holds only what is safe to print: a code and a message with any URL removed
+ * (an AxiosError carries the request headers, X-MEXC-APIKEY among them, and the signed URL).
+ */
+export class TransportFailure extends Error {
+  override readonly name = "TransportFailure";
+  constructor(
+    readonly safe: SafeCause,
+    /** False when the request certainly never left for the server (refused, DNS failure). */
+    readonly mayHaveReachedServer: boolean,
+    readonly httpMs: number,
+  ) {
+    super(safe.message);
+  }
+}
+
+/** Sends one HTTP request. Swappable so a replay can bind the client to an in-process exchange without sockets. */
+export interface Transport {
+  send(req: HttpRequest): Promise<HttpResponse>;
+  close?(): void;
+}
+
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_INVALID_URL",
+]);
+
+/** Removes URLs (they may carry a signature) and bounds the length. */
+export function scrubMessage(message: string): string {
+  return message
+    .replace(/https?:\/\/\S+/gi, "<url>")
+    .replace(/signature=[0-9a-f]+/gi, "signature=<redacted>")
+    .slice(0, 300);
+}
+
+export function toSafeCause(err: unknown): SafeCause {
+  const rec = (typeof err === "object" && err !== null ? err : {}) as { code?: unknown; message?: unknown };
+  const code = typeof rec.code === "string" ? rec.code : undefined;
+  const message = scrubMessage(typeof rec.message === "string" ? rec.message : String(err));
+  return code !== undefined ? { code, message } : { message };
+}
+
+export interface AxiosTransportOptions {
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  readonly maxSockets?: number;
+}
+
+export class AxiosTransport implements Transport {
+  private readonly clock: Clock;
+  private readonly axios: AxiosInstance;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(opts: AxiosTransportOptions) {
+    this.clock = opts.clock;
+    // Keep-alive: a scan of 2,000 symbols must not pay a TCP (and TLS) handshake per request.
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 });
+    this.axios = axios.create({
+      timeout: opts.timeoutMs,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // Every status is an answer to classify, not an exception carrying our headers.
+      validateStatus: () => true,
+      // Raw text: we parse and validate ourselves, so a malformed body becomes a precise "bad-response".
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+    });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const sentAt = this.clock.now();
+    const t0 = performance.now();
+    try {
+      const res = await this.axios.request<string>({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+      });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers ?? {})) {
+        if (v !== undefined && v !== null)
+          headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+      }
+      return {
+        status: res.status,
+        headers,
+        body: typeof res.data === "string" ? res.data : String(res.data ?? ""),
+        sentAt,
+        receivedAt: this.clock.now(),
+        httpMs: performance.now() - t0,
+      };
+    } catch (err) {
+      const safe = toSafeCause(err);
+      throw new TransportFailure(safe, !NEVER_SENT.has(safe.code ?? ""), performance.now() - t0);
+    }
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

@@ -1,0 +1,211 @@
+import type { Decimal } from "./decimal.js";
+
+/** The domain shapes the client returns: money as Decimal, times as ms since epoch, MEXC's gaps as null. */
+
+export type Side = "BUY" | "SELL";
+export const ORDER_TYPES = ["LIMIT", "MARKET", "LIMIT_MAKER", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+export const ORDER_STATUSES = [
+  "NEW",
+  "PARTIALLY_FILLED",
+  "FILLED",
+  "CANCELED",
+  "PARTIALLY_CANCELED",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** MEXC's names: note `60m`, not `1h`. */
+export const KLINE_INTERVALS = ["1m", "5m", "15m", "30m", "60m", "4h", "1d", "1W", "1M"] as const;
+export type KlineInterval = (typeof KLINE_INTERVALS)[number];
+
+export interface SymbolInfo {
+  symbol: string;
+  /** "1" online, "2" paused, "3" offline (MEXC's sample also shows "ENABLED"). */
+  status: string;
+  baseAsset: string;
+  quoteAsset: string;
+  baseAssetPrecision: number;
+  quotePrecision: number;
+  quoteAssetPrecision: number;
+  /** Minimum order quantity in base units. */
+  baseSizePrecision: Decimal;
+  /** Minimum order amount in quote units (limit orders). */
+  quoteAmountPrecision: Decimal;
+  quoteAmountPrecisionMarket: Decimal | null;
+  maxQuoteAmount: Decimal | null;
+  maxQuoteAmountMarket: Decimal | null;
+  makerCommission: Decimal | null;
+  takerCommission: Decimal | null;
+  orderTypes: string[];
+  isSpotTradingAllowed: boolean;
+  permissions: string[];
+  /** "1" all, "2" buy only, "3" sell only, "4" closed. */
+  tradeSideType: string;
+}
+
+export interface ExchangeInfo {
+  serverTime: number | null;
+  symbols: SymbolInfo[];
+}
+
+export interface PriceLevel {
+  price: Decimal;
+  qty: Decimal;
+}
+
+export interface OrderBook {
+  lastUpdateId: number | null;
+  bids: PriceLevel[];
+  asks: PriceLevel[];
+}
+
+export interface Kline {
+  openTime: number;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  volume: Decimal;
+  closeTime: number;
+  quoteVolume: Decimal | null;
+}
+
+export interface Ticker24h {
+  symbol: string;
+  priceChange: Decimal | null;
+  /** A fraction: 0.004 means +0.4 %. */
+  priceChangePercent: Decimal | null;
+  prevClosePrice: Decimal | null;
+  lastPrice: Decimal | null;
+  bidPrice: Decimal | null;
+  bidQty: Decimal | null;
+  askPrice: Decimal | null;
+  askQty: Decimal | null;
+  openPrice: Decimal | null;
+  highPrice: Decimal | null;
+  lowPrice: Decimal | null;
+  volume: Decimal | null;
+  quoteVolume: Decimal | null;
+  openTime: number | null;
+  closeTime: number | null;
+  count: number | null;
+}
+
+export interface TickerPrice {
+  symbol: string;
+  price: Decimal;
+}
+
+export interface BookTicker {
+  symbol: string;
+  bidPrice: Decimal | null;
+  bidQty: Decimal | null;
+  askPrice: Decimal | null;
+  askQty: Decimal | null;
+}
+
+/** The answer to POST /api/v3/order: only an acknowledgement. Fetch the order to learn what happened. */
+export interface OrderAck {
+  symbol: string;
+  orderId: string;
+  /** The id we sent (MEXC's ack does not echo it). */
+  clientOrderId: string;
+  price: Decimal | null;
+  origQty: Decimal | null;
+  type: OrderType;
+  side: Side;
+  transactTime: number | null;
+}
+
+export interface Order {
+  symbol: string;
+  orderId: string;
+  clientOrderId: string | null;
+  /** Present on cancel answers: the client id of the order that was cancelled. */
+  origClientOrderId: string | null;
+  price: Decimal;
+  origQty: Decimal;
+  executedQty: Decimal;
+  cummulativeQuoteQty: Decimal;
+  status: OrderStatus;
+  timeInForce: string | null;
+  type: OrderType;
+  side: Side;
+  origQuoteOrderQty: Decimal | null;
+  time: number | null;
+  updateTime: number | null;
+}
+
+export interface Balance {
+  asset: string;
+  free: Decimal;
+  locked: Decimal;
+}
+
+export interface Account {
+  canTrade: boolean;
+  canWithdraw: boolean | null;
+  canDeposit: boolean | null;
+  updateTime: number | null;
+  accountType: string | null;
+  balances: Balance[];
+  permissions: string[];
+}
+
+export interface Trade {
+  symbol: string;
+  id: string;
+  orderId: string;
+  price: Decimal;
+  qty: Decimal;
+  quoteQty: Decimal;
+  commission: Decimal;
+  commissionAsset: string;
+  time: number;
+  isBuyer: boolean;
+  isMaker: boolean;
+  clientOrderId: string | null;
+}
+
+export interface TradeFee {
+  makerCommission: Decimal;
+  takerCommission: Decimal;
+}
+
+interface NewOrderBase {
+  symbol: string;
+  side: Side;
+  /**
+   * Required: the only handle on an order whose outcome is unknown. ≤ 32 characters of letters, digits, `-_.`.
+   */
+  clientOrderId: string;
+}
+
+/** LIMIT-style orders need both quantity and price. */
+export interface LimitOrderRequest extends NewOrderBase {
+  type: "LIMIT" | "LIMIT_MAKER" | "IMMEDIATE_OR_CANCEL" | "FILL_OR_KILL";
+  quantity: Decimal;
+  price: Decimal;
+  quoteOrderQty?: undefined;
+}
+
+/** MARKET by base quantity (either side). */
+export interface MarketQuantityOrderRequest extends NewOrderBase {
+  type: "MARKET";
+  quantity: Decimal;
+  quoteOrderQty?: undefined;
+  price?: undefined;
+}
+
+/** MARKET BUY spending an amount of quote (rounded to the quote precision). */
+export interface MarketQuoteOrderRequest extends NewOrderBase {
+  type: "MARKET";
+  side: "BUY";
+  quoteOrderQty: Decimal;
+  quantity?: undefined;
+  price?: undefined;
+}
+
+export type NewOrderRequest = LimitOrderRequest | MarketQuantityOrderRequest | MarketQuoteOrderRequest;
+
+/** Identify an order by MEXC's id or by our client id. */
+export type OrderRef = { symbol: string; orderId: string } | { symbol: string; clientOrderId: string };

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { classifyHttp, classifyNetwork, looksLikeErrorOnly, retryAfterMs } from "../../src/api/error-map.js";
+import { ApiError, type ApiErrorKind } from "../../src/api/errors.js";
+
+const endpoint = "POST /api/v3/order";
+const http = (status: number, code?: number, msg?: string, mayHavePlacedOrder = false) =>
+  new ApiError(
+    classifyHttp({
+      endpoint,
+      status,
+      ...(code !== undefined ? { code } : {}),
+      ...(msg !== undefined ? { msg } : {}),
+      mayHavePlacedOrder,
+      clientOrderId: "bot-01",
+    }),
+  );
+
+describe("error mapping", () => {
+  it.each([
+    [400, 700003, "clock"],
+    [400, 700005, "clock"],
+    [400, 10101, "insufficient-funds"],
+    [400, 30005, "insufficient-funds"],
+    [400, 30004, "insufficient-funds"],
+    [400, 30002, "invalid-order"],
+    [400, 10096, "invalid-order"],
+    [400, 30018, "invalid-order"],
+    [400, 700002, "auth"],
+    [400, 700006, "auth"],
+    [401, 10072, "auth"],
+    [400, 10007, "bad-symbol"],
+    [400, -1121, "bad-symbol"],
+    [400, -2011, "unknown-order"],
+    [400, -2013, "unknown-order"],
+    [400, 510, "rate-limited"],
+    [429, 429, "rate-limited"],
+    [418, undefined, "banned"],
+    [400, 11444, "unavailable"],
+    [400, 33333, "rejected"],
+    [403, undefined, "rejected"],
+  ] as [number, number | undefined, ApiErrorKind][])("HTTP %i code %s → %s", (status, code, kind) => {
+    expect(http(status, code, "x").kind).toBe(kind);
+  });
+
+  it("tells the user what to do about a missing IP whitelist entry", () => {
+    const e = http(400, 700006, "IP [1.2.3.4] not in the ip white list");
+    expect(e.message).toContain(
+      "This server's IP is not on the API key's whitelist: add it in MEXC → API Management",
+    );
+    expect(e.message).toContain("POST /api/v3/order failed (auth, code 700006, HTTP 400");
+  });
+
+  it("reads MEXC's ambiguous code 400 by its message", () => {
+    expect(http(400, 400, "api key required").kind).toBe("auth");
+    expect(http(400, 400, " quantity scale is invalid").kind).toBe("invalid-order");
+  });
+
+  it("never hides an unknown outcome of an order: any 5xx, including -1003 in a 503", () => {
+    for (const [status, code] of [
+      [500, undefined],
+      [502, undefined],
+      [503, -1003],
+      [504, 504],
+    ] as const) {
+      const e = http(status, code, "busy", true);
+      expect(e.kind).toBe("unknown-outcome");
+      expect(e.clientOrderId).toBe("bot-01");
+      expect(e.message).toMatch(/do NOT resend.*bot-01/);
+    }
+    expect(http(503, -1003, "busy", false).kind).toBe("unavailable");
+  });
+
+  it("turns a lost answer into unknown-outcome for orders, but not when the request never left", () => {
+    const cause = { code: "ECONNRESET", message: "socket hang up" };
+    const lost = new ApiError(
+      classifyNetwork({
+        endpoint,
+        cause,
+        mayHaveReachedServer: true,
+        mayHavePlacedOrder: true,
+        clientOrderId: "c1",
+      }),
+    );
+    expect(lost.kind).toBe("unknown-outcome");
+    expect(lost.cause).toEqual(cause);
+    const refused = new ApiError(
+      classifyNetwork({
+        endpoint,
+        cause: { code: "ECONNREFUSED", message: "connect ECONNREFUSED" },
+        mayHaveReachedServer: false,
+        mayHavePlacedOrder: true,
+        clientOrderId: "c1",
+      }),
+    );
+    expect(refused.kind).toBe("network");
+    expect(refused.transient).toBe(true);
+  });
+
+  it("serializes to a small safe object", () => {
+    const e = http(400, 10101, "Insufficient balance");
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      name: "ApiError",
+      kind: "insufficient-funds",
+      code: 10101,
+      status: 400,
+      endpoint,
+      clientOrderId: "bot-01",
+    });
+  });
+
+  it("reads Retry-After as seconds or as an HTTP date", () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(retryAfterMs("7", now)).toBe(7000);
+    expect(retryAfterMs(new Date(now + 3000).toUTCString(), now)).toBe(3000);
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+    expect(retryAfterMs("soon", now)).toBeUndefined();
+  });
+
+  it("recognizes an error sent with HTTP 200, but not MEXC's {code: 0/200, data}", () => {
+    expect(looksLikeErrorOnly({ code: 10007, msg: "bad symbol" })).toBe(true);
+    expect(looksLikeErrorOnly({ code: 200, data: ["BTCUSDT"], msg: null })).toBe(false);
+    expect(looksLikeErrorOnly({ code: 0, data: { makerCommission: 0 }, msg: "success", timestamp: 1 })).toBe(
+      false,
+    );
+  });
+});

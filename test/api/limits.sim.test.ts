@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { D, roundPrice, roundQuantity } from "../../src/api/index.js";
+import { VirtualClock } from "../../src/clock.js";
+import { clientFor, sleep, start } from "./sim-helpers.js";
+
+describe("weight limiter against the simulator's real limit", () => {
+  it("a flood of klines runs near the limit with zero 429s, and orders are not held behind it", async () => {
+    // MEXC's rule scaled down 10x in time so the test takes seconds: 50 weight per 1 s per endpoint.
+    const sim = await start({ rateLimit: { enabled: true, windowMs: 1000, budget: 50 } });
+    const client = clientFor(sim, { limits: { windowMs: 1000, budget: 50, margin: 3 } });
+    const rules = (await client.symbolRules("BTCUSDT"))!;
+    const price = roundPrice(rules, (await client.tickerPrice("BTCUSDT")).price.mul("0.7"), "BUY");
+    const order = {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: roundQuantity(rules, new D(12).div(price)),
+      price,
+      clientOrderId: "prio-1",
+    } as const;
+    await client.account();
+
+    const symbols = [...(await client.rules.all()).values()].filter((r) => r.tradable).map((r) => r.symbol);
+    const N = 282; // 6 full windows of 47
+    const t0 = Date.now();
+    const flood = Promise.all(
+      Array.from({ length: N }, (_, i) => client.klines(symbols[i % symbols.length]!, "15m")),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const tOrder = Date.now();
+    await client.newOrder(order);
+    const orderLatency = Date.now() - tOrder;
+    await flood;
+    const wall = Date.now() - t0;
+
+    expect(sim.sim.stats.count429).toBe(0);
+    expect(sim.sim.stats.count418).toBe(0);
+    expect(orderLatency).toBeLessThan(300);
+    // At 47 per window the last batch starts in the 6th window: ≥ 5 s, and not much more.
+    expect(wall).toBeGreaterThanOrEqual(5000);
+    expect(wall).toBeLessThan(7000);
+    client.close();
+    await sim.close();
+  });
+
+  it("runs on a VirtualClock: requests beyond the budget wait for virtual time, not real time", async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+    const sim = await start({ clock, rateLimit: { enabled: true, windowMs: 10_000, budget: 500 } });
+    const client = clientFor(sim, { clock });
+    let done = 0;
+    const all = Promise.all(
+      Array.from({ length: 480 }, () => client.tickerPrice("BTCUSDT").then(() => done++)),
+    );
+    for (let i = 0; i < 200 && done < 475; i++) await sleep(20);
+    await sleep(100);
+    expect(done).toBe(475); // budget 500 − margin 25; the rest wait for the window to move
+    await clock.advance(10_000);
+    await all;
+    expect(done).toBe(480);
+    expect(sim.sim.stats.count429).toBe(0);
+    client.close();
+    await sim.close();
+  });
+});
