@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { journalEntrySchema } from "./journal-schema.js";
 
 /**
  * The shape of data/<mode>/state.json. Each room of the program owns a section; a section added later gets a
@@ -20,6 +21,12 @@ export const stateSchema = z.object({
   /** The mode that wrote this file; a live file is never opened in paper mode or the other way round. */
   mode: z.enum(["sim", "paper", "live"]),
   bots: z.record(z.string(), botStateSchema).default({}),
+  /** Every order intent by client order id, from the moment before it is sent; entries are never deleted. */
+  journal: z.record(z.string(), journalEntrySchema).default({}),
+  /** Where the trade-history sync of each symbol stopped (the fills themselves are in fills.jsonl). */
+  ledger: z
+    .object({ cursors: z.record(z.string(), z.object({ lastTime: z.number() })).default({}) })
+    .default({ cursors: {} }),
   killSwitch: z
     .object({ active: z.boolean(), since: z.number().optional(), reason: z.string().optional() })
     .default({ active: false }),
