@@ -98,6 +98,7 @@ export class VirtualClock implements Clock {
 
   /** Moves time forward by `ms`, waking every sleeper due on the way, each at its own instant. */
   async advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`a clock only moves forward: advance(${ms})`);
     const target = this.current + ms;
     await flushAsync();
     for (;;) {
@@ -109,7 +110,8 @@ export class VirtualClock implements Clock {
       // Several flushes: a woken task may await resolved promises and I/O before it sleeps again.
       for (let i = 0; i < 3; i++) await flushAsync();
     }
-    this.current = target;
+    // Two advances in flight must never move time backwards.
+    this.current = Math.max(this.current, target);
     await flushAsync();
   }
 

@@ -22,10 +22,18 @@ async function setup(
   opts: {
     path?: string;
     simClock?: VirtualClock;
+    balances?: Record<string, string>;
     lookup?: ConstructorParameters<typeof OrderManager>[0]["lookup"];
   } = {},
 ) {
-  ex = await startExchange(opts.simClock ? { sim: { clock: opts.simClock } } : {});
+  ex = await startExchange({
+    sim: {
+      ...(opts.simClock ? { clock: opts.simClock } : {}),
+      ...(opts.balances
+        ? { accounts: [{ apiKey: "sim-api-key", apiSecret: "sim-api-secret", balances: opts.balances }] }
+        : {}),
+    },
+  });
   store = await tempStore(opts.path);
   const clock = new RealClock();
   const om = new OrderManager({
@@ -283,5 +291,52 @@ describe("order manager: restart", () => {
       return om.entry(unsentId)?.state === "LOST";
     });
     expect(ex.sim.stats.ordersByClientId[unsentId] ?? 0).toBe(0);
+  });
+});
+
+describe("order manager: partial fills", () => {
+  it("a limit order filled in part, then cancelled, ends PARTIALLY_CANCELED with its filled part recorded", async () => {
+    const simClock = new VirtualClock(Date.now());
+    const { om, ex } = await setup({ simClock, balances: { USDC: "10000000" } });
+    const rules = await ex.client.symbolRules("ADAUSDC");
+    if (!rules) throw new Error("no ADAUSDC");
+    const price = new D(ex.sim.market.price("ADAUSDC")).mul("0.98").toNearest(rules.tick, D.ROUND_DOWN);
+    const quantity = new D(1_500_000).div(price).toNearest(rules.step, D.ROUND_DOWN);
+    const out = await om.place({
+      bot: "buyer",
+      reason: "big bid",
+      symbol: "ADAUSDC",
+      side: "BUY",
+      type: "LIMIT",
+      price,
+      quantity,
+    });
+    expect(out.kind).toBe("placed");
+    const id = out.kind === "placed" ? out.entry.clientOrderId : "";
+    expect(om.entry(id)?.state).toBe("OPEN");
+    // The market dips through the bid for a minute: the book there is thinner than the order.
+    ex.sim.market.regime("ADAUSDC", {
+      kind: "dip",
+      startMs: ex.sim.serverTime(),
+      durationMs: 60_000,
+      change: -0.1,
+    });
+    await simClock.advance(90_000);
+    await ex.sim.market.tick();
+    await om.poll();
+    const partial = om.entry(id);
+    expect(partial?.state).toBe("PARTIALLY_FILLED");
+    const filled = new D(partial?.executedQty ?? "0");
+    expect(filled.gt(0) && filled.lt(quantity)).toBe(true);
+    await om.cancel(id, "test cancel");
+    const final = om.entry(id);
+    expect(final?.state).toBe("PARTIALLY_CANCELED");
+    expect(new D(final?.executedQty ?? "0").gte(filled)).toBe(true);
+    expect(final?.transitions.map((t) => t.to)).toEqual([
+      "PENDING",
+      "OPEN",
+      "PARTIALLY_FILLED",
+      "PARTIALLY_CANCELED",
+    ]);
   });
 });
