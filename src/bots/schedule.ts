@@ -1,0 +1,109 @@
+import { AbortError } from "../clock.js";
+import type { BotState, State } from "../store/index.js";
+import type { BotStatus, Monitor, PauseReason, PauseState } from "./monitor.js";
+
+const HOUR = 3_600_000;
+
+/** A failing bot waits longer after each failure, but never longer than an hour or its own interval. */
+export function backoffMs(intervalMs: number, consecutiveErrors: number): number {
+  return Math.min(intervalMs * 2 ** consecutiveErrors, Math.max(HOUR, intervalMs));
+}
+
+/** The runtime's bookkeeping for one enabled bot. */
+export interface Slot {
+  readonly monitor: Monitor;
+  /** Aborted to cut the slot's current wait short: resume, runSoon, a lifted gate, stop. */
+  wake: AbortController;
+  running: Promise<void> | null;
+  /** runSoon was asked: the interval no longer counts for the next run. */
+  soon: boolean;
+  // Kept in memory as well as in the store, so a store that refuses writes cannot make the schedule spin.
+  lastRunAt?: number;
+  cooldownUntil?: number;
+  retryAt?: number;
+  errorCount: number;
+  consecutiveErrors: number;
+  /** A "bot-failing" alert went out for the current streak. */
+  alerted: boolean;
+  lastError?: string;
+  lastDecision?: BotStatus["lastDecision"];
+}
+
+export function newSlot(monitor: Monitor, saved: BotState | undefined): Slot {
+  return {
+    monitor,
+    wake: new AbortController(),
+    running: null,
+    soon: false,
+    lastRunAt: saved?.lastRunAt,
+    cooldownUntil: saved?.cooldownUntil,
+    errorCount: 0,
+    consecutiveErrors: 0,
+    alerted: false,
+  };
+}
+
+/** max(lastRunAt + interval, cooldownUntil, retry after back-off), or now if that has passed. */
+export function dueAt(slot: Slot, now: number): number {
+  const { intervalMs } = slot.monitor;
+  // Capped at one interval ahead: a clock set back must not silence a bot for as long as it moved.
+  const paced =
+    slot.soon || slot.lastRunAt === undefined ? now : Math.min(slot.lastRunAt + intervalMs, now + intervalMs);
+  return Math.max(paced, slot.cooldownUntil ?? paced, slot.retryAt ?? paced);
+}
+
+/** A bot known only from the store (turned off in the config) gets a status from what was saved. */
+export function describeBot(
+  name: string,
+  slot: Slot | undefined,
+  saved: BotState | undefined,
+  why: PauseReason[],
+  now: number,
+): BotStatus {
+  const [first, ...rest] = why;
+  const pause: PauseState = first === undefined ? { paused: false } : { paused: true, why: [first, ...rest] };
+  const lastRunAt = slot ? slot.lastRunAt : saved?.lastRunAt;
+  const cooldownUntil = slot ? slot.cooldownUntil : saved?.cooldownUntil;
+  return {
+    ...pause,
+    name,
+    enabled: slot !== undefined,
+    running: Boolean(slot?.running),
+    ...(lastRunAt !== undefined && { lastRunAt }),
+    ...(slot && { nextRunAt: dueAt(slot, now) }),
+    ...(cooldownUntil !== undefined && { cooldownUntil }),
+    ...(slot?.lastDecision && { lastDecision: slot.lastDecision }),
+    errorCount: slot?.errorCount ?? 0,
+    consecutiveErrors: slot?.consecutiveErrors ?? 0,
+    ...(slot?.lastError !== undefined && { lastError: slot.lastError }),
+  };
+}
+
+/** The bot's saved section, created on first use. */
+export function botEntry(state: State, name: string): BotState {
+  const entry = state.bots[name] ?? { paused: false };
+  state.bots[name] = entry;
+  return entry;
+}
+
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+export function ignoreAbort(err: unknown): void {
+  if (!(err instanceof AbortError)) throw err;
+}
+
+/** Libraries name their cancellations differently (fetch: AbortError, axios: CanceledError). */
+export function isAbortLike(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || err.name === "CanceledError");
+}
+
+export function positiveMs(n: number, what: string): number {
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${what} must be a positive number of milliseconds, not ${n}`);
+  return n;
+}
