@@ -1,17 +1,13 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { banner } from "./banner.js";
 import { RealClock } from "./clock.js";
-import { type Config, ConfigError, parseConfig } from "./config-schema.js";
-import { type Env, EnvError, loadDotEnv, parseEnv } from "./env.js";
+import { type Config, ConfigError } from "./config-schema.js";
+import { type Env, EnvError } from "./env.js";
 import { createLogs, type Logger } from "./log.js";
 import { statePaths } from "./paths.js";
-import { registerSecret, safeError } from "./redact.js";
+import { safeError } from "./redact.js";
+import { EXIT_FIX_SETUP, loadSettings } from "./settings.js";
 import { Store, StoreError } from "./store/index.js";
-
-/** Exit code for problems the operator must fix (config, environment, state file): restarting will not help. */
-const EXIT_FIX_SETUP = 2;
 
 function version(): string {
   try {
@@ -22,28 +18,6 @@ function version(): string {
   } catch {
     return "?";
   }
-}
-
-function argValue(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
-/** The config is src/config.ts, or another file of the same shape given with `--config <file>`. */
-async function loadConfig(argv: string[]): Promise<Config> {
-  const file = argValue(argv, "--config");
-  const mod = (file ? await import(pathToFileURL(resolve(file)).href) : await import("./config.js")) as {
-    userConfig?: unknown;
-  };
-  if (!mod.userConfig)
-    throw new ConfigError([{ key: "userConfig", value: undefined, rule: `${file} exports no userConfig` }]);
-  return parseConfig(mod.userConfig);
-}
-
-function registerSecrets(env: Env): void {
-  registerSecret(env.mexcKeys?.apiKey.reveal());
-  registerSecret(env.mexcKeys?.apiSecret.reveal());
-  registerSecret(env.telegram?.token.reveal());
 }
 
 /**
@@ -77,10 +51,7 @@ async function main(argv: string[]): Promise<number> {
   let env: Env;
   let config: Config;
   try {
-    loadDotEnv();
-    env = parseEnv();
-    registerSecrets(env);
-    config = await loadConfig(argv);
+    ({ env, config } = await loadSettings(argv));
   } catch (e) {
     if (e instanceof EnvError || e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

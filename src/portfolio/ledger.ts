@@ -108,22 +108,11 @@ export class Ledger {
     return added;
   }
 
-  /**
-   * Adds fills from an import (older history). Rows at or after the first fill synced from the exchange for the
-   * same symbol are skipped: the exchange already reported them, under other ids.
-   */
+  /** Adds fills from an import (older history); see mergeImportedFills. */
   importFills(fills: readonly Fill[]): { added: number; skipped: number } {
-    const firstSynced = new Map<string, number>();
-    for (const f of this.#file.items) {
-      if (f.source !== "exchange") continue;
-      firstSynced.set(f.symbol, Math.min(firstSynced.get(f.symbol) ?? Infinity, f.time));
-    }
-    const fresh = fills.filter(
-      (f) => !this.#ids.has(f.id) && f.time < (firstSynced.get(f.symbol) ?? Infinity),
-    );
-    this.#file.append(fresh, fillToJson);
-    for (const f of fresh) this.#ids.add(f.id);
-    return { added: fresh.length, skipped: fills.length - fresh.length };
+    const result = mergeImportedFills(this.#file, fills);
+    for (const f of this.#file.items) this.#ids.add(f.id);
+    return result;
   }
 
   /** The cost basis over every fill known; recomputed from the kept history (fast: ~1 s per 100,000 fills). */
@@ -160,3 +149,22 @@ export class Ledger {
 }
 
 export type { FillJson };
+
+/**
+ * Appends imported fills that are new. Rows at or after the first fill synced from the exchange for the same
+ * symbol are skipped: the exchange already reported those trades, under its own ids.
+ */
+export function mergeImportedFills(
+  file: JsonLinesFile<Fill>,
+  fills: readonly Fill[],
+): { added: number; skipped: number } {
+  const ids = new Set(file.items.map((f) => f.id));
+  const firstSynced = new Map<string, number>();
+  for (const f of file.items) {
+    if (f.source !== "exchange") continue;
+    firstSynced.set(f.symbol, Math.min(firstSynced.get(f.symbol) ?? Infinity, f.time));
+  }
+  const fresh = fills.filter((f) => !ids.has(f.id) && f.time < (firstSynced.get(f.symbol) ?? Infinity));
+  file.append(fresh, fillToJson);
+  return { added: fresh.length, skipped: fills.length - fresh.length };
+}

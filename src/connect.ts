@@ -1,0 +1,99 @@
+import { MexcClient } from "./api/index.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config-schema.js";
+import type { Env } from "./env.js";
+import { inProcessTransport } from "./in-process-transport.js";
+import type { Logger } from "./log.js";
+import { type RunningSim, Simulator, startSim } from "./sim/index.js";
+
+/** The simulated account's credentials: known, printed, worth nothing. */
+export const SIM_API_KEY = "sim-api-key";
+export const SIM_API_SECRET = "sim-api-secret";
+
+export interface Exchange {
+  client: MexcClient;
+  /** The built-in simulator in sim and paper mode. */
+  sim: RunningSim | undefined;
+  /** Where the client talks to. */
+  url: string;
+  close(): Promise<void>;
+}
+
+function simOptions(env: Env, config: Config, clock: Clock) {
+  const balances = Object.fromEntries(
+    Object.entries(config.sim.startingBalances).map(([a, d]) => [a, d.toFixed()]),
+  );
+  return {
+    clock,
+    seed: config.sim.seed,
+    generatedAlts: config.sim.generatedAlts,
+    feeAsset: config.sim.feeAsset,
+    accounts: [{ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, balances }],
+    ...(env.mode === "paper" ? { upstream: env.mexcBaseUrl } : {}),
+  };
+}
+
+function clientOptions(config: Config, clock: Clock, log: Logger | undefined) {
+  return {
+    clock,
+    timeoutMs: config.exchange.timeoutMs,
+    recvWindow: config.exchange.recvWindowMs,
+    rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
+    ...(log ? { logger: log } : {}),
+  };
+}
+
+/**
+ * One exchange code path for every mode: live talks to MEXC with the user's keys; sim and paper start the built-in
+ * simulator on loopback (paper feeds it MEXC's public market data) and talk to it over HTTP with the same client.
+ */
+export async function connectExchange(
+  env: Env,
+  config: Config,
+  clock: Clock,
+  log?: Logger,
+): Promise<Exchange> {
+  if (env.mode === "live") {
+    if (!env.mexcKeys || !env.liveTrading)
+      throw new Error("live mode needs keys and LIVE_TRADING=yes (checked in env.ts)");
+    const client = new MexcClient({
+      baseUrl: env.mexcBaseUrl,
+      apiKey: env.mexcKeys.apiKey,
+      apiSecret: env.mexcKeys.apiSecret,
+      ...clientOptions(config, clock, log),
+    });
+    return { client, sim: undefined, url: env.mexcBaseUrl, close: async () => client.close() };
+  }
+  const sim = await startSim({ ...simOptions(env, config, clock), host: "127.0.0.1", port: 0 });
+  const client = new MexcClient({
+    baseUrl: sim.url,
+    apiKey: SIM_API_KEY,
+    apiSecret: SIM_API_SECRET,
+    ...clientOptions(config, clock, log),
+  });
+  return {
+    client,
+    sim,
+    url: sim.url,
+    close: async () => {
+      client.close();
+      await sim.close();
+    },
+  };
+}
+
+/**
+ * A client for market data only, with no server: in sim mode a simulator in this process (same seed, same clock,
+ * so the same prices as the running suite), otherwise the public endpoints of MEXC_BASE_URL.
+ */
+export function marketDataClient(env: Env, config: Config, clock: Clock): MexcClient {
+  if (env.mode === "sim") {
+    const sim = new Simulator(simOptions(env, config, clock));
+    return new MexcClient({
+      baseUrl: "http://in-process.sim",
+      transport: inProcessTransport(sim, clock),
+      ...clientOptions(config, clock, undefined),
+    });
+  }
+  return new MexcClient({ baseUrl: env.mexcBaseUrl, ...clientOptions(config, clock, undefined) });
+}
