@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
+import { startTrading } from "./app.js";
 import { banner } from "./banner.js";
 import { RealClock } from "./clock.js";
 import { type Config, ConfigError } from "./config-schema.js";
 import { type Env, EnvError } from "./env.js";
 import { createLogs, type Logger } from "./log.js";
-import { statePaths } from "./paths.js";
+import { startFreshSimSession, statePaths } from "./paths.js";
 import { safeError } from "./redact.js";
 import { EXIT_FIX_SETUP, loadSettings } from "./settings.js";
 import { Store, StoreError } from "./store/index.js";
@@ -77,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
 
   let store: Store;
   try {
+    if (env.mode !== "live") {
+      const previous = startFreshSimSession(paths.dataDir);
+      if (previous)
+        log.info({ previous }, "the simulated account starts anew: the last session's state was moved aside");
+    }
     store = await Store.open({ path: paths.stateFile, mode: env.mode, now: clock.now() });
   } catch (e) {
     if (e instanceof StoreError) {
@@ -91,12 +97,19 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
   );
+  const trading = await startTrading({ env, config, clock, logs, store, dataDir: paths.dataDir });
   log.info(
-    { mode: env.mode, dataDir: paths.dataDir, logFile: logs.filePath, bots: enabledBots(config) },
-    "started; waiting for SIGINT/SIGTERM",
+    {
+      mode: env.mode,
+      dataDir: paths.dataDir,
+      logFile: logs.filePath,
+      botsEnabledInConfig: enabledBots(config),
+    },
+    "started; waiting for SIGINT/SIGTERM (the trading core runs; the bots themselves are not in this build yet)",
   );
 
   await signals.stopped;
+  await trading.stop();
   await store.close();
   log.info("stopped cleanly");
   await logs.close();

@@ -179,6 +179,16 @@ function load(text: string, opts: StoreOptions): State {
 
 const heldLocks = new Set<string>();
 
+/** The pid of a live process holding the state file's lock, if any. */
+export function lockHolder(statePath: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(`${statePath}.lock`, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Two processes on one state file would both trade and overwrite each other's journal. A lock file holding the
  * pid keeps the second one out; a lock left by a dead process is taken over.

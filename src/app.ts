@@ -1,0 +1,99 @@
+import { join } from "node:path";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config-schema.js";
+import { connectExchange, type Exchange } from "./connect.js";
+import type { Env } from "./env.js";
+import type { Logs } from "./log.js";
+import { type Fill, parseFillJson } from "./portfolio/fill.js";
+import { Ledger } from "./portfolio/ledger.js";
+import { JsonLinesFile, type Store } from "./store/index.js";
+import { accountBalanceSource } from "./trading/balances.js";
+import { OrderManager } from "./trading/order-manager.js";
+import { type Floors, Treasury } from "./trading/treasury.js";
+
+/** Bot ids as they appear in client order ids (`<bot>-…`), the journal and per-bot PnL. */
+export const BOT_IDS = {
+  scanner: "scanner",
+  balanceBuyer: "buyer",
+  pnlSeller: "pnl",
+  altsSeller: "alts",
+  balancer5050: "balancer",
+  ordersReporter: "reporter",
+} as const;
+
+export interface Trading {
+  exchange: Exchange;
+  orders: OrderManager;
+  treasury: Treasury;
+  ledger: Ledger;
+  stop(): Promise<void>;
+}
+
+/** The USDC each bot must leave after a purchase (seed: $2 for the balance buyer, $20 for the 50/50 balancer). */
+export function floorsOf(config: Config): Floors {
+  return {
+    [BOT_IDS.balanceBuyer]: { USDC: config.balanceBuyer.keepUsdcAfterPurchase },
+    [BOT_IDS.balancer5050]: { USDC: config.balancer5050.keepUsdc },
+  };
+}
+
+/**
+ * The shared trading core every bot goes through: one client, one treasury, one order manager, one ledger.
+ * At start the journal is reconciled with the exchange and the ledger catches up with the trade history.
+ */
+export async function startTrading(opts: {
+  env: Env;
+  config: Config;
+  clock: Clock;
+  logs: Logs;
+  store: Store;
+  dataDir: string;
+}): Promise<Trading> {
+  const { env, config, clock, logs, store } = opts;
+  const exchange = await connectExchange(env, config, clock, logs.child("api"));
+  const tradingLog = logs.child("trading");
+  const treasury = new Treasury({
+    source: accountBalanceSource(exchange.client, clock),
+    clock,
+    floors: floorsOf(config),
+    log: tradingLog,
+  });
+  const orders = new OrderManager({
+    client: exchange.client,
+    store,
+    clock,
+    treasury,
+    log: tradingLog,
+    maxOpenOrders: config.risk.maxOpenOrders,
+  });
+  const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
+  const ledger = new Ledger({ client: exchange.client, store, fills, clock, log: logs.child("portfolio") });
+
+  const symbols = new Set([
+    ...config.pnlSeller.pairs,
+    ...config.balancer5050.altBasket,
+    ...ledger.tradedSymbols,
+    ...orders.entries().map((e) => e.intent.symbol),
+  ]);
+  await orders.reconcile(symbols);
+  await ledger.syncAll(ledger.tradedSymbols);
+  // A fill anywhere means new trades to sync for that symbol.
+  orders.onChange(({ entry }) => {
+    if (entry.executedQty !== "0") void ledger.sync(entry.intent.symbol).catch(() => {});
+  });
+
+  const abort = new AbortController();
+  const following = orders.run(abort.signal);
+  tradingLog.info({ exchange: exchange.url, symbols: [...symbols].length }, "trading core ready");
+  return {
+    exchange,
+    orders,
+    treasury,
+    ledger,
+    async stop() {
+      abort.abort();
+      await following;
+      await exchange.close();
+    },
+  };
+}
