@@ -29,6 +29,23 @@ export interface Trading {
   stop(): Promise<void>;
 }
 
+/**
+ * Symbols whose trades may explain what the account holds: each held asset against USDT and USDC, where that
+ * market exists. Only these and the symbols already traded are synced, not the whole exchange.
+ */
+async function heldSymbols(exchange: Exchange): Promise<string[]> {
+  const account = await exchange.client.account();
+  const out: string[] = [];
+  for (const b of account.balances) {
+    if (b.free.plus(b.locked).isZero() || b.asset === "USDT") continue;
+    for (const quote of ["USDT", "USDC"]) {
+      if (b.asset !== quote && (await exchange.client.symbolRules(`${b.asset}${quote}`)))
+        out.push(`${b.asset}${quote}`);
+    }
+  }
+  return out;
+}
+
 /** The USDC each bot must leave after a purchase (seed: $2 for the balance buyer, $20 for the 50/50 balancer). */
 export function floorsOf(config: Config): Floors {
   return {
@@ -76,7 +93,7 @@ export async function startTrading(opts: {
     ...orders.entries().map((e) => e.intent.symbol),
   ]);
   await orders.reconcile(symbols);
-  await ledger.syncAll(ledger.tradedSymbols);
+  await ledger.syncAll([...ledger.tradedSymbols, ...(await heldSymbols(exchange))]);
   // A fill anywhere means new trades to sync for that symbol.
   orders.onChange(({ entry }) => {
     if (entry.executedQty !== "0") void ledger.sync(entry.intent.symbol).catch(() => {});

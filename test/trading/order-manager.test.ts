@@ -181,6 +181,23 @@ describe("order manager: unknown outcomes are resolved by lookup, never by resen
     expect(ex.sim.stats.ordersCreated).toBe(0);
   });
 
+  it("an order hidden for less than the LOST threshold is found without ever being called LOST", async () => {
+    const { om, ex } = await setup({
+      lookup: { backoffMs: [50, 100], lostAfterNotFound: 3, lostAfterMs: 5_000 },
+    });
+    ex.sim.faults.acceptThen("503", { count: 1 });
+    ex.sim.faults.hideOrders(600, { count: 1 });
+    const out = await om.place(marketBuy);
+    const id = out.kind === "unknown" ? out.entry.clientOrderId : "";
+    await eventually(async () => {
+      await om.poll();
+      return om.entry(id)?.state === "FILLED";
+    });
+    expect(om.entry(id)?.transitions.map((t) => t.to)).toEqual(["PENDING", "UNKNOWN", "FILLED"]);
+    expect(om.entry(id)?.notFound).toBeGreaterThanOrEqual(1);
+    expect(posts(ex)).toBe(1);
+  });
+
   it("an order hidden for a while stays followed, and one hidden longer is LOST then found", async () => {
     const { om, ex } = await setup();
     ex.sim.faults.acceptThen("503", { count: 1 });
