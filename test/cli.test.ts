@@ -1,29 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isolatedEnv, spawnTsx } from "./support/spawn.js";
 
-const ROOT = join(import.meta.dirname, "..");
-
-function npmScript(script: string, args: string[], dir: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ENV_FILE: join(dir, "no.env"),
-      DATA_DIR: join(dir, "data"),
-      LOG_DIR: join(dir, "logs"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once("exit", (code) => resolve({ code, stdout, stderr })),
-  );
+async function npmScript(script: string, args: string[], dir: string) {
+  const run = spawnTsx(script, args, isolatedEnv(dir));
+  const { code } = await run.exited;
+  return { code, ...run.out };
 }
 
 const CSV = [

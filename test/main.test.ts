@@ -1,29 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = join(import.meta.dirname, "..");
+import { isolatedEnv, spawnTsx } from "./support/spawn.js";
 
 function start(args: string[], env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "mpb-main-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ENV_FILE: join(dir, "no.env"),
-      DATA_DIR: join(dir, "data"),
-      LOG_DIR: join(dir, "logs"),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (c: Buffer) => (out.stdout += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (out.stderr += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, out, exited, dir };
+  const run = spawnTsx("src/main.ts", args, isolatedEnv(dir, env));
+  return { ...run, exited: run.exited.then((e) => e.code), dir };
 }
 
 async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, D, type MexcClient, roundPrice, roundQuantity } from "../../src/api/index.js";
+import { ApiError, type MexcClient } from "../../src/api/index.js";
 import type { RunningSim } from "../../src/sim/index.js";
 import {
   clientFor,
   collectAlerts,
   FAST_RETRY,
   rejection,
+  restingBuyOrder,
   sleep,
   start,
   totalRequests,
@@ -31,17 +32,8 @@ const POST_ORDER = "POST /api/v3/order";
 const requestsTo = (endpoint: string): number => sim.sim.stats.requests[endpoint] ?? 0;
 
 /** A small resting BUY far below the market, with a fresh client id. */
-async function restingBuy(c: MexcClient = client) {
-  const rules = (await c.symbolRules("BTCUSDT"))!;
-  const price = roundPrice(rules, (await c.tickerPrice("BTCUSDT")).price.mul("0.7"), "BUY");
-  return {
-    symbol: "BTCUSDT",
-    side: "BUY",
-    type: "LIMIT",
-    quantity: roundQuantity(rules, new D(12).div(price)),
-    price,
-    clientOrderId: `fault-${++seq}`,
-  } as const;
+function restingBuy(c: MexcClient = client) {
+  return restingBuyOrder(c, `fault-${++seq}`);
 }
 
 describe("idempotent requests retry on transient failures", () => {

@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { D, type MexcClient, roundPrice, roundQuantity } from "../../src/api/index.js";
+import { D, type MexcClient } from "../../src/api/index.js";
 import type { RunningSim } from "../../src/sim/index.js";
-import { captureLogger, clientFor, rejection, sleep, start } from "./sim-helpers.js";
+import { captureLogger, clientFor, rejection, restingBuyOrder, sleep, start } from "./sim-helpers.js";
 
 // Recognizable values: if any of them shows up anywhere, the test names it.
 const LEAK_KEY = "mx0vglLEAKCHECKapiKEY7q3z";
@@ -25,17 +25,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function order(id: string) {
-  const rules = (await client.symbolRules("BTCUSDT"))!;
-  const price = roundPrice(rules, (await client.tickerPrice("BTCUSDT")).price.mul("0.7"), "BUY");
-  return {
-    symbol: "BTCUSDT",
-    side: "BUY",
-    type: "LIMIT",
-    quantity: roundQuantity(rules, new D(12).div(price)),
-    price,
-    clientOrderId: id,
-  } as const;
+function order(id: string) {
+  return restingBuyOrder(client, id);
 }
 
 async function fail(p: Promise<unknown>): Promise<void> {

@@ -1,5 +1,13 @@
 import { inspect } from "node:util";
-import { type Alert, type Logger, MexcClient, type MexcClientOptions } from "../../src/api/index.js";
+import {
+  type Alert,
+  D,
+  type Logger,
+  MexcClient,
+  type MexcClientOptions,
+  roundPrice,
+  roundQuantity,
+} from "../../src/api/index.js";
 import { type RunningSim, type SimOptions, startSim } from "../../src/sim/index.js";
 
 export const KEY = "sim-api-key";
@@ -57,4 +65,18 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** Sum of the simulator's request counters for every endpoint. */
 export function totalRequests(sim: RunningSim): number {
   return Object.values(sim.sim.stats.requests).reduce((a, b) => a + b, 0);
+}
+
+/** A small BUY resting far below the BTCUSDT market (about 12 USDT at 70 % of the price). */
+export async function restingBuyOrder(client: MexcClient, clientOrderId: string) {
+  const rules = (await client.symbolRules("BTCUSDT"))!;
+  const price = roundPrice(rules, (await client.tickerPrice("BTCUSDT")).price.mul("0.7"), "BUY");
+  return {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    quantity: roundQuantity(rules, new D(12).div(price)),
+    price,
+    clientOrderId,
+  } as const;
 }
