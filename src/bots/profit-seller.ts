@@ -1,0 +1,209 @@
+import { checkOrder, type MexcClient, roundPrice, roundQuantity, type SymbolRules } from "../api/index.js";
+import type { Config } from "../config-schema.js";
+import { D } from "../decimal.js";
+import type { Logger } from "../log.js";
+import { unrealizedPnl } from "../portfolio/cost-basis.js";
+import type { Ledger } from "../portfolio/ledger.js";
+import { groupOf } from "../portfolio/valuation.js";
+import type { OrderManager } from "../trading/order-manager.js";
+import type { Treasury } from "../trading/treasury.js";
+import type { Decision, Monitor, RunContext } from "./monitor.js";
+
+/**
+ * Sells a position whose unrealized profit exceeds a threshold, with a limit order slightly under the market so it
+ * fills quickly (the seed's PnLMonitor / AltsMonitor). One implementation for both bots:
+ * - "core": the pairs of `config.pnlSeller` (BTCUSDC, ETHUSDC), threshold `pnlSeller.profitThresholdUsd`;
+ * - "alts": every alt position of the ledger that has a USDT market, threshold `altsSeller.profitThresholdUsd`.
+ * A sell frees quote: it is announced with a "funds-freed" event so the balancers can spend it.
+ */
+export interface ProfitSellerDeps {
+  kind: "core" | "alts";
+  client: MexcClient;
+  treasury: Treasury;
+  orders: OrderManager;
+  ledger: Ledger;
+  config: Pick<Config, "pnlSeller" | "altsSeller">;
+  log?: Logger;
+}
+
+const DEFAULT_TAKER_FEE = new D("0.0005");
+const ALT_QUOTE = "USDT";
+
+interface Settings {
+  name: string;
+  intervalMs: number;
+  threshold: D;
+  autoSell: boolean;
+  limitPriceFactor: D;
+  timeoutMs: number;
+}
+
+function settingsOf(deps: ProfitSellerDeps): Settings {
+  if (deps.kind === "core") {
+    const c = deps.config.pnlSeller;
+    return {
+      name: "pnl",
+      intervalMs: c.intervalSec * 1000,
+      threshold: c.profitThresholdUsd,
+      autoSell: c.autoSell,
+      limitPriceFactor: c.limitPriceFactor,
+      timeoutMs: c.orderTimeoutSec * 1000,
+    };
+  }
+  const c = deps.config.altsSeller;
+  return {
+    name: "alts",
+    intervalMs: c.intervalSec * 1000,
+    threshold: c.profitThresholdUsd,
+    autoSell: true,
+    limitPriceFactor: c.limitPriceFactor,
+    timeoutMs: c.orderTimeoutSec * 1000,
+  };
+}
+
+const usd = (d: D): string => d.toDecimalPlaces(4, D.ROUND_HALF_EVEN).toFixed();
+
+export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
+  const s = settingsOf(deps);
+  const { client, treasury, orders, ledger, log } = deps;
+  const bot = s.name;
+
+  /** The symbols to check, with their rules; unknown symbols are reported, not fatal. */
+  async function pairsToCheck(reasons: string[]): Promise<SymbolRules[]> {
+    let symbols: string[];
+    if (deps.kind === "core") {
+      symbols = [...new Set(deps.config.pnlSeller.pairs)];
+      await ledger.syncAll(symbols);
+    } else {
+      // Alts the ledger knows of, plus alts held now (bought by hand or by a bot whose symbol was never synced).
+      const known = ledger.fills.filter((f) => groupOf(f.base) === "alt").map((f) => f.symbol);
+      const held = (await client.account()).balances
+        .filter((b) => groupOf(b.asset) === "alt" && b.free.plus(b.locked).gt(0))
+        .map((b) => `${b.asset}${ALT_QUOTE}`);
+      const candidates = [...new Set([...known, ...held])];
+      const existing: string[] = [];
+      for (const symbol of candidates) {
+        if (await client.symbolRules(symbol)) existing.push(symbol);
+      }
+      await ledger.syncAll(existing);
+      const basis = ledger.costBasis();
+      symbols = [];
+      for (const [asset, position] of basis.assets) {
+        if (groupOf(asset) !== "alt" || position.quantity.lte(0)) continue;
+        symbols.push(`${asset}${ALT_QUOTE}`);
+      }
+    }
+    const out: SymbolRules[] = [];
+    for (const symbol of symbols) {
+      const rules = await client.symbolRules(symbol);
+      if (rules) out.push(rules);
+      else reasons.push(`${symbol}: not a market of the exchange, skipped`);
+    }
+    return out;
+  }
+
+  async function run(ctx: RunContext): Promise<Decision> {
+    const reasons: string[] = [];
+    const sold: string[] = [];
+    const pairs = await pairsToCheck(reasons);
+    const basis = ledger.costBasis();
+    const seen = new Set<string>();
+    let checked = 0;
+
+    for (const rules of pairs) {
+      if (ctx.signal.aborted) {
+        reasons.push("stopped before every position was checked");
+        break;
+      }
+      const asset = rules.base;
+      if (seen.has(asset)) continue;
+      seen.add(asset);
+      const position = basis.assets.get(asset);
+      if (!position || position.quantity.lte(0)) {
+        reasons.push(`${asset}: no position`);
+        continue;
+      }
+      checked++;
+      const price = (await client.tickerPrice(rules.symbol)).price;
+      const fee = rules.takerCommission ?? DEFAULT_TAKER_FEE;
+      const pnl = unrealizedPnl(position, price, fee);
+      const head = `${asset}: ${position.quantity.toFixed()} at avg ${usd(position.avgCost)}, ${rules.symbol} ${price.toFixed()}, unrealized ${usd(pnl)} USD vs threshold ${s.threshold.toFixed()}`;
+      if (!pnl.gt(s.threshold)) {
+        reasons.push(`${head}: below the threshold, holding`);
+        continue;
+      }
+      if (!s.autoSell) {
+        reasons.push(`${head}: above the threshold, but autoSell is off: not selling`);
+        continue;
+      }
+
+      const free = await treasury.spendable(bot, asset);
+      const quantity = roundQuantity(rules, D.min(position.quantity, free));
+      const limitPrice = roundPrice(rules, price.mul(s.limitPriceFactor), "SELL");
+      const check = checkOrder(rules, { side: "SELL", type: "LIMIT", quantity, price: limitPrice });
+      if (!check.ok) {
+        reasons.push(
+          `${head}: dust, not sold (${quantity.toFixed()} of ${free.toFixed()} free at ${limitPrice.toFixed()}: ${check.message})`,
+        );
+        continue;
+      }
+      const grant = await treasury.reserve(bot, asset, quantity);
+      if (!grant.ok) {
+        reasons.push(`${head}: cannot reserve ${quantity.toFixed()} ${asset}: ${grant.reason}`);
+        continue;
+      }
+      const out = await orders.place({
+        bot,
+        reason: `take profit: unrealized ${usd(pnl)} USD > ${s.threshold.toFixed()}`,
+        symbol: rules.symbol,
+        side: "SELL",
+        type: "LIMIT",
+        quantity,
+        price: limitPrice,
+        lease: grant.lease,
+        timeoutMs: s.timeoutMs,
+      });
+      const what = `SELL ${quantity.toFixed()} ${asset} at ${limitPrice.toFixed()} ${rules.quote}`;
+      if (out.kind === "refused") {
+        reasons.push(`${head}: ${what} refused: ${out.reason}`);
+        continue;
+      }
+      if (out.kind === "rejected") {
+        reasons.push(`${head}: ${what} rejected: ${out.error.message}`);
+        continue;
+      }
+      const entry = out.entry;
+      if (out.kind === "unknown") {
+        reasons.push(`${head}: ${what} sent, outcome unknown (being looked up)`);
+        sold.push(`${what} (unknown)`);
+        continue;
+      }
+      // Filled: what the exchange paid; resting: what the order will pay when it fills.
+      const filledQuote = new D(entry.cummulativeQuoteQty);
+      const freed = entry.state === "FILLED" && filledQuote.gt(0) ? filledQuote : quantity.mul(limitPrice);
+      ctx.emit({ type: "funds-freed", asset: rules.quote, amount: freed.toFixed(), by: bot });
+      reasons.push(`${head}: ${what} ${entry.state.toLowerCase()}, frees ~${usd(freed)} ${rules.quote}`);
+      sold.push(`${what} (${entry.state.toLowerCase()})`);
+      log?.info(
+        {
+          bot,
+          symbol: rules.symbol,
+          quantity: quantity.toFixed(),
+          price: limitPrice.toFixed(),
+          pnl: pnl.toFixed(),
+          state: entry.state,
+        },
+        "profit sell",
+      );
+    }
+
+    if (sold.length) return { acted: true, summary: sold.join("; "), reasons };
+    const summary =
+      checked === 0
+        ? "no positions to check"
+        : `nothing to sell (${checked} position${checked === 1 ? "" : "s"} checked)`;
+    return { acted: false, summary, reasons };
+  }
+
+  return { name: bot, intervalMs: s.intervalMs, buys: false, run };
+}
