@@ -1,0 +1,257 @@
+import { type Kline, type MexcClient, roundQuoteAmount, type Ticker24h } from "../api/index.js";
+import type { Config } from "../config-schema.js";
+import { D } from "../decimal.js";
+import {
+  type AntiHypeVerdict,
+  type Candle,
+  checkBuy,
+  classify,
+  computeIndicators,
+  hypeInputOf,
+  type ScanClass,
+  scoreIndicators,
+} from "../filters/index.js";
+import type { Logger } from "../log.js";
+import type { OrderManager } from "../trading/order-manager.js";
+import type { Treasury } from "../trading/treasury.js";
+import type { Decision, Monitor, RunContext } from "./monitor.js";
+
+/**
+ * Market scanner (seed note 002, MarketScanner): scans the liquid USDT pairs, scores each one on its candles, runs
+ * the anti-hype filter over it and buys the best opportunity with a MARKET order sized from the free USDT.
+ */
+
+export const SCANNER_BOT = "scanner";
+const QUOTE = "USDT";
+
+export interface ScannedPair {
+  readonly symbol: string;
+  readonly kind: ScanClass;
+  /** The score, or −10 when the anti-hype filter blocked the pair. */
+  readonly score: number;
+  /** The score's reasons, then the filter's. */
+  readonly reasons: readonly string[];
+  /** Only the score's reasons (what made it attractive). */
+  readonly scoreReasons: readonly string[];
+  readonly quoteVolume: number;
+  /** 24 h change in percent (5.2 for +5.2 %). */
+  readonly change24hPct: number;
+  readonly verdict: AntiHypeVerdict["verdict"];
+  /** The anti-hype size multiplier (0 when blocked). */
+  readonly multiplier: number;
+}
+
+export interface ScanReport {
+  readonly at: number;
+  /** USDT pairs in the 24 h ticker. */
+  readonly usdtPairs: number;
+  /** Pairs that passed volume, exclusion and tradability and were chosen for scanning. */
+  readonly selected: number;
+  /** Pairs whose candles were read and judged. */
+  readonly scanned: number;
+  /** Sorted by score, best first (ties: higher 24 h quote volume first). */
+  readonly opportunities: readonly ScannedPair[];
+  readonly neutral: readonly ScannedPair[];
+  readonly blocked: readonly ScannedPair[];
+  /** Pairs skipped because their candles could not be fetched. */
+  readonly failed: readonly { readonly symbol: string; readonly error: string }[];
+  readonly best: ScannedPair | undefined;
+  /** True when the runtime stopped the scan before it finished. */
+  readonly aborted: boolean;
+}
+
+export interface MarketScannerDeps {
+  client: MexcClient;
+  treasury: Treasury;
+  orders: OrderManager;
+  config: Config;
+  log?: Logger;
+}
+
+export interface MarketScanner extends Monitor {
+  /** The result of the last finished scan, for reports; undefined before the first. */
+  readonly lastReport: ScanReport | undefined;
+  /** Scans without buying. */
+  /** Scans without buying; `now` comes from the runtime's clock. */
+  scan(signal: AbortSignal | undefined, now: number): Promise<ScanReport>;
+}
+
+export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
+  const { client, treasury, orders, config, log } = deps;
+  const cfg = config.scanner;
+  let lastReport: ScanReport | undefined;
+
+  async function scan(signal: AbortSignal | undefined, now: number): Promise<ScanReport> {
+    const tickers = await client.ticker24hrAll();
+    const excluded = new Set(cfg.excludedSymbols);
+    const usdt = tickers.filter((t) => t.symbol.endsWith(QUOTE));
+    const liquid = usdt.filter(
+      (t) => (t.quoteVolume?.gte(cfg.minQuoteVolume24hUsdt) ?? false) && !excluded.has(t.symbol),
+    );
+    const tradable: Ticker24h[] = [];
+    for (const t of liquid) {
+      const rules = await client.symbolRules(t.symbol);
+      if (rules?.tradable && (rules.tradeSide === "all" || rules.tradeSide === "buy-only")) tradable.push(t);
+    }
+    tradable.sort((a, b) => (b.quoteVolume ?? new D(0)).comparedTo(a.quoteVolume ?? new D(0)));
+    const chosen = cfg.maxPairs > 0 ? tradable.slice(0, cfg.maxPairs) : tradable;
+
+    const judged: ScannedPair[] = [];
+    const failed: { symbol: string; error: string }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < chosen.length && !signal?.aborted) {
+        const ticker = chosen[next++];
+        if (!ticker) break;
+        let klines: Kline[];
+        try {
+          klines = await client.klines(ticker.symbol, cfg.klineInterval, { limit: cfg.klineLimit });
+        } catch (e) {
+          const error = e instanceof Error ? e.message : String(e);
+          failed.push({ symbol: ticker.symbol, error });
+          log?.warn({ symbol: ticker.symbol, err: e }, "scanner: klines failed, pair skipped");
+          continue;
+        }
+        judged.push(judge(ticker, klines));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, chosen.length) }, worker));
+
+    const byRank = (a: ScannedPair, b: ScannedPair) => b.score - a.score || b.quoteVolume - a.quoteVolume;
+    const of = (kind: ScanClass) => judged.filter((p) => p.kind === kind).sort(byRank);
+    const opportunities = of("opportunity");
+    const report: ScanReport = {
+      at: now,
+      usdtPairs: usdt.length,
+      selected: chosen.length,
+      scanned: judged.length,
+      opportunities,
+      neutral: of("neutral"),
+      blocked: of("blocked"),
+      failed,
+      best: opportunities[0],
+      aborted: signal?.aborted ?? false,
+    };
+    lastReport = report;
+    return report;
+  }
+
+  function judge(ticker: Ticker24h, klines: readonly Kline[]): ScannedPair {
+    const candles: Candle[] = klines.map((k) => ({
+      openTime: k.openTime,
+      open: k.open.toNumber(),
+      high: k.high.toNumber(),
+      low: k.low.toNumber(),
+      close: k.close.toNumber(),
+      volume: k.volume.toNumber(),
+      quoteVolume: k.quoteVolume?.toNumber(),
+    }));
+    // Unknown 24 h change stays NaN: the filter blocks it rather than buying blind.
+    const change24hPct = ticker.priceChangePercent
+      ? ticker.priceChangePercent.times(100).toNumber()
+      : Number.NaN;
+    const indicators = computeIndicators(candles);
+    const scored = scoreIndicators(indicators, { changePct: change24hPct });
+    const verdict = checkBuy(config.antiHype, hypeInputOf(indicators, change24hPct));
+    const c = classify(scored, verdict, cfg.minBuyScore);
+    return {
+      symbol: ticker.symbol,
+      kind: c.kind,
+      score: c.score,
+      reasons: c.reasons,
+      scoreReasons: scored.reasons,
+      quoteVolume: volumeOf(ticker),
+      change24hPct,
+      verdict: verdict.verdict,
+      multiplier: verdict.multiplier,
+    };
+  }
+
+  /** The purchase size before the treasury caps it (seed: 60 % under $20, else 30 % capped at $50, min $6). */
+  function sizeFor(free: D, multiplier: number): D {
+    const s = cfg.sizing;
+    const base = free.lt(s.smallBalanceBelowUsdt)
+      ? free.times(s.smallBalancePct).div(100)
+      : D.min(free.times(s.normalPct).div(100), s.maxBuyUsdt);
+    // A damped buy still buys the minimum: below it the exchange would refuse the order anyway.
+    return D.max(D.max(base, cfg.minBuyUsdt).times(multiplier), cfg.minBuyUsdt);
+  }
+
+  async function run(ctx: RunContext): Promise<Decision> {
+    const report = await scan(ctx.signal, ctx.now);
+    const counts = `scanned ${report.scanned} of ${report.selected} pairs: ${report.opportunities.length} opportunities, ${report.neutral.length} neutral, ${report.blocked.length} blocked${report.failed.length > 0 ? `, ${report.failed.length} failed` : ""}`;
+    const reasons = [counts];
+    if (report.failed.length > 0) {
+      reasons.push(`klines failed: ${report.failed.map((f) => `${f.symbol} (${f.error})`).join("; ")}`);
+    }
+    const skip = (why: string): Decision => ({
+      acted: false,
+      summary: `no purchase: ${why}`,
+      reasons: [...reasons, why],
+    });
+    if (report.aborted) return skip("scan stopped before it finished (runtime stopping)");
+    const best = report.best;
+    if (!best) return skip("no opportunity");
+    reasons.push(`best: ${best.symbol} score ${best.score} (${best.reasons.join(", ")})`);
+
+    const free = await treasury.spendable(SCANNER_BOT, QUOTE);
+    if (free.lt(cfg.minUsdtBalance)) {
+      return skip(`USDT ${free.toFixed()} below the minimum ${cfg.minUsdtBalance.toFixed()}`);
+    }
+    const size = sizeFor(free, best.multiplier);
+    reasons.push(
+      `size ${size.toFixed(2)} USDT from free ${free.toFixed(2)} USDT${best.multiplier !== 1 ? ` (anti-hype ×${best.multiplier})` : ""}`,
+    );
+    const grant = await treasury.reserveUpTo(SCANNER_BOT, QUOTE, size, cfg.minBuyUsdt);
+    if (!grant.ok) return skip(`refused by the treasury: ${grant.reason}`);
+    const rules = await client.symbolRules(best.symbol);
+    if (!rules) {
+      treasury.release(grant.lease);
+      return skip(`${best.symbol} has no rules`);
+    }
+    const amount = roundQuoteAmount(rules, grant.lease.amount);
+    const reason = `scanner buy ${best.symbol}: score ${best.score} (${best.scoreReasons.join(", ") || "no score reasons"}); ${best.reasons.slice(best.scoreReasons.length).join(", ")}`;
+    const out = await orders.place({
+      bot: SCANNER_BOT,
+      reason,
+      symbol: best.symbol,
+      side: "BUY",
+      type: "MARKET",
+      quoteOrderQty: amount,
+      lease: grant.lease,
+    });
+    switch (out.kind) {
+      case "placed":
+        return {
+          acted: true,
+          summary: `bought ${best.symbol} for ${amount.toFixed()} USDT (score ${best.score}, ${out.entry.state})`,
+          reasons,
+        };
+      case "refused":
+        return skip(`order refused: ${out.reason}`);
+      case "rejected":
+        return skip(`order rejected by the exchange: ${out.error.message}`);
+      case "unknown":
+        return {
+          acted: true,
+          summary: `buy ${best.symbol} for ${amount.toFixed()} USDT sent, outcome unknown (being looked up)`,
+          reasons,
+        };
+    }
+  }
+
+  return {
+    name: SCANNER_BOT,
+    intervalMs: cfg.intervalSec * 1000,
+    buys: true,
+    run,
+    scan,
+    get lastReport() {
+      return lastReport;
+    },
+  };
+}
+
+function volumeOf(t: Ticker24h): number {
+  return t.quoteVolume?.toNumber() ?? 0;
+}
