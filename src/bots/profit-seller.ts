@@ -2,7 +2,7 @@ import { checkOrder, type MexcClient, roundPrice, roundQuantity, type SymbolRule
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
-import { unrealizedPnl } from "../portfolio/cost-basis.js";
+import { type CostBasisSnapshot, unrealizedPnl } from "../portfolio/cost-basis.js";
 import type { Ledger } from "../portfolio/ledger.js";
 import { groupOf } from "../portfolio/valuation.js";
 import type { OrderManager } from "../trading/order-manager.js";
@@ -68,12 +68,19 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
   const { client, treasury, orders, ledger, log } = deps;
   const bot = s.name;
 
-  /** The symbols to check, with their rules; unknown symbols are reported, not fatal. */
-  async function pairsToCheck(reasons: string[]): Promise<SymbolRules[]> {
+  /**
+   * The symbols to check, with their rules, and the cost basis after the sync; unknown symbols are reported, not
+   * fatal.
+   */
+  async function pairsToCheck(
+    reasons: string[],
+  ): Promise<{ pairs: SymbolRules[]; basis: CostBasisSnapshot }> {
+    let basis: CostBasisSnapshot;
     let symbols: string[];
     if (deps.kind === "core") {
       symbols = [...new Set(deps.config.pnlSeller.pairs)];
       await ledger.syncAll(symbols);
+      basis = ledger.costBasis();
     } else {
       // Alts the ledger knows of, plus alts held now (bought by hand or by a bot whose symbol was never synced).
       const known = ledger.fills.filter((f) => groupOf(f.base) === "alt").map((f) => f.symbol);
@@ -86,7 +93,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
         if (await client.symbolRules(symbol)) existing.push(symbol);
       }
       await ledger.syncAll(existing);
-      const basis = ledger.costBasis();
+      basis = ledger.costBasis();
       symbols = [];
       for (const [asset, position] of basis.assets) {
         if (groupOf(asset) !== "alt" || position.quantity.lte(0)) continue;
@@ -99,14 +106,14 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       if (rules) out.push(rules);
       else reasons.push(`${symbol}: not a market of the exchange, skipped`);
     }
-    return out;
+    return { pairs: out, basis };
   }
 
   async function run(ctx: RunContext): Promise<Decision> {
     const reasons: string[] = [];
     const sold: string[] = [];
-    const pairs = await pairsToCheck(reasons);
-    const basis = ledger.costBasis();
+    // One cost-basis pass per run: it replays the whole fill history.
+    const { pairs, basis } = await pairsToCheck(reasons);
     const seen = new Set<string>();
     let checked = 0;
 
