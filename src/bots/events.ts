@@ -4,6 +4,10 @@ import type { Decision } from "./monitor.js";
 /** Everything bots and the runtime tell each other and the notifier. Amounts are decimal strings, never numbers. */
 export type RuntimeEvent =
   | { type: "funds-freed"; asset: string; amount: string; by: string }
+  /** A bot asks the balancers to run now (the PnL seller's periodic portfolio rebalance). */
+  | { type: "rebalance-requested"; by: string; reason: string }
+  /** A periodic report for people: Telegram HTML (telegram/format.ts), printed as plain text without Telegram. */
+  | { type: "report"; bot: string; title: string; html: string }
   | { type: "decision"; bot: string; decision: Decision }
   | { type: "bot-failing"; bot: string; errors: number; lastError: string }
   | { type: "bot-recovered"; bot: string; afterErrors: number }

@@ -12,7 +12,7 @@ import {
   scoreIndicators,
 } from "../filters/index.js";
 import type { Logger } from "../log.js";
-import type { OrderManager } from "../trading/order-manager.js";
+import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
@@ -63,7 +63,8 @@ export interface ScanReport {
 export interface MarketScannerDeps {
   client: MexcClient;
   treasury: Treasury;
-  orders: OrderManager;
+  /** The order manager, or the proposal queue when the bot may not trade by itself. */
+  orders: OrderPlacer;
   config: Config;
   log?: Logger;
 }
@@ -231,6 +232,12 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
         return skip(`order refused: ${out.reason}`);
       case "rejected":
         return skip(`order rejected by the exchange: ${out.error.message}`);
+      case "proposed":
+        return {
+          acted: true,
+          summary: `proposed: buy ${best.symbol} for ${amount.toFixed()} USDT (score ${best.score}), waiting for approval${out.fresh ? "" : " (already proposed)"}`,
+          reasons,
+        };
       case "unknown":
         return {
           acted: true,

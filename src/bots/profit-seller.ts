@@ -5,7 +5,7 @@ import type { Logger } from "../log.js";
 import { type CostBasisSnapshot, unrealizedPnl } from "../portfolio/cost-basis.js";
 import type { Ledger } from "../portfolio/ledger.js";
 import { groupOf } from "../portfolio/valuation.js";
-import type { OrderManager } from "../trading/order-manager.js";
+import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
@@ -20,7 +20,8 @@ export interface ProfitSellerDeps {
   kind: "core" | "alts";
   client: MexcClient;
   treasury: Treasury;
-  orders: OrderManager;
+  /** The order manager, or the proposal queue when the bot may not trade by itself. */
+  orders: OrderPlacer;
   ledger: Ledger;
   config: Pick<Config, "pnlSeller" | "altsSeller">;
   log?: Logger;
@@ -177,6 +178,13 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       }
       if (out.kind === "rejected") {
         reasons.push(`${head}: ${what} rejected: ${out.error.message}`);
+        continue;
+      }
+      if (out.kind === "proposed") {
+        reasons.push(
+          `${head}: ${what} proposed for approval (${out.fresh ? "new" : "already waiting"}, ${out.proposal.id})`,
+        );
+        sold.push(`${what} (proposed)`);
         continue;
       }
       const entry = out.entry;

@@ -1,3 +1,3 @@
 export { JsonLinesFile } from "./json-lines-file.js";
-export { type BotState, STATE_VERSION, type State, stateSchema } from "./schema.js";
+export { type BotState, type ProposalJson, STATE_VERSION, type State, stateSchema } from "./schema.js";
 export { lockHolder, Store, StoreError, type StoreOptions } from "./store.js";

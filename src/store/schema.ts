@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { journalEntrySchema } from "./journal-schema.js";
+import { intentSchema, journalEntrySchema } from "./journal-schema.js";
 
 /**
  * The shape of data/<mode>/state.json. Each room of the program owns a section; a section added later gets a
@@ -13,6 +13,32 @@ const botStateSchema = z.object({
   /** Epoch ms of the bot's last run, so intervals and cooldowns resume after a restart. */
   lastRunAt: z.number().optional(),
   cooldownUntil: z.number().optional(),
+});
+
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal string");
+
+/** How a proposal ended; absent while it waits for the owner. */
+const proposalEndSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("executed"), at: z.number(), clientOrderId: z.string(), by: z.string() }),
+  z.object({ state: z.literal("skipped"), at: z.number(), by: z.string() }),
+  z.object({ state: z.literal("expired"), at: z.number() }),
+  z.object({ state: z.literal("failed"), at: z.number(), reason: z.string(), by: z.string() }),
+]);
+
+/** An order a bot with autoTrade off wanted: it waits for the owner's Execute or Skip until it expires. */
+export const proposalSchema = z.object({
+  id: z.string(),
+  bot: z.string(),
+  reason: z.string(),
+  intent: intentSchema,
+  /** The price the bot saw; Execute refuses when the market moved too far from it. */
+  referencePrice: decimalString,
+  timeoutMs: z.number().optional(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  /** Set the moment Execute starts, so a second press cannot send a second order. */
+  executingSince: z.number().optional(),
+  end: proposalEndSchema.optional(),
 });
 
 export const stateSchema = z.object({
@@ -30,7 +56,19 @@ export const stateSchema = z.object({
   killSwitch: z
     .object({ active: z.boolean(), since: z.number().optional(), reason: z.string().optional() })
     .default({ active: false }),
+  /** Proposals of bots that may not trade by themselves, by id; ended ones are kept for the record. */
+  proposals: z.record(z.string(), proposalSchema).default({}),
+  /** The daily loss limit's baseline: the portfolio's value when the (UTC) day started. */
+  risk: z
+    .object({
+      day: z.string().optional(),
+      startValueUsdt: decimalString.optional(),
+      /** The limit was hit today; buyers stay paused until the next day or the owner's resume. */
+      trippedAt: z.number().optional(),
+    })
+    .default({}),
 });
 
 export type State = z.output<typeof stateSchema>;
 export type BotState = z.output<typeof botStateSchema>;
+export type ProposalJson = z.output<typeof proposalSchema>;
