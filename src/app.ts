@@ -65,9 +65,11 @@ export async function startTrading(opts: {
   logs: Logs;
   store: Store;
   dataDir: string;
+  /** An exchange already connected (tests, the soak's in-process simulator); else one is connected per mode. */
+  exchange?: Exchange;
 }): Promise<Trading> {
   const { env, config, clock, logs, store } = opts;
-  const exchange = await connectExchange(env, config, clock, logs.child("api"));
+  const exchange = opts.exchange ?? (await connectExchange(env, config, clock, logs.child("api")));
   const tradingLog = logs.child("trading");
   const treasury = new Treasury({
     source: accountBalanceSource(exchange.client, clock),

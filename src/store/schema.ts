@@ -31,7 +31,7 @@ export const proposalSchema = z.object({
   bot: z.string(),
   reason: z.string(),
   intent: intentSchema,
-  /** The price the bot saw; Execute refuses when the market moved too far from it. */
+  /** The market price when proposed; Execute refuses when the market moved too far from it. */
   referencePrice: decimalString,
   timeoutMs: z.number().optional(),
   createdAt: z.number(),

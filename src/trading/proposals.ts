@@ -89,7 +89,8 @@ export class Proposals {
     );
     if (waiting) return { kind: "proposed", proposal: waiting, fresh: false };
     const now = this.#o.clock.now();
-    const reference = req.price ?? req.marketPrice ?? (await this.#o.client.tickerPrice(req.symbol)).price;
+    // The market's price, not a limit price: drift is how far the market moved, and a limit sits off the market.
+    const reference = req.marketPrice ?? (await this.#o.client.tickerPrice(req.symbol)).price;
     const proposal: ProposalJson = {
       id: newClientOrderId("prop", now),
       bot: req.bot,
