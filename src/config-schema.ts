@@ -180,6 +180,13 @@ export const configSchema = z
         btcEthSplitPct: splitOf(["BTC", "ETH"]),
         altBasket: z.array(symbol).min(1, "must list at least one symbol"),
         minPerAssetUsd: positiveAmount,
+        makerOffsetPct: percent,
+        placementAttempts: z
+          .number()
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(10, "must be at most 10"),
+        orderTimeoutSec: seconds(),
       })
       .strict(),
     ordersReporter: z.object({ enabled, intervalSec: seconds() }).strict(),
@@ -195,6 +202,12 @@ export const configSchema = z
           .string()
           .min(1, "must name a file")
           .regex(/^[\w.-]+$/, "must be a plain file name (letters, digits, . _ -) inside the data directory"),
+      })
+      .strict(),
+    shutdown: z
+      .object({
+        graceSec: z.number().min(0, "must be 0 or more seconds").max(600, "must be at most 600 seconds"),
+        cancelOpenOrders: z.boolean({ error: "must be true or false" }),
       })
       .strict(),
     telegram: z

@@ -157,6 +157,14 @@ export const userConfig = {
     altBasket: ["ADAUSDC", "DOTUSDC", "LINKUSDC", "MATICUSDC", "AVAXUSDC"],
     /** Smallest purchase per asset (USD); a small amount goes to one asset only. */
     minPerAssetUsd: 5,
+    // The three order settings below mirror balanceBuyer's: both buy with book-priced limit orders, and each bot
+    // keeps its own so tuning one never changes the other.
+    /** A spread wider than this (percent) makes the balancer bid as maker this far under the ask instead of at it. */
+    makerOffsetPct: 0.05,
+    /** Placement attempts for one purchase (re-priced from the book each time; only after a rejection). */
+    placementAttempts: 3,
+    /** Cancel a resting buy that has not filled after this many seconds. */
+    orderTimeoutSec: 300,
   },
 
   /** Orders reporter: a periodic summary of orders placed, filled, open, failed and fees. */
@@ -173,6 +181,14 @@ export const userConfig = {
     maxOpenOrders: 10,
     /** Creating this file (inside the data directory) pauses every bot within one tick. */
     emergencyStopFile: "EMERGENCY_STOP",
+  },
+
+  /** What SIGINT/SIGTERM (Ctrl-C, systemctl stop) does. */
+  shutdown: {
+    /** Seconds a bot's run in progress may take to finish before the process exits anyway. */
+    graceSec: 20,
+    /** Cancel every open order of the suite on the way out (false: they stay on the book and are followed again at the next start). */
+    cancelOpenOrders: false,
   },
 
   /** Telegram reports and approvals. */

@@ -14,11 +14,13 @@ import {
 import type { Logger } from "../log.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
+import { formatScanReport } from "./bot-reports.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
  * Market scanner (seed note 002, MarketScanner): scans the liquid USDT pairs, scores each one on its candles, runs
  * the anti-hype filter over it and buys the best opportunity with a MARKET order sized from the free USDT.
+ * Every `reportEveryCycles` finished scans it sends the scan report ("report" event) for people.
  */
 
 export const SCANNER_BOT = "scanner";
@@ -81,6 +83,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
   const { client, treasury, orders, config, log } = deps;
   const cfg = config.scanner;
   let lastReport: ScanReport | undefined;
+  /** Finished scans of run(), to send the report every reportEveryCycles (scan() alone is not a cycle). */
+  let cycles = 0;
 
   async function scan(signal: AbortSignal | undefined, now: number): Promise<ScanReport> {
     const tickers = await client.ticker24hrAll();
@@ -191,6 +195,12 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
       reasons: [...reasons, why],
     });
     if (report.aborted) return skip("scan stopped before it finished (runtime stopping)");
+    cycles++;
+    // Before the purchase: the report tells what the market looked like, whatever the buy then does.
+    if (cycles % cfg.reportEveryCycles === 0) {
+      ctx.emit({ type: "report", bot: SCANNER_BOT, title: "Market scan", html: formatScanReport(report) });
+      reasons.push(`scan report sent (every ${cfg.reportEveryCycles} scans)`);
+    }
     const best = report.best;
     if (!best) return skip("no opportunity");
     reasons.push(`best: ${best.symbol} score ${best.score} (${best.reasons.join(", ")})`);

@@ -4,9 +4,12 @@ import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
 import { type CostBasisSnapshot, unrealizedPnl } from "../portfolio/cost-basis.js";
 import type { Ledger } from "../portfolio/ledger.js";
+import { pnlTable } from "../portfolio/pnl-table.js";
 import { groupOf } from "../portfolio/valuation.js";
+import { escapeHtml } from "../telegram/format.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
+import { formatPnlSummary } from "./bot-reports.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -15,6 +18,12 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * - "core": the pairs of `config.pnlSeller` (BTCUSDC, ETHUSDC), threshold `pnlSeller.profitThresholdUsd`;
  * - "alts": every alt position of the ledger that has a USDT market, threshold `altsSeller.profitThresholdUsd`.
  * A sell frees quote: it is announced with a "funds-freed" event so the balancers can spend it.
+ *
+ * Periodic work, timed by the runs' clock (ctx.now) and kept in memory: every `notifyEverySec` a PnL summary of the
+ * bot's assets ("report" event); for "core" only, every `rebalanceEverySec` a portfolio rebalance, asked of the
+ * balancers with a "rebalance-requested" event, unless the total PnL is negative and `rebalanceWhenPnlNegative` is
+ * off. The first run starts both clocks instead of reporting: a restart must not send a burst of messages, and the
+ * balancers run at start on their own anyway.
  */
 export interface ProfitSellerDeps {
   kind: "core" | "alts";
@@ -37,6 +46,9 @@ interface Settings {
   autoSell: boolean;
   limitPriceFactor: D;
   timeoutMs: number;
+  notifyMs: number;
+  /** Only the core seller rebalances. */
+  rebalanceMs: number | undefined;
 }
 
 function settingsOf(deps: ProfitSellerDeps): Settings {
@@ -49,6 +61,8 @@ function settingsOf(deps: ProfitSellerDeps): Settings {
       autoSell: c.autoSell,
       limitPriceFactor: c.limitPriceFactor,
       timeoutMs: c.orderTimeoutSec * 1000,
+      notifyMs: c.notifyEverySec * 1000,
+      rebalanceMs: c.rebalanceEverySec * 1000,
     };
   }
   const c = deps.config.altsSeller;
@@ -59,6 +73,8 @@ function settingsOf(deps: ProfitSellerDeps): Settings {
     autoSell: true,
     limitPriceFactor: c.limitPriceFactor,
     timeoutMs: c.orderTimeoutSec * 1000,
+    notifyMs: c.notifyEverySec * 1000,
+    rebalanceMs: undefined,
   };
 }
 
@@ -68,6 +84,8 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
   const s = settingsOf(deps);
   const { client, treasury, orders, ledger, log } = deps;
   const bot = s.name;
+  let lastSummary: number | undefined;
+  let lastRebalance: number | undefined;
 
   /**
    * The symbols to check, with their rules, and the cost basis after the sync; unknown symbols are reported, not
@@ -116,6 +134,8 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
     // One cost-basis pass per run: it replays the whole fill history.
     const { pairs, basis } = await pairsToCheck(reasons);
     const seen = new Set<string>();
+    /** Taker fee by asset, from the rules read for the sales, for the periodic PnL figures. */
+    const fees = new Map<string, D>();
     let checked = 0;
 
     for (const rules of pairs) {
@@ -134,6 +154,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       checked++;
       const price = (await client.tickerPrice(rules.symbol)).price;
       const fee = rules.takerCommission ?? DEFAULT_TAKER_FEE;
+      fees.set(asset, fee);
       const pnl = unrealizedPnl(position, price, fee);
       const head = `${asset}: ${position.quantity.toFixed()} at avg ${usd(position.avgCost)}, ${rules.symbol} ${price.toFixed()}, unrealized ${usd(pnl)} USD vs threshold ${s.threshold.toFixed()}`;
       if (!pnl.gt(s.threshold)) {
@@ -212,13 +233,91 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       );
     }
 
-    if (sold.length) return { acted: true, summary: sold.join("; "), reasons };
+    const notes = await periodic(ctx, basis, fees, reasons);
+    const tail = notes.map((n) => ` · ${n}`).join("");
+    if (sold.length) return { acted: true, summary: sold.join("; ") + tail, reasons };
     const summary =
       checked === 0
         ? "no positions to check"
         : `nothing to sell (${checked} position${checked === 1 ? "" : "s"} checked)`;
-    return { acted: false, summary, reasons };
+    return { acted: false, summary: summary + tail, reasons };
+  }
+
+  /** The PnL summary and the rebalance when due; returns short notes for the decision's summary. */
+  async function periodic(
+    ctx: RunContext,
+    basis: CostBasisSnapshot,
+    fees: ReadonlyMap<string, D>,
+    reasons: string[],
+  ): Promise<string[]> {
+    if (ctx.signal.aborted) return [];
+    lastSummary ??= ctx.now;
+    lastRebalance ??= ctx.now;
+    const summaryDue = ctx.now - lastSummary >= s.notifyMs;
+    const rebalanceMs = s.rebalanceMs;
+    const rebalanceDue = rebalanceMs !== undefined && ctx.now - lastRebalance >= rebalanceMs;
+    if (!summaryDue && !rebalanceDue) return [];
+    let prices: Map<string, D>;
+    try {
+      // One request (weight 2) prices every asset, alts included, which the total PnL needs.
+      prices = new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
+    } catch (err) {
+      // Not marked done: the next run tries again.
+      reasons.push(
+        `periodic report postponed, prices unavailable: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return [];
+    }
+    const takerFee = (asset: string) => fees.get(asset) ?? DEFAULT_TAKER_FEE;
+    const notes: string[] = [];
+
+    if (summaryDue) {
+      lastSummary = ctx.now;
+      const group = deps.kind === "core" ? "core" : "alt";
+      const table = pnlTable(
+        subset(basis, (a) => groupOf(a) === group),
+        prices,
+        takerFee,
+        ctx.now,
+      );
+      const title = deps.kind === "core" ? "BTC/ETH positions" : "Alt positions";
+      ctx.emit({ type: "report", bot, title: `PnL summary (${bot})`, html: formatPnlSummary(table, title) });
+      reasons.push(
+        `PnL summary sent: unrealized ${usd(table.totals.unrealized)}, realized ${usd(table.totals.realized)} USD`,
+      );
+      notes.push("PnL summary sent");
+    }
+
+    if (rebalanceDue) {
+      lastRebalance = ctx.now;
+      const all = pnlTable(basis, prices, takerFee, ctx.now);
+      const total = all.totals.unrealized.plus(all.totals.realized);
+      const unpriced = all.rows.filter((r) => r.price === undefined && r.quantity.gt(0)).map((r) => r.asset);
+      const what =
+        `total PnL ${usd(total)} USD (realized ${usd(all.totals.realized)}, unrealized ${usd(all.totals.unrealized)})` +
+        (unpriced.length ? `, without the unpriced ${unpriced.join(", ")}` : "");
+      if (total.isNegative() && !deps.config.pnlSeller.rebalanceWhenPnlNegative) {
+        const why = `periodic rebalance skipped: ${what} is negative and rebalanceWhenPnlNegative is off`;
+        reasons.push(why);
+        ctx.emit({ type: "report", bot, title: "Rebalance skipped", html: escapeHtml(why) });
+        notes.push("rebalance skipped (PnL negative)");
+      } else {
+        const reason = `periodic rebalance (every ${(rebalanceMs ?? 0) / 1000} s): ${what}`;
+        ctx.emit({ type: "rebalance-requested", by: bot, reason });
+        reasons.push(`${reason}: requested`);
+        notes.push("rebalance requested");
+      }
+    }
+    return notes;
   }
 
   return { name: bot, intervalMs: s.intervalMs, buys: false, run };
+}
+
+/** The snapshot restricted to some assets, its realized PnL summed over them only. */
+function subset(basis: CostBasisSnapshot, keep: (asset: string) => boolean): CostBasisSnapshot {
+  const assets = new Map([...basis.assets].filter(([asset]) => keep(asset)));
+  const realizedPnl = [...assets.values()].reduce((sum, p) => sum.plus(p.realizedPnl), new D(0));
+  const warnings = basis.warnings.filter((w) => keep(w.asset));
+  return { ...basis, assets, realizedPnl, warnings };
 }

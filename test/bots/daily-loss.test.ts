@@ -22,7 +22,7 @@ async function setup(clock: VirtualClock, dir?: string) {
   const buyer = testBot("buyer", MIN, undefined, true);
   const seller = testBot("pnl", MIN);
   runtime = makeRuntime(clock, opened.store, opened.stopPath, [buyer, seller]);
-  const events: RuntimeEvent[] = [];
+  const events: Extract<RuntimeEvent, { type: "risk-pause" }>[] = [];
   runtime.events.on("risk-pause", (e) => {
     events.push(e);
   });

@@ -1,0 +1,306 @@
+import type { Config } from "../config-schema.js";
+import { D } from "../decimal.js";
+import type { Logger } from "../log.js";
+import { botOf } from "../portfolio/cost-basis.js";
+import type { Fill } from "../portfolio/fill.js";
+import type { Ledger } from "../portfolio/ledger.js";
+import type { JournalEntry, OrderStateName } from "../store/journal-schema.js";
+import { amount, bold, code, escapeHtml, table } from "../telegram/format.js";
+import type { Decision, Monitor, RunContext } from "./monitor.js";
+
+/**
+ * The orders reporter: once per interval, what every bot did with orders since the previous report.
+ *
+ * Counts come from the order journal (the manager's own record of each order's life, with times); traded volume
+ * and fees come from the ledger's fills, because only fills say what was actually paid, and a partly filled order
+ * must not count its whole quote amount in every period it lives through. A period is (since, until]: a
+ * transition or fill exactly at a report's time belongs to that report, and never to two.
+ *
+ * What counts as what, per order, within the period:
+ * - placed: created in the period;
+ * - filled: got a fill in the period (moved to FILLED, PARTIALLY_FILLED or PARTIALLY_CANCELED); `partial` are those
+ *   not (yet) wholly filled at the end of the period;
+ * - failed: reached REJECTED (the exchange said no), CANCELED (our journal's CANCELED means cancelled with nothing
+ *   filled: a timed-out or cancelled limit order whose intent never happened) or LOST (never found after an
+ *   unclear answer). A partially cancelled order is a partial fill, not a failure. A LOST order found later counts
+ *   as failed in the period it was lost and as filled in the one it turned up;
+ * - open: resting on the book (OPEN, PARTIALLY_FILLED) at the end of the period;
+ * - unknown: PENDING or UNKNOWN at the end of the period, i.e. still being looked up by client id.
+ */
+
+export interface BotOrderStats {
+  bot: string;
+  placed: number;
+  filled: number;
+  /** Of `filled`: not wholly filled at the end of the period. */
+  partial: number;
+  open: number;
+  failed: number;
+  rejected: number;
+  canceled: number;
+  lost: number;
+  unknown: number;
+  /** Ledger fills in the period. */
+  fills: number;
+  /** Quote traded by quote asset (USDT, USDC, …), from the fills. */
+  volume: Map<string, D>;
+  /** Fees paid by asset (the quote, the base, or MX), from the fills. */
+  fees: Map<string, D>;
+}
+
+/** One failed order, for the report's detail lines. */
+export interface FailedOrder {
+  bot: string;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  state: "REJECTED" | "CANCELED" | "LOST";
+  why: string;
+}
+
+export interface OrdersReport {
+  since: number;
+  until: number;
+  /** Bots with any activity in the period (or orders still open or unresolved), by name. */
+  bots: BotOrderStats[];
+  totals: BotOrderStats;
+  failures: FailedOrder[];
+}
+
+const FILL_STATES: ReadonlySet<OrderStateName> = new Set([
+  "FILLED",
+  "PARTIALLY_FILLED",
+  "PARTIALLY_CANCELED",
+]);
+const FAIL_STATES: ReadonlySet<OrderStateName> = new Set(["REJECTED", "CANCELED", "LOST"]);
+
+const COUNTS = [
+  "placed",
+  "filled",
+  "partial",
+  "open",
+  "failed",
+  "rejected",
+  "canceled",
+  "lost",
+  "unknown",
+  "fills",
+] as const;
+
+function emptyStats(bot: string): BotOrderStats {
+  return {
+    bot,
+    placed: 0,
+    filled: 0,
+    partial: 0,
+    open: 0,
+    failed: 0,
+    rejected: 0,
+    canceled: 0,
+    lost: 0,
+    unknown: 0,
+    fills: 0,
+    volume: new Map(),
+    fees: new Map(),
+  };
+}
+
+function add(map: Map<string, D>, key: string, value: D): void {
+  map.set(key, (map.get(key) ?? new D(0)).plus(value));
+}
+
+/** The entry's state at time t (its last transition at or before t), or undefined if it did not exist yet. */
+export function stateAt(entry: JournalEntry, t: number): OrderStateName | undefined {
+  let state: OrderStateName | undefined;
+  for (const tr of entry.transitions) if (tr.at <= t) state = tr.to;
+  return state;
+}
+
+/** Pure: the orders of the period (since, until] per bot, from journal entries and ledger fills. */
+export function ordersReport(
+  entries: readonly JournalEntry[],
+  fills: readonly Fill[],
+  since: number,
+  until: number,
+): OrdersReport {
+  const byBot = new Map<string, BotOrderStats>();
+  const stats = (bot: string) => {
+    let s = byBot.get(bot);
+    if (!s) {
+      s = emptyStats(bot);
+      byBot.set(bot, s);
+    }
+    return s;
+  };
+  const failures: FailedOrder[] = [];
+  const inPeriod = (t: number) => t > since && t <= until;
+
+  for (const e of entries) {
+    const moves = e.transitions.filter((tr) => inPeriod(tr.at));
+    const end = stateAt(e, until);
+    const live = end === "OPEN" || end === "PARTIALLY_FILLED";
+    const unresolved = end === "PENDING" || end === "UNKNOWN";
+    if (moves.length === 0 && !live && !unresolved) continue;
+    const s = stats(e.bot);
+    if (inPeriod(e.createdAt)) s.placed++;
+    if (moves.some((tr) => FILL_STATES.has(tr.to))) {
+      s.filled++;
+      if (end !== "FILLED") s.partial++;
+    }
+    if (live) s.open++;
+    if (unresolved) s.unknown++;
+    const fail = moves.find((tr) => FAIL_STATES.has(tr.to));
+    if (fail) {
+      s.failed++;
+      const state = fail.to as FailedOrder["state"];
+      if (state === "REJECTED") s.rejected++;
+      else if (state === "CANCELED") s.canceled++;
+      else s.lost++;
+      failures.push({
+        bot: e.bot,
+        clientOrderId: e.clientOrderId,
+        symbol: e.intent.symbol,
+        side: e.intent.side,
+        state,
+        why: state === "REJECTED" && e.rejection ? e.rejection.message : fail.note,
+      });
+    }
+  }
+
+  for (const f of fills) {
+    if (!inPeriod(f.time)) continue;
+    const s = stats(botOf(f.clientOrderId));
+    s.fills++;
+    add(s.volume, f.quote, f.quoteQty);
+    if (!f.fee.isZero()) add(s.fees, f.feeAsset, f.fee);
+  }
+
+  const bots = [...byBot.values()].sort((a, b) => a.bot.localeCompare(b.bot));
+  const totals = emptyStats("total");
+  for (const s of bots) {
+    for (const k of COUNTS) totals[k] += s[k];
+    for (const [asset, v] of s.volume) add(totals.volume, asset, v);
+    for (const [asset, v] of s.fees) add(totals.fees, asset, v);
+  }
+  return { since, until, bots, totals, failures };
+}
+
+/** "12.5 USDT + 3 USDC", or "0" when the map is empty. */
+function amounts(map: ReadonlyMap<string, D>): string {
+  if (map.size === 0) return "0";
+  return [...map.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([asset, v]) => amount(v, asset))
+    .join(" + ");
+}
+
+const utc = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
+
+/** At most this many failed orders are listed one by one; the rest are counted. */
+const MAX_FAILURES_LISTED = 5;
+
+/** Telegram HTML (the event's title is added by the notifier). Every outside string is escaped. */
+export function formatOrdersReport(r: OrdersReport): string {
+  const period = `${escapeHtml(utc(r.since))} → ${escapeHtml(utc(r.until))} UTC`;
+  if (r.bots.length === 0) return `${period}\nNo orders and no fills in this period.`;
+  const row = (s: BotOrderStats) => [
+    s.bot,
+    String(s.placed),
+    String(s.filled),
+    String(s.open),
+    String(s.failed),
+    String(s.unknown),
+  ];
+  const lines = [
+    period,
+    table([...r.bots.map(row), row(r.totals)], {
+      header: ["bot", "placed", "filled", "open", "failed", "unknown"],
+      align: ["left", "right", "right", "right", "right", "right"],
+    }),
+  ];
+  if (r.totals.partial) lines.push(`${r.totals.partial} of the filled orders are only partly filled.`);
+  for (const s of [...r.bots, r.totals]) {
+    if (s.fills === 0) continue;
+    lines.push(
+      `${bold(s.bot)}: ${s.fills} fill${s.fills === 1 ? "" : "s"}, volume ${escapeHtml(amounts(s.volume))}, fees ${escapeHtml(amounts(s.fees))}`,
+    );
+  }
+  if (r.failures.length) {
+    const t = r.totals;
+    lines.push(`${bold("Failed")}: ${t.rejected} rejected, ${t.canceled} cancelled unfilled, ${t.lost} lost`);
+    for (const f of r.failures.slice(0, MAX_FAILURES_LISTED)) {
+      lines.push(
+        `• ${escapeHtml(f.bot)} ${escapeHtml(f.side)} ${code(f.symbol)} ${escapeHtml(f.state.toLowerCase())}: ${escapeHtml(f.why)}`,
+      );
+    }
+    const more = r.failures.length - MAX_FAILURES_LISTED;
+    if (more > 0) lines.push(`… and ${more} more`);
+  }
+  if (r.totals.unknown) {
+    lines.push(`${r.totals.unknown} order(s) with an unknown outcome are being looked up by client id.`);
+  }
+  return lines.join("\n");
+}
+
+/** "12 placed, 10 filled, 1 open, 1 failed" (+ unknown when any). */
+export function ordersSummary(r: OrdersReport): string {
+  const t = r.totals;
+  const unknown = t.unknown ? `, ${t.unknown} unknown` : "";
+  return `${t.placed} placed, ${t.filled} filled, ${t.open} open, ${t.failed} failed${unknown}`;
+}
+
+export interface OrdersReporterDeps {
+  /** The order manager fits. */
+  orders: { entries(): JournalEntry[] };
+  /** Fills for volume and fees; synced for the period's symbols before each report. */
+  ledger: Pick<Ledger, "fills" | "syncAll">;
+  config: Pick<Config, "ordersReporter">;
+  log?: Logger;
+}
+
+export const REPORTER_BOT = "reporter";
+
+export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
+  const intervalMs = deps.config.ordersReporter.intervalSec * 1000;
+  // In memory: after a restart the first report covers the last interval, which is what a person expects to see.
+  let last: number | undefined;
+
+  async function run(ctx: RunContext): Promise<Decision> {
+    const since = last ?? ctx.now - intervalMs;
+    const until = ctx.now;
+    const reasons = [`period ${utc(since)} → ${utc(until)} UTC`];
+    const entries = deps.orders.entries();
+    // Only the symbols of orders that moved or still live: one myTrades call each, not one per symbol ever traded.
+    const symbols = new Set(
+      entries.filter((e) => e.updatedAt > since || !SETTLED.has(e.state)).map((e) => e.intent.symbol),
+    );
+    let problem: string | undefined;
+    try {
+      await deps.ledger.syncAll(symbols);
+    } catch (err) {
+      // The counts stand on the journal alone; volume and fees may then miss the newest fills.
+      problem = `fills not synced, volume and fees may be incomplete: ${err instanceof Error ? err.message : String(err)}`;
+      reasons.push(problem);
+      deps.log?.warn({ err }, "orders reporter: ledger sync failed");
+    }
+    const report = ordersReport(entries, deps.ledger.fills, since, until);
+    const summary = `report: ${ordersSummary(report)}`;
+    reasons.push(summary);
+    let html = formatOrdersReport(report);
+    if (problem) html += `\n⚠️ ${escapeHtml(problem)}`;
+    ctx.emit({ type: "report", bot: REPORTER_BOT, title: "Orders report", html });
+    last = until;
+    return { acted: false, summary, reasons };
+  }
+
+  return { name: REPORTER_BOT, intervalMs, buys: false, run };
+}
+
+/** No exchange activity expected any more (LOST included: the order manager watches it, not the report). */
+const SETTLED: ReadonlySet<OrderStateName> = new Set([
+  "FILLED",
+  "CANCELED",
+  "PARTIALLY_CANCELED",
+  "REJECTED",
+  "LOST",
+]);
