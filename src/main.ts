@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { startTrading } from "./app.js";
 import { banner } from "./banner.js";
 import { RealClock } from "./clock.js";
 import { type Config, ConfigError } from "./config-schema.js";
@@ -9,6 +8,12 @@ import { startFreshSimSession, statePaths } from "./paths.js";
 import { safeError } from "./redact.js";
 import { EXIT_FIX_SETUP, loadSettings } from "./settings.js";
 import { Store, StoreError } from "./store/index.js";
+import { startSuite } from "./suite.js";
+
+function safeMessage(err: unknown): string {
+  const safe = safeError(err);
+  return typeof safe === "string" ? safe : safe.message;
+}
 
 function version(): string {
   try {
@@ -71,10 +76,20 @@ async function main(argv: string[]): Promise<number> {
     interval: "1d",
   });
   log = logs.child("main");
-  process.on("uncaughtException", (err) => {
-    log.fatal({ err }, "crashed: uncaught error; a supervisor should restart the process");
-    void logs.close().finally(() => process.exit(1));
-  });
+  let crashAlert: ((text: string) => void) | undefined;
+  const crash = (err: unknown, what: string) => {
+    log?.fatal(
+      { err, what },
+      "crashed: a supervisor should restart the process; the journal resumes from here",
+    );
+    try {
+      crashAlert?.(`💥 Crashed (${what}): ${safeMessage(err)}. Restart expected from the supervisor.`);
+    } catch {}
+    // A moment for the alert and the log to leave; then a non-zero exit so systemd/pm2 restarts us.
+    setTimeout(() => void logs.close().finally(() => process.exit(1)), 1_500).unref();
+  };
+  process.on("uncaughtException", (err) => crash(err, "uncaught exception"));
+  process.on("unhandledRejection", (err) => crash(err, "unhandled rejection"));
 
   let store: Store;
   try {
@@ -97,35 +112,51 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
   );
-  const trading = await startTrading({ env, config, clock, logs, store, dataDir: paths.dataDir });
+  const suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir });
+  crashAlert = (text) => suite.notifier.notify({ type: "lifecycle", severity: "alert", text });
+  suite.start();
+  suite.notifier.notify({
+    type: "lifecycle",
+    severity: "alert",
+    text: startMessage(
+      env.mode,
+      suite.monitors.map((m) => m.name),
+    ),
+  });
   log.info(
     {
       mode: env.mode,
       dataDir: paths.dataDir,
       logFile: logs.filePath,
-      botsEnabledInConfig: enabledBots(config),
+      bots: suite.monitors.map((m) => m.name),
     },
-    "started; waiting for SIGINT/SIGTERM (the trading core runs; the bots themselves are not in this build yet)",
+    "started; stop with Ctrl-C (SIGINT) or SIGTERM",
   );
 
-  await signals.stopped;
-  await trading.stop();
+  const signal = await signals.stopped;
+  suite.notifier.notify({
+    type: "lifecycle",
+    severity: "alert",
+    text: `⏹ Stopping (${signal}): ${config.shutdown.cancelOpenOrders ? "open orders will be cancelled" : "open orders stay on the book and are followed again at the next start"}.`,
+  });
+  const { unfinished } = await suite.stop({
+    graceMs: config.shutdown.graceSec * 1000,
+    cancelOpenOrders: config.shutdown.cancelOpenOrders,
+  });
   await store.close();
-  log.info("stopped cleanly");
+  log.info({ unfinished }, "stopped cleanly");
   await logs.close();
   return 0;
 }
 
-function enabledBots(config: Config): string[] {
-  const bots = [
-    "scanner",
-    "balanceBuyer",
-    "pnlSeller",
-    "altsSeller",
-    "balancer5050",
-    "ordersReporter",
-  ] as const;
-  return bots.filter((b) => config[b].enabled);
+function startMessage(mode: Env["mode"], bots: string[]): string {
+  const what =
+    mode === "live"
+      ? "🔴 <b>LIVE</b>: trading with REAL money"
+      : mode === "paper"
+        ? "🟡 PAPER: real prices, fake money"
+        : "🟢 SIMULATED exchange, fake money";
+  return `▶️ mexc-portfolio-bots started. ${what}. Bots: ${bots.join(", ") || "none"}.`;
 }
 
 main(process.argv.slice(2)).then(

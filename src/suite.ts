@@ -1,0 +1,236 @@
+import { join } from "node:path";
+import { BOT_IDS, startTrading, type Trading } from "./app.js";
+import { createBalanceBuyer } from "./bots/balance-buyer.js";
+import { createBalancer5050 } from "./bots/balancer-5050.js";
+import { DailyLossGuard } from "./bots/daily-loss.js";
+import { createMarketScanner } from "./bots/market-scanner.js";
+import type { Monitor } from "./bots/monitor.js";
+import { createOrdersReporter } from "./bots/orders-reporter.js";
+import { createProfitSeller } from "./bots/profit-seller.js";
+import { MonitorRuntime } from "./bots/runtime.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config-schema.js";
+import type { Exchange } from "./connect.js";
+import type { Env } from "./env.js";
+import type { Logs } from "./log.js";
+import { valueAccount } from "./portfolio/account-value.js";
+import { ValueHistory } from "./portfolio/value-history.js";
+import type { Store } from "./store/index.js";
+import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
+import { Notifier } from "./telegram/notifier.js";
+import { ConsoleSink, type MessageSink } from "./telegram/transport.js";
+import { Proposals } from "./trading/proposals.js";
+
+export interface SuiteOptions {
+  env: Env;
+  config: Config;
+  clock: Clock;
+  logs: Logs;
+  store: Store;
+  dataDir: string;
+  /** An exchange already connected (tests, soak); else connected per mode. */
+  exchange?: Exchange;
+  /** Where messages go; the console when absent (the Telegram sink is made by the caller that owns the bot). */
+  sink?: MessageSink;
+  /** Whether a Telegram bot shows proposals with buttons; else the console announces them. */
+  proposalsInTelegram?: boolean;
+  /** How often the portfolio is valued for the daily loss limit (ms, default 60 s). */
+  watchEveryMs?: number;
+}
+
+export interface Suite {
+  trading: Trading;
+  proposals: Proposals;
+  runtime: MonitorRuntime;
+  notifier: Notifier;
+  guard: DailyLossGuard;
+  history: ValueHistory;
+  monitors: readonly Monitor[];
+  /** Starts the bots (the trading core already follows orders). */
+  start(): void;
+  /** Stops scheduling, waits up to `graceMs` for runs, optionally cancels open orders, flushes messages. */
+  stop(opts: { graceMs: number; cancelOpenOrders: boolean }): Promise<{ unfinished: string[] }>;
+}
+
+/** A bot may trade alone when its config says so; unset means yes in sim and paper, no in live mode. */
+export function autoTradeOf(section: { autoTrade?: boolean | undefined }, mode: Env["mode"]): boolean {
+  return section.autoTrade ?? mode !== "live";
+}
+
+/**
+ * The whole suite on one account: the trading core, the proposal queue, every enabled bot on the runtime, the
+ * notifier, the daily loss limit and the value history. main.ts starts it; tests and the soak start it too.
+ */
+export async function startSuite(o: SuiteOptions): Promise<Suite> {
+  const { env, config, clock, logs, store } = o;
+  const log = logs.child("main");
+  const trading = await startTrading({
+    env,
+    config,
+    clock,
+    logs,
+    store,
+    dataDir: o.dataDir,
+    ...(o.exchange ? { exchange: o.exchange } : {}),
+  });
+  const { exchange, orders, treasury, ledger } = trading;
+  const client = exchange.client;
+  const proposals = new Proposals({
+    store,
+    clock,
+    client,
+    orders,
+    treasury,
+    expiryMs: config.telegram.proposalExpirySec * 1000,
+    maxPriceDriftPct: config.telegram.maxPriceDriftPct,
+    log: logs.child("trading"),
+  });
+  const placer = (section: { autoTrade?: boolean | undefined }) =>
+    proposals.placerFor(autoTradeOf(section, env.mode), orders);
+  const botLog = logs.child("bot");
+
+  const monitors: Monitor[] = [];
+  if (config.scanner.enabled)
+    monitors.push(
+      createMarketScanner({ client, treasury, orders: placer(config.scanner), config, log: botLog }),
+    );
+  if (config.balanceBuyer.enabled)
+    monitors.push(
+      createBalanceBuyer({ client, treasury, orders: placer(config.balanceBuyer), config, log: botLog }),
+    );
+  if (config.pnlSeller.enabled)
+    monitors.push(
+      createProfitSeller({
+        kind: "core",
+        client,
+        treasury,
+        orders: placer(config.pnlSeller),
+        ledger,
+        config,
+        log: botLog,
+      }),
+    );
+  if (config.altsSeller.enabled)
+    monitors.push(
+      createProfitSeller({
+        kind: "alts",
+        client,
+        treasury,
+        orders: placer(config.altsSeller),
+        ledger,
+        config,
+        log: botLog,
+      }),
+    );
+  if (config.balancer5050.enabled)
+    monitors.push(
+      createBalancer5050({ client, treasury, orders: placer(config.balancer5050), config, log: botLog }),
+    );
+  if (config.ordersReporter.enabled)
+    monitors.push(createOrdersReporter({ orders, ledger, config, log: botLog }));
+
+  const runtime = new MonitorRuntime({
+    monitors,
+    clock,
+    store,
+    log: logs.child("bot"),
+    emergencyStopPath: join(o.dataDir, config.risk.emergencyStopFile),
+  });
+
+  // Freed funds and rebalance requests make the USDC spenders look now instead of at their next interval.
+  const spendNow = () => {
+    runtime.runSoon(BOT_IDS.balancer5050);
+    runtime.runSoon(BOT_IDS.balanceBuyer);
+  };
+  runtime.events.on("funds-freed", spendNow);
+  runtime.events.on("rebalance-requested", spendNow);
+
+  const notifier = new Notifier({
+    sink: o.sink ?? new ConsoleSink({ log: logs.child("telegram") }),
+    clock,
+    log: logs.child("telegram"),
+    mergeWindowSec: config.telegram.mergeWindowSec,
+    minIntervalPerTypeSec: config.telegram.minIntervalPerTypeSec,
+  });
+  runtime.events.onAny((e) => {
+    const n = eventMessage(e);
+    if (n) notifier.notify(n);
+  });
+  orders.onChange((change) => {
+    const n = orderMessage(change);
+    if (n) notifier.notify(n);
+  });
+  client.onAlert((a) => notifier.notify(apiAlertMessage(a)));
+  if (!o.proposalsInTelegram)
+    proposals.onChange((p) => {
+      const n = proposalMessage(p);
+      if (n) notifier.notify(n);
+    });
+
+  const guard = new DailyLossGuard({
+    store,
+    buyers: runtime,
+    limitUsd: config.risk.dailyLossLimitUsd,
+    log: logs.child("bot"),
+  });
+  const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
+  const watch = new AbortController();
+  const watchEveryMs = o.watchEveryMs ?? 60_000;
+  const sampleEveryMs = config.telegram.valueSampleEverySec * 1000;
+  let watching: Promise<void> = Promise.resolve();
+
+  /** Values the account for the loss limit and the chart, and ends proposals whose time is up. */
+  async function watchOnce(lastSample: number): Promise<number> {
+    await proposals.expireDue();
+    const valuation = await valueAccount(client);
+    const now = clock.now();
+    await guard.observe(now, valuation.total);
+    if (now - lastSample < sampleEveryMs) return lastSample;
+    history.record(now, valuation.total);
+    return now;
+  }
+
+  async function watchLoop(): Promise<void> {
+    let lastSample = Number.NEGATIVE_INFINITY;
+    while (!watch.signal.aborted) {
+      try {
+        lastSample = await watchOnce(lastSample);
+      } catch (err) {
+        log.warn({ err }, "portfolio watch failed; the daily loss limit is checked again at the next tick");
+      }
+      await clock.sleep(watchEveryMs, watch.signal).catch(() => {});
+    }
+  }
+
+  return {
+    trading,
+    proposals,
+    runtime,
+    notifier,
+    guard,
+    history,
+    monitors,
+    start() {
+      runtime.start();
+      watching = watchLoop();
+      log.info({ bots: monitors.map((m) => m.name) }, "bots started");
+    },
+    async stop({ graceMs, cancelOpenOrders }) {
+      watch.abort();
+      const result = await runtime.stop({ graceMs });
+      await watching;
+      if (cancelOpenOrders) {
+        for (const e of orders.entries((x) => x.state === "OPEN" || x.state === "PARTIALLY_FILLED")) {
+          await orders
+            .cancel(e.clientOrderId, "shutdown: the config asks to cancel open orders")
+            .catch((err) =>
+              log.warn({ err, clientOrderId: e.clientOrderId }, "could not cancel at shutdown"),
+            );
+        }
+      }
+      await trading.stop();
+      await notifier.close();
+      return result;
+    },
+  };
+}
