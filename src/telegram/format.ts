@@ -133,3 +133,22 @@ export function percent(value: Money, dp = 2, signed = true): string {
   const plus = signed && !sign && /[1-9]/.test(body) ? "+" : "";
   return `${sign || plus}${body}%`;
 }
+
+/** A span for people: "2d 3h", "4h 05m", "3m 12s", "850 ms". Two units are enough to act on. */
+export function duration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  const s = Math.floor(abs / 1000);
+  const [d, h, m, sec] = [Math.floor(s / 86_400), Math.floor(s / 3600) % 24, Math.floor(s / 60) % 60, s % 60];
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${two(m)}m`;
+  if (m > 0) return `${m}m ${two(sec)}s`;
+  return `${sec}s`;
+}
+
+/** "2026-01-01 12:00 UTC": the owner may be anywhere, the bots count days in UTC. */
+export function utcTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

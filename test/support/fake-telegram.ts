@@ -36,6 +36,8 @@ export interface Call {
   /** Multipart uploads, by field name (grammY names them at random and refers to them as `attach://<name>`). */
   files: Record<string, FilePart>;
   status: number;
+  /** What Telegram answered (the sent message, with its message_id), for successful calls. */
+  result?: unknown;
 }
 
 export interface Failure {
@@ -184,7 +186,7 @@ export async function startFakeTelegram() {
       send(status, body);
     } else {
       const answer = method === "getUpdates" ? await getUpdates(params, res) : result(method, params, files);
-      if (method !== "getUpdates") calls.push({ method, token, params, files, status: 200 });
+      if (method !== "getUpdates") calls.push({ method, token, params, files, status: 200, result: answer });
       send(200, { ok: true, result: answer });
     }
     changed();
