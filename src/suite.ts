@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { Api } from "grammy";
 import { BOT_IDS, startTrading, type Trading } from "./app.js";
 import { createBalanceBuyer } from "./bots/balance-buyer.js";
 import { createBalancer5050 } from "./bots/balancer-5050.js";
 import { DailyLossGuard } from "./bots/daily-loss.js";
-import { createMarketScanner } from "./bots/market-scanner.js";
+import { createMarketScanner, type MarketScanner } from "./bots/market-scanner.js";
 import type { Monitor } from "./bots/monitor.js";
 import { createOrdersReporter } from "./bots/orders-reporter.js";
 import { createProfitSeller } from "./bots/profit-seller.js";
@@ -16,9 +17,11 @@ import type { Logs } from "./log.js";
 import { valueAccount } from "./portfolio/account-value.js";
 import { ValueHistory } from "./portfolio/value-history.js";
 import type { Store } from "./store/index.js";
+import { fullReport } from "./suite-reports.js";
+import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
-import { ConsoleSink, type MessageSink } from "./telegram/transport.js";
+import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
 import { Proposals } from "./trading/proposals.js";
 
 export interface SuiteOptions {
@@ -30,10 +33,8 @@ export interface SuiteOptions {
   dataDir: string;
   /** An exchange already connected (tests, soak); else connected per mode. */
   exchange?: Exchange;
-  /** Where messages go; the console when absent (the Telegram sink is made by the caller that owns the bot). */
+  /** Where messages go when there is no Telegram bot; the console when absent. */
   sink?: MessageSink;
-  /** Whether a Telegram bot shows proposals with buttons; else the console announces them. */
-  proposalsInTelegram?: boolean;
   /** How often the portfolio is valued for the daily loss limit (ms, default 60 s). */
   watchEveryMs?: number;
 }
@@ -46,6 +47,8 @@ export interface Suite {
   guard: DailyLossGuard;
   history: ValueHistory;
   monitors: readonly Monitor[];
+  /** The Telegram control bot, when a token is configured. */
+  telegram: ControlBot | undefined;
   /** Starts the bots (the trading core already follows orders). */
   start(): void;
   /** Stops scheduling, waits up to `graceMs` for runs, optionally cancels open orders, flushes messages. */
@@ -90,10 +93,11 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const botLog = logs.child("bot");
 
   const monitors: Monitor[] = [];
-  if (config.scanner.enabled)
-    monitors.push(
-      createMarketScanner({ client, treasury, orders: placer(config.scanner), config, log: botLog }),
-    );
+  let scanner: MarketScanner | undefined;
+  if (config.scanner.enabled) {
+    scanner = createMarketScanner({ client, treasury, orders: placer(config.scanner), config, log: botLog });
+    monitors.push(scanner);
+  }
   if (config.balanceBuyer.enabled)
     monitors.push(
       createBalanceBuyer({ client, treasury, orders: placer(config.balanceBuyer), config, log: botLog }),
@@ -145,8 +149,17 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   runtime.events.on("funds-freed", spendNow);
   runtime.events.on("rebalance-requested", spendNow);
 
+  const tg = env.telegram;
+  const tgLog = logs.child("telegram");
+  const sink = tg
+    ? new GrammySink({
+        api: new Api(tg.token.reveal(), tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined),
+        chatIds: tg.allowedIds,
+        log: tgLog,
+      })
+    : (o.sink ?? new ConsoleSink({ log: tgLog }));
   const notifier = new Notifier({
-    sink: o.sink ?? new ConsoleSink({ log: logs.child("telegram") }),
+    sink,
     clock,
     log: logs.child("telegram"),
     mergeWindowSec: config.telegram.mergeWindowSec,
@@ -161,7 +174,8 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     if (n) notifier.notify(n);
   });
   client.onAlert((a) => notifier.notify(apiAlertMessage(a)));
-  if (!o.proposalsInTelegram)
+  // With Telegram the control bot shows proposals with Execute/Skip buttons; without it the console says so.
+  if (!tg)
     proposals.onChange((p) => {
       const n = proposalMessage(p);
       if (n) notifier.notify(n);
@@ -202,8 +216,32 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     }
   }
 
+  const telegram = tg
+    ? createControlBot({
+        token: tg.token.reveal(),
+        ...(tg.apiRoot ? { apiRoot: tg.apiRoot } : {}),
+        allowedIds: tg.allowedIds,
+        clock,
+        log: tgLog,
+        mode: env.mode,
+        startedAt: clock.now(),
+        runtime,
+        orders,
+        proposals,
+        ledger,
+        client,
+        config,
+        valueHistory: () => history.points(),
+        reports: () =>
+          fullReport({ client, orders, ledger, config, lastScan: () => scanner?.lastReport }, clock.now()),
+        notifier,
+        resetDailyLoss: async () => guard.reset(clock.now(), (await valueAccount(client)).total),
+      })
+    : undefined;
+
   return {
     trading,
+    telegram,
     proposals,
     runtime,
     notifier,
@@ -213,10 +251,12 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     start() {
       runtime.start();
       watching = watchLoop();
+      void telegram?.start();
       log.info({ bots: monitors.map((m) => m.name) }, "bots started");
     },
     async stop({ graceMs, cancelOpenOrders }) {
       watch.abort();
+      await telegram?.stop();
       const result = await runtime.stop({ graceMs });
       await watching;
       if (cancelOpenOrders) {

@@ -24,20 +24,31 @@ async function stopWith(child: ChildProcess, signal: NodeJS.Signals, exited: Pro
   return exited;
 }
 
+/** The console is JSON lines when not a terminal: a decision line of that bot. */
+const decided = (stdout: string, bot: string) =>
+  stdout.split("\n").some((l) => l.includes('"msg":"decision"') && l.includes(`"bot":"${bot}"`));
+
 describe("main", () => {
   it.each(["SIGINT", "SIGTERM"] as const)(
     "prints the mode banner with paths and exits 0 on %s",
     async (signal) => {
       const run = start([]);
-      await waitFor(() => run.out.stdout.includes("started; waiting"));
+      await waitFor(() => run.out.stdout.includes("started; stop with"));
       expect(run.out.stdout).toContain("mode: SIM");
+      // Every bot's first decision and a first report reach the console.
+      const bots = ["scanner", "buyer", "pnl", "alts", "balancer", "reporter"];
+      await waitFor(() => bots.every((b) => decided(run.out.stdout, b)), 40_000);
+      expect(run.out.stdout).toContain("Orders report");
       expect(run.out.stdout).toContain("SIMULATED");
       expect(run.out.stdout).toContain(join(run.dir, "data", "sim"));
       expect(run.out.stdout).toContain(join(run.dir, "logs", "bot.log"));
       expect(await stopWith(run.child, signal, run.exited)).toBe(0);
+      expect(run.out.stdout).toContain(`Stopping (${signal})`);
+      expect(run.out.stdout).toContain("stopped cleanly");
       expect(existsSync(join(run.dir, "data", "sim", "state.json"))).toBe(true);
       expect(existsSync(join(run.dir, "data", "sim", "state.json.lock"))).toBe(false);
     },
+    60_000,
   );
 
   it("exits 2 on an invalid config, naming key, value and rule, before creating any state", async () => {
