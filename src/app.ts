@@ -102,7 +102,8 @@ export async function startTrading(opts: {
   });
 
   const abort = new AbortController();
-  const following = orders.run(abort.signal);
+  // Every 5 s: fills show within seconds, and openOrders (weight 3 per symbol) stays a small share of the limit.
+  const following = orders.run(abort.signal, 5_000);
   tradingLog.info({ exchange: exchange.url, symbols: [...symbols].length }, "trading core ready");
   return {
     exchange,

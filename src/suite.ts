@@ -22,6 +22,7 @@ import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
+import { JournalArchive } from "./trading/journal-archive.js";
 import { Proposals } from "./trading/proposals.js";
 
 export interface SuiteOptions {
@@ -91,6 +92,9 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const placer = (section: { autoTrade?: boolean | undefined }) =>
     proposals.placerFor(autoTradeOf(section, env.mode), orders);
   const botLog = logs.child("bot");
+  const unsettled = new Set(["PENDING", "OPEN", "PARTIALLY_FILLED", "UNKNOWN"]);
+  const openOrdersOf = (bot: string) => () =>
+    orders.entries((e) => e.bot === bot && unsettled.has(e.state)).length;
 
   const monitors: Monitor[] = [];
   let scanner: MarketScanner | undefined;
@@ -100,7 +104,14 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   }
   if (config.balanceBuyer.enabled)
     monitors.push(
-      createBalanceBuyer({ client, treasury, orders: placer(config.balanceBuyer), config, log: botLog }),
+      createBalanceBuyer({
+        client,
+        treasury,
+        orders: placer(config.balanceBuyer),
+        openOrders: openOrdersOf(BOT_IDS.balanceBuyer),
+        config,
+        log: botLog,
+      }),
     );
   if (config.pnlSeller.enabled)
     monitors.push(
@@ -128,7 +139,14 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     );
   if (config.balancer5050.enabled)
     monitors.push(
-      createBalancer5050({ client, treasury, orders: placer(config.balancer5050), config, log: botLog }),
+      createBalancer5050({
+        client,
+        treasury,
+        orders: placer(config.balancer5050),
+        openOrders: openOrdersOf(BOT_IDS.balancer5050),
+        config,
+        log: botLog,
+      }),
     );
   if (config.ordersReporter.enabled)
     monitors.push(createOrdersReporter({ orders, ledger, config, log: botLog }));
@@ -192,10 +210,18 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const watchEveryMs = o.watchEveryMs ?? 60_000;
   const sampleEveryMs = config.telegram.valueSampleEverySec * 1000;
   let watching: Promise<void> = Promise.resolve();
+  const archive = JournalArchive.open(join(o.dataDir, "journal-archive.jsonl"));
+  // Ended orders stay in the state for two days (reports, /orders), or two reporter periods if that is longer.
+  const keepJournalMs = Math.max(48 * 3_600_000, 2 * config.ordersReporter.intervalSec * 1000);
+  let lastArchive = Number.NEGATIVE_INFINITY;
 
   /** Values the account for the loss limit and the chart, and ends proposals whose time is up. */
   async function watchOnce(lastSample: number): Promise<number> {
     await proposals.expireDue();
+    if (clock.now() - lastArchive >= 3_600_000) {
+      lastArchive = clock.now();
+      await archive.archive(store, clock.now(), keepJournalMs, log);
+    }
     const valuation = await valueAccount(client);
     const now = clock.now();
     await guard.observe(now, valuation.total);

@@ -33,6 +33,11 @@ export interface BalanceBuyerDeps {
   treasury: Treasury;
   /** The order manager, or the proposal queue when the bot may not trade by itself. */
   orders: OrderPlacer;
+  /**
+   * This bot's orders not yet settled (resting, or being looked up). While any rests, what it bought is not in the
+   * balances yet, so deciding again would buy the same gap twice: the bot waits for them to fill or time out.
+   */
+  openOrders?: () => number;
   config: Pick<Config, "balanceBuyer" | "antiHype" | "scanner">;
   log?: Logger;
 }
@@ -141,6 +146,11 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       summary: `no purchase: ${why}`,
       reasons: [...reasons, why],
     });
+    const resting = deps.openOrders?.() ?? 0;
+    if (resting > 0)
+      return skip(
+        `${resting} order${resting === 1 ? "" : "s"} of mine still open: waiting for them to fill or time out`,
+      );
 
     // Spendable already keeps the floor (keepUsdcAfterPurchase): whatever is bought, that much USDC remains.
     const free = await treasury.spendable(bot, USDC);

@@ -36,6 +36,11 @@ export interface Balancer5050Deps {
   treasury: Treasury;
   /** The order manager, or the proposal queue when the bot may not trade by itself. */
   orders: OrderPlacer;
+  /**
+   * This bot's orders not yet settled (resting, or being looked up). While any rests, what it bought is not in the
+   * balances yet, so deciding again would buy the same gap twice: the bot waits for them to fill or time out.
+   */
+  openOrders?: () => number;
   config: Pick<Config, "balancer5050" | "antiHype" | "scanner">;
   log?: Logger;
 }
@@ -161,6 +166,11 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
       summary: `no purchase: ${why}`,
       reasons: [...reasons, why],
     });
+    const resting = deps.openOrders?.() ?? 0;
+    if (resting > 0)
+      return skip(
+        `${resting} order${resting === 1 ? "" : "s"} of mine still open: waiting for them to fill or time out`,
+      );
 
     const balances = (await client.account()).balances;
     const holdings = new Map(balances.map((b) => [b.asset, b.free.plus(b.locked)]));

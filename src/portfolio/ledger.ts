@@ -78,8 +78,10 @@ export class Ledger {
     let start = Math.max(cursor?.lastTime ?? floor, floor);
     const added: Fill[] = [];
     let lastTime = cursor?.lastTime ?? start;
+    let sawTrades = false;
     for (let page = 0; page < MAX_PAGES; page++) {
       const trades = await this.#client.myTrades(symbol, { startTime: start, limit: PAGE });
+      if (trades.length > 0) sawTrades = true;
       const fresh = trades.filter((t) => !this.#ids.has(t.id)).map((t) => this.#toFill(t));
       if (fresh.length) {
         this.#file.append(fresh, fillToJson);
@@ -101,9 +103,11 @@ export class Ledger {
         start = maxTime;
       }
     }
-    await this.#store.update((s) => {
-      s.ledger.cursors[symbol] = { lastTime };
-    });
+    // A sync that found nothing new leaves the cursor as it was: no write (the bots sync every minute).
+    if (sawTrades && cursor?.lastTime !== lastTime)
+      await this.#store.update((s) => {
+        s.ledger.cursors[symbol] = { lastTime };
+      });
     if (added.length) this.#log?.info({ symbol, added: added.length }, "fills synced");
     return added;
   }
