@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Store, StoreError } from "../src/store/index.js";
+import { tempStatePath } from "./support/exchange.js";
 
 function tempState(): string {
   return join(mkdtempSync(join(tmpdir(), "mpb-store-")), "sim", "state.json");
@@ -100,5 +101,24 @@ describe("store", () => {
       last = n;
       await store.close();
     }
+  });
+});
+
+describe("store defaults", () => {
+  it("two new stores in one process do not share their sections", async () => {
+    const a = await Store.open({ path: tempStatePath(), mode: "sim", now: 1 });
+    const b = await Store.open({ path: tempStatePath(), mode: "sim", now: 1 });
+    await a.update((s) => {
+      s.ledger.cursors.BTCUSDC = { lastTime: 5 };
+      s.bots.x = { paused: true };
+      s.risk.trippedAt = 1;
+      s.killSwitch.active = true;
+    });
+    expect(b.state.ledger.cursors).toEqual({});
+    expect(b.state.bots).toEqual({});
+    expect(b.state.risk).toEqual({});
+    expect(b.state.killSwitch.active).toBe(false);
+    await a.close();
+    await b.close();
   });
 });

@@ -41,23 +41,25 @@ export const proposalSchema = z.object({
   end: proposalEndSchema.optional(),
 });
 
+// Object defaults are factories: zod hands a plain default object out as is, so two stores opened in one
+// process (tests, a restart in-process) would share, and write into, the same object.
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   createdAt: z.number(),
   /** The mode that wrote this file; a live file is never opened in paper mode or the other way round. */
   mode: z.enum(["sim", "paper", "live"]),
-  bots: z.record(z.string(), botStateSchema).default({}),
+  bots: z.record(z.string(), botStateSchema).default(() => ({})),
   /** Every order intent by client order id, from the moment before it is sent; entries are never deleted. */
-  journal: z.record(z.string(), journalEntrySchema).default({}),
+  journal: z.record(z.string(), journalEntrySchema).default(() => ({})),
   /** Where the trade-history sync of each symbol stopped (the fills themselves are in fills.jsonl). */
   ledger: z
-    .object({ cursors: z.record(z.string(), z.object({ lastTime: z.number() })).default({}) })
-    .default({ cursors: {} }),
+    .object({ cursors: z.record(z.string(), z.object({ lastTime: z.number() })).default(() => ({})) })
+    .default(() => ({ cursors: {} })),
   killSwitch: z
     .object({ active: z.boolean(), since: z.number().optional(), reason: z.string().optional() })
-    .default({ active: false }),
+    .default(() => ({ active: false })),
   /** Proposals of bots that may not trade by themselves, by id; ended ones are kept for the record. */
-  proposals: z.record(z.string(), proposalSchema).default({}),
+  proposals: z.record(z.string(), proposalSchema).default(() => ({})),
   /** The daily loss limit's baseline: the portfolio's value when the (UTC) day started. */
   risk: z
     .object({
@@ -66,7 +68,7 @@ export const stateSchema = z.object({
       /** The limit was hit today; buyers stay paused until the next day or the owner's resume. */
       trippedAt: z.number().optional(),
     })
-    .default({}),
+    .default(() => ({})),
 });
 
 export type State = z.output<typeof stateSchema>;
