@@ -10,6 +10,12 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Children still running: killed when the test process exits, so a failed test never leaves a suite running. */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 /** Runs one of the project's TypeScript entry points as a separate process with only the given environment. */
 export function spawnTsx(script: string, args: string[], env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
@@ -17,6 +23,8 @@ export function spawnTsx(script: string, args: string[], env: Record<string, str
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
   const out = { stdout: "", stderr: "" };
   child.stdout?.on("data", (c: Buffer) => (out.stdout += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (out.stderr += c.toString()));

@@ -79,6 +79,8 @@ export interface ScenarioOptions {
   /** Reuse a simulator (and its account) across a restart. */
   simulator?: Simulator;
   clock?: VirtualClock;
+  /** Shapes the market before the suite reads it (regimes in the past are allowed). */
+  market?: (sim: Simulator, now: number) => void;
 }
 
 /**
@@ -123,6 +125,7 @@ export async function startScenario(o: ScenarioOptions = {}) {
     client = new MexcClient({ baseUrl: url, transport: inProcessTransport(sim, clock), ...clientOptions });
     close = async () => client.close();
   }
+  o.market?.(sim, clock.now());
   const exchange: Exchange = { client, sim: undefined, url, close: () => close() };
 
   const dataDir = o.dataDir ?? join(mkdtempSync(join(tmpdir(), "mpb-scenario-")), "sim");
