@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { banner } from "./banner.js";
 import { RealClock } from "./clock.js";
 import { type Config, ConfigError } from "./config-schema.js";
+import { connectExchange } from "./connect.js";
 import { type Env, EnvError } from "./env.js";
 import { createLogs, type Logger } from "./log.js";
 import { startFreshSimSession, statePaths } from "./paths.js";
+import { runPreflightOrExplain } from "./preflight.js";
 import { safeError } from "./redact.js";
 import { EXIT_FIX_SETUP, loadSettings } from "./settings.js";
 import { Store, StoreError } from "./store/index.js";
@@ -112,7 +114,17 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
   );
-  const suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir });
+  // Pre-flight before anything signed runs: a wrong key or a skewed clock is a setup error (exit 2), not a crash.
+  const exchange = await connectExchange(env, config, clock, logs.child("api"));
+  const failed = await runPreflightOrExplain({ client: exchange.client, config, mode: env.mode, clock, log });
+  if (failed !== undefined) {
+    await exchange.close();
+    await store.close();
+    await logs.close();
+    signals.release();
+    return failed;
+  }
+  const suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir, exchange });
   crashAlert = (text) => suite.notifier.notify({ type: "lifecycle", severity: "alert", text });
   suite.start();
   suite.notifier.notify({

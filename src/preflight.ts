@@ -1,0 +1,328 @@
+import { type Account, ApiError, type MexcClient } from "./api/index.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config-schema.js";
+import type { Mode } from "./env.js";
+import type { Logger } from "./log.js";
+import { safeError } from "./redact.js";
+import { EXIT_FIX_SETUP } from "./settings.js";
+
+/**
+ * Start-up checks run once before any bot starts, in every mode (sim and paper must pass them too): the exchange
+ * answers, the local clock agrees with it, the API key signs, the account may trade, the balances read, and the
+ * pairs the enabled bots need exist and are tradable through the API. Each check gives one line (PASS, WARN, FAIL
+ * or SKIP) and one structured log line; any FAIL throws a PreflightError naming every failed check and what to do.
+ *
+ * Pairs: a pair a bot cannot work without (the BTC/ETH USDC pairs of the balance buyer and the 50/50 balancer, the
+ * PnL seller's pairs) fails; an alt-basket entry or the buyer's optional USDCUSDT top-up only warns, because those
+ * bots already skip a symbol that is missing or paused and go on with the others, and MEXC pauses or delists alts
+ * often enough that one of them should not keep the whole suite from starting.
+ */
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+
+export interface CheckResult {
+  /** "server", "clock", "api key", "can trade", "balances", or "pair <SYMBOL>". */
+  readonly check: string;
+  readonly status: CheckStatus;
+  /** What was found. */
+  readonly detail: string;
+  /** What to do about it (warnings and failures). */
+  readonly fix?: string;
+}
+
+export interface PreflightReport {
+  readonly mode: Mode;
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+  /** Exchange clock minus local clock (ms), measured at the midpoint of GET /api/v3/time. */
+  readonly clockOffsetMs: number | undefined;
+}
+
+export interface PreflightOptions {
+  client: MexcClient;
+  config: Config;
+  mode: Mode;
+  clock: Clock;
+  log: Logger;
+  /**
+   * Largest tolerated distance between the local and the exchange clock (ms), default 1000. MEXC refuses a
+   * timestamp more than 1 s ahead of its clock whatever recvWindow is; the client corrects a steady offset, but
+   * a clock this far off is not synchronised at all, keeps drifting between the client's resyncs, and skews every
+   * time the bots compare with the exchange's (trade history windows, order timeouts, the UTC day of the loss limit).
+   */
+  maxClockOffsetMs?: number;
+}
+
+const MARK: Record<CheckStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
+
+/** One line per check, for the console. */
+export function reportLines(report: PreflightReport): string[] {
+  return [
+    `Pre-flight checks (${report.mode.toUpperCase()}):`,
+    ...report.checks.map((c) => `  ${MARK[c.status]}  ${c.check}: ${c.detail}${c.fix ? ` ${c.fix}` : ""}`),
+  ];
+}
+
+/** Every failed check and what to do, in one message. Holds no secret: only check names, facts and advice. */
+export class PreflightError extends Error {
+  override readonly name = "PreflightError";
+  readonly failed: readonly CheckResult[];
+
+  constructor(readonly report: PreflightReport) {
+    const failed = report.checks.filter((c) => c.status === "fail");
+    super(
+      `Pre-flight checks failed (${report.mode.toUpperCase()}): ${failed.length} problem${failed.length === 1 ? "" : "s"}, ` +
+        "no bot was started.\n" +
+        failed.map((c) => `  - ${c.check}: ${c.detail}${c.fix ? ` ${c.fix}` : ""}`).join("\n"),
+    );
+    this.failed = failed;
+  }
+}
+
+const NTP_FIX =
+  "Sync the clock with NTP: `sudo timedatectl set-ntp true`, then check `timedatectl status` shows " +
+  '"System clock synchronized: yes".';
+const KEY_FIX =
+  "The API key or secret is wrong, or the key is not enabled for spot: copy both again from MEXC → API " +
+  "Management into MEXC_API_KEY and MEXC_API_SECRET (.env), and check the key is active, allows spot trading and " +
+  "reading, and lists this server's public IP on its whitelist (`curl -4 ifconfig.me` shows it).";
+const WHITELIST_FIX =
+  "This server's IP is not on the key's whitelist: add it in MEXC → API Management (`curl -4 ifconfig.me` shows " +
+  "the public IP), or create a key bound to it.";
+const PERMISSION_FIX =
+  "The key lacks a permission: enable spot trading and read (never withdrawal) for it in MEXC → API Management.";
+const UNREACHABLE_FIX =
+  "Check the network and MEXC_BASE_URL; if MEXC is in maintenance (status page, announcements), start again later.";
+
+export interface ConfiguredPair {
+  symbol: string;
+  /** A bot cannot work without it: missing or not tradable fails the pre-flight; otherwise it only warns. */
+  required: boolean;
+  /** The config keys that name it, for the advice. */
+  from: string[];
+}
+
+/** The pairs the enabled bots trade, required ones first. */
+export function configuredPairs(config: Config): ConfiguredPair[] {
+  const pairs = new Map<string, ConfiguredPair>();
+  const add = (symbol: string, required: boolean, from: string) => {
+    const p = pairs.get(symbol) ?? { symbol, required, from: [] };
+    p.required ||= required;
+    if (!p.from.includes(from)) p.from.push(from);
+    pairs.set(symbol, p);
+  };
+  // The balance buyer and the 50/50 balancer buy BTC and ETH with USDC; the PnL seller sells its pairs.
+  for (const s of ["BTCUSDC", "ETHUSDC"]) {
+    if (config.balanceBuyer.enabled) add(s, true, "balanceBuyer");
+    if (config.balancer5050.enabled) add(s, true, "balancer5050");
+  }
+  if (config.pnlSeller.enabled) for (const s of config.pnlSeller.pairs) add(s, true, "pnlSeller.pairs");
+  if (config.balanceBuyer.enabled && config.balanceBuyer.topUpFromUsdt.enabled)
+    add("USDCUSDT", false, "balanceBuyer.topUpFromUsdt");
+  if (config.balancer5050.enabled)
+    for (const s of config.balancer5050.altBasket) add(s, false, "balancer5050.altBasket");
+  return [...pairs.values()].sort((a, b) => Number(b.required) - Number(a.required));
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  const safe = safeError(err);
+  return typeof safe === "string" ? safe : safe.message;
+}
+
+function authFix(err: ApiError): string {
+  if (err.code === 700006) return WHITELIST_FIX;
+  if (err.code === 700007 || err.code === 401 || err.code === 30020) return PERMISSION_FIX;
+  return KEY_FIX;
+}
+
+/**
+ * Runs every check; resolves with the report when none failed, throws PreflightError (carrying the report)
+ * otherwise. Checks that depend on a failed one are reported as SKIP.
+ */
+export async function preflight(opts: PreflightOptions): Promise<PreflightReport> {
+  const { client, config, mode, clock, log } = opts;
+  const maxOffset = opts.maxClockOffsetMs ?? 1000;
+  const checks: CheckResult[] = [];
+  const add = (r: CheckResult) => {
+    checks.push(r);
+    const fields = { check: r.check, status: r.status, ...(r.fix ? { fix: r.fix } : {}) };
+    const line = `pre-flight ${r.check}: ${r.detail}`;
+    if (r.status === "fail") log.error(fields, line);
+    else if (r.status === "warn") log.warn(fields, line);
+    else log.info(fields, line);
+  };
+  const skip = (check: string, why: string) => add({ check, status: "skip", detail: `not checked: ${why}` });
+
+  // 1. Reachability and the clock, from one unsigned GET /api/v3/time read at its midpoint.
+  let offset: number | undefined;
+  try {
+    const sentAt = clock.now();
+    const serverTime = await client.time();
+    const receivedAt = clock.now();
+    offset = Math.round(serverTime - (sentAt + receivedAt) / 2);
+    add({
+      check: "server",
+      status: "pass",
+      detail: `reachable, server time ${new Date(serverTime).toISOString()} (round trip ${receivedAt - sentAt} ms)`,
+    });
+  } catch (err) {
+    add({ check: "server", status: "fail", detail: `not reachable: ${describe(err)}`, fix: UNREACHABLE_FIX });
+  }
+  if (offset === undefined) {
+    for (const c of ["clock", "api key", "can trade", "balances", "pairs"])
+      skip(c, "the exchange did not answer");
+    return finish(mode, checks, offset);
+  }
+  const side = offset > 0 ? "behind" : "ahead of";
+  add(
+    Math.abs(offset) <= maxOffset
+      ? {
+          check: "clock",
+          status: "pass",
+          detail: `local clock within ${Math.abs(offset)} ms of the exchange's`,
+        }
+      : {
+          check: "clock",
+          status: "fail",
+          detail: `the local clock is ${Math.abs(offset)} ms ${side} the exchange's (at most ${maxOffset} ms allowed).`,
+          fix: NTP_FIX,
+        },
+  );
+
+  // 2. The key, the account and its balances, from one signed GET /api/v3/account.
+  let account: Account | undefined;
+  try {
+    account = await client.account();
+    add({ check: "api key", status: "pass", detail: "signed request accepted (GET /api/v3/account)" });
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === "auth") {
+      add({
+        check: "api key",
+        status: "fail",
+        detail: `refused by the exchange (${err.code !== undefined ? `code ${err.code}: ` : ""}${err.detail}).`,
+        fix: authFix(err),
+      });
+    } else if (err instanceof ApiError && err.kind === "clock") {
+      add({
+        check: "api key",
+        status: "fail",
+        detail: `the signed request was refused for its timestamp (code ${err.code ?? "?"}).`,
+        fix: NTP_FIX,
+      });
+    } else {
+      add({ check: "api key", status: "fail", detail: `could not be checked: ${describe(err)}` });
+    }
+  }
+  if (account) {
+    add(
+      account.canTrade
+        ? { check: "can trade", status: "pass", detail: "the account may trade" }
+        : {
+            check: "can trade",
+            status: "fail",
+            detail: "the exchange reports canTrade=false for this account.",
+            fix:
+              "Check in MEXC that the account has no trading restriction (verification, risk control) and that " +
+              "the API key allows spot trading.",
+          },
+    );
+    if (account.permissions.length > 0 && !account.permissions.includes("SPOT"))
+      add({
+        check: "can trade",
+        status: "warn",
+        detail: `the account's permissions are ${account.permissions.join(", ")}, without SPOT.`,
+        fix: PERMISSION_FIX,
+      });
+    const held = account.balances.filter((b) => !b.free.plus(b.locked).isZero());
+    add(
+      held.length > 0
+        ? {
+            check: "balances",
+            status: "pass",
+            detail: held
+              .map(
+                (b) =>
+                  `${b.asset} ${b.free.toFixed()}${b.locked.isZero() ? "" : ` (+${b.locked.toFixed()} locked)`}`,
+              )
+              .join(", "),
+          }
+        : {
+            check: "balances",
+            status: "warn",
+            detail: "readable, but every balance is zero.",
+            fix: "Deposit USDT and/or USDC (spot account) for the bots to have something to trade.",
+          },
+    );
+  } else {
+    skip("can trade", "the account could not be read");
+    skip("balances", "the account could not be read");
+  }
+
+  // 3. The pairs the enabled bots use.
+  for (const { symbol, required, from } of configuredPairs(config)) {
+    const check = `pair ${symbol}`;
+    const whereFix = required
+      ? `Needed by ${from.join(", ")}: correct it in src/config.ts, or disable the bot that needs it (enabled: false).`
+      : `The bot skips it and goes on with the others; remove or replace it in src/config.ts (${from.join(", ")}).`;
+    let problem: string | undefined;
+    try {
+      const rules = await client.symbolRules(symbol);
+      if (!rules) problem = "not a market of the exchange (not in exchangeInfo).";
+      else if (!rules.tradable)
+        problem = "listed but not tradable through the API now (paused, offline, or not in defaultSymbols).";
+      else if (rules.tradeSide !== "all") {
+        add({
+          check,
+          status: "warn",
+          detail: `tradable, but the exchange accepts ${rules.tradeSide === "closed" ? "no" : rules.tradeSide} orders now.`,
+          fix: "Orders on the other side are skipped until it reopens.",
+        });
+        continue;
+      }
+    } catch (err) {
+      add({ check, status: "fail", detail: `the symbol rules could not be read: ${describe(err)}` });
+      continue;
+    }
+    if (problem === undefined)
+      add({ check, status: "pass", detail: "exists and is tradable through the API" });
+    else add({ check, status: required ? "fail" : "warn", detail: problem, fix: whereFix });
+  }
+  return finish(mode, checks, offset);
+}
+
+function finish(mode: Mode, checks: CheckResult[], clockOffsetMs: number | undefined): PreflightReport {
+  const report: PreflightReport = {
+    mode,
+    ok: checks.every((c) => c.status !== "fail"),
+    checks,
+    clockOffsetMs,
+  };
+  if (!report.ok) throw new PreflightError(report);
+  return report;
+}
+
+/**
+ * For the composition root: runs the checks, prints one line per check to `out` (stdout), and on failure prints
+ * the PreflightError's message to `err` (stderr). Resolves with undefined when the bots may start, else with the
+ * exit code to stop with (2: something for the operator to fix before starting again).
+ */
+export async function runPreflightOrExplain(
+  opts: PreflightOptions & {
+    out?: (text: string) => void;
+    err?: (text: string) => void;
+  },
+): Promise<number | undefined> {
+  const out = opts.out ?? ((t: string) => process.stdout.write(t));
+  const errOut = opts.err ?? ((t: string) => process.stderr.write(t));
+  try {
+    const report = await preflight(opts);
+    out(`${reportLines(report).join("\n")}\n`);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof PreflightError)) throw e;
+    out(`${reportLines(e.report).join("\n")}\n`);
+    errOut(`${e.message}\n`);
+    return EXIT_FIX_SETUP;
+  }
+}

@@ -1,0 +1,363 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { RealClock } from "../src/clock.js";
+import { userConfig } from "../src/config.js";
+import { type Config, parseConfig } from "../src/config-schema.js";
+import {
+  configuredPairs,
+  PreflightError,
+  type PreflightReport,
+  preflight,
+  reportLines,
+  runPreflightOrExplain,
+} from "../src/preflight.js";
+import { captureLog } from "./bots/helpers.js";
+import { startExchange } from "./support/exchange.js";
+import { isolatedEnv, ROOT, spawnTsx } from "./support/spawn.js";
+
+type Running = Awaited<ReturnType<typeof startExchange>>;
+let running: Running | undefined;
+
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+function config(edit: (c: typeof userConfig) => void = () => {}): Config {
+  const c = structuredClone(userConfig);
+  edit(c);
+  return parseConfig(c);
+}
+
+async function exchange(opts: Parameters<typeof startExchange>[0] = {}): Promise<Running> {
+  running = await startExchange(opts);
+  return running;
+}
+
+function run(ex: Running, cfg = config()) {
+  const { log, lines } = captureLog();
+  const go = preflight({
+    client: ex.client,
+    config: cfg,
+    mode: "live",
+    clock: new RealClock(),
+    log,
+  });
+  return { go, lines };
+}
+
+async function failure(p: Promise<PreflightReport>): Promise<PreflightError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(PreflightError);
+  return e as PreflightError;
+}
+
+const statusOf = (r: PreflightReport, check: string) => r.checks.find((c) => c.check === check)?.status;
+
+describe("preflight", () => {
+  it("passes on a healthy simulator, one line per check, with the non-zero balances", async () => {
+    const ex = await exchange();
+    const { go, lines } = run(ex);
+    const report = await go;
+    expect(report.ok).toBe(true);
+    for (const check of [
+      "server",
+      "clock",
+      "api key",
+      "can trade",
+      "balances",
+      "pair BTCUSDC",
+      "pair ETHUSDC",
+    ])
+      expect(statusOf(report, check)).toBe("pass");
+    // Every alt of the default basket exists in the simulator.
+    for (const s of userConfig.balancer5050.altBasket) expect(statusOf(report, `pair ${s}`)).toBe("pass");
+    const balances = report.checks.find((c) => c.check === "balances")?.detail ?? "";
+    expect(balances).toContain("USDT 1000");
+    expect(balances).toContain("USDC 1000");
+    expect(Math.abs(report.clockOffsetMs ?? Number.NaN)).toBeLessThan(1000);
+    expect(lines.filter((l) => String(l.msg).startsWith("pre-flight "))).toHaveLength(report.checks.length);
+    expect(reportLines(report)[0]).toBe("Pre-flight checks (LIVE):");
+  });
+
+  it("fails on a wrong secret, naming the key check, and never shows the secret", async () => {
+    const secret = "wrong-secret-0123456789abcdef";
+    const ex = await exchange({ client: { apiSecret: secret } });
+    const { go, lines } = run(ex);
+    const err = await failure(go);
+    expect(err.failed.map((c) => c.check)).toEqual(["api key"]);
+    expect(err.message).toContain("api key: refused by the exchange (code 700002");
+    expect(err.message).toContain("The API key or secret is wrong, or the key is not enabled for spot");
+    expect(statusOf(err.report, "can trade")).toBe("skip");
+    expect(statusOf(err.report, "balances")).toBe("skip");
+    expect(err.message).not.toContain(secret);
+    expect(JSON.stringify(lines)).not.toContain(secret);
+    expect(JSON.stringify(err.report)).not.toContain(secret);
+  });
+
+  it("fails on an unknown key, and points at the IP whitelist when that is the refusal", async () => {
+    const ex = await exchange({ client: { apiKey: "not-a-known-key" } });
+    const unknown = await failure(run(ex).go);
+    expect(unknown.message).toContain("code 10072");
+    expect(unknown.message).toContain("MEXC_API_KEY and MEXC_API_SECRET");
+    await ex.close();
+
+    const ex2 = await exchange();
+    ex2.sim.faults.failNext("GET /api/v3/account", {
+      status: 400,
+      body: { code: 700006, msg: "IP [203.0.113.9] not in the ip white list" },
+    });
+    const ip = await failure(run(ex2).go);
+    expect(ip.failed.map((c) => c.check)).toEqual(["api key"]);
+    expect(ip.message).toContain("not on the key's whitelist");
+  });
+
+  it.each([5_000, -6_000])("fails when the exchange's clock is %i ms off, naming the clock", async (skew) => {
+    const ex = await exchange();
+    ex.sim.faults.skewClock(skew);
+    const err = await failure(run(ex).go);
+    expect(err.failed.map((c) => c.check)).toEqual(["clock"]);
+    expect(err.message).toMatch(
+      new RegExp(`clock: the local clock is \\d+ ms ${skew > 0 ? "behind" : "ahead of"}`),
+    );
+    expect(err.message).toContain("timedatectl set-ntp true");
+    // The client corrects the offset, so the key itself still checks out.
+    expect(statusOf(err.report, "api key")).toBe("pass");
+  });
+
+  it("fails naming a configured pair that does not exist; an alt-basket entry only warns", async () => {
+    const ex = await exchange();
+    const cfg = config((c) => {
+      c.pnlSeller.pairs = ["BTCUSDC", "NOPEUSDC"];
+      c.balancer5050.altBasket = ["ADAUSDC", "GONEUSDC"];
+    });
+    const err = await failure(run(ex, cfg).go);
+    expect(err.failed.map((c) => c.check)).toEqual(["pair NOPEUSDC"]);
+    expect(err.message).toContain("pair NOPEUSDC: not a market of the exchange");
+    expect(err.message).toContain("Needed by pnlSeller.pairs");
+    expect(statusOf(err.report, "pair GONEUSDC")).toBe("warn");
+    expect(err.message).not.toContain("GONEUSDC");
+  });
+
+  it("fails for a paused or non-API pair a bot needs, and warns for one in the alt basket", async () => {
+    const ex = await exchange();
+    const [info, api] = await Promise.all([ex.client.exchangeInfo(), ex.client.defaultSymbols()]);
+    const paused = info.symbols.find((s) => s.status === "2")?.symbol;
+    const notApi = info.symbols.find((s) => s.status === "1" && !api.includes(s.symbol))?.symbol;
+    if (!paused || !notApi) throw new Error("the simulator's universe lost its paused / non-API alts");
+
+    const healthy = await run(
+      ex,
+      config((c) => {
+        c.balancer5050.altBasket = ["ADAUSDC", paused, notApi];
+      }),
+    ).go;
+    expect(statusOf(healthy, `pair ${paused}`)).toBe("warn");
+    expect(statusOf(healthy, `pair ${notApi}`)).toBe("warn");
+
+    const err = await failure(
+      run(
+        ex,
+        config((c) => {
+          c.pnlSeller.pairs = [paused, notApi];
+        }),
+      ).go,
+    );
+    expect(err.failed.map((c) => c.check).sort()).toEqual([`pair ${notApi}`, `pair ${paused}`].sort());
+    expect(err.message).toContain("not tradable through the API now");
+  });
+
+  it("checks only the pairs of enabled bots", () => {
+    const all = configuredPairs(config());
+    expect(all.filter((p) => p.required).map((p) => p.symbol)).toEqual(["BTCUSDC", "ETHUSDC"]);
+    expect(all.find((p) => p.symbol === "BTCUSDC")?.from).toEqual([
+      "balanceBuyer",
+      "balancer5050",
+      "pnlSeller.pairs",
+    ]);
+    const none = configuredPairs(
+      config((c) => {
+        c.balanceBuyer.enabled = false;
+        c.balancer5050.enabled = false;
+        c.pnlSeller.enabled = false;
+      }),
+    );
+    expect(none).toEqual([]);
+  });
+
+  it("fails when the account may not trade", async () => {
+    const ex = await exchange();
+    ex.sim.faults.failNext("GET /api/v3/account", {
+      status: 200,
+      body: {
+        canTrade: false,
+        canWithdraw: false,
+        canDeposit: true,
+        balances: [],
+        permissions: ["SPOT"],
+      },
+    });
+    const err = await failure(run(ex).go);
+    expect(err.failed.map((c) => c.check)).toEqual(["can trade"]);
+    expect(err.message).toContain("canTrade=false");
+    expect(statusOf(err.report, "balances")).toBe("warn");
+  });
+
+  it("fails naming reachability when the exchange is in maintenance or answers 503", async () => {
+    const ex = await exchange();
+    ex.sim.faults.maintenance(Date.now() + 3_600_000);
+    const down = await failure(run(ex).go);
+    expect(down.failed.map((c) => c.check)).toEqual(["server"]);
+    expect(down.message).toContain("server: not reachable");
+    expect(down.message).toContain("maintenance");
+    for (const c of ["clock", "api key", "can trade", "balances", "pairs"])
+      expect(statusOf(down.report, c)).toBe("skip");
+
+    ex.sim.faults.clear();
+    ex.sim.faults.failNext("GET /api/v3/time", { status: 503, count: 10 });
+    const busy = await failure(run(ex).go);
+    expect(busy.failed.map((c) => c.check)).toEqual(["server"]);
+  });
+
+  it("fails naming reachability when nothing listens at the URL", async () => {
+    const ex = await exchange();
+    await ex.close();
+    const err = await failure(run(ex).go);
+    expect(err.failed.map((c) => c.check)).toEqual(["server"]);
+    expect(err.message).toContain("MEXC_BASE_URL");
+    running = undefined;
+  });
+});
+
+describe("runPreflightOrExplain", () => {
+  it("prints the checks and lets the program go on when they pass", async () => {
+    const ex = await exchange();
+    let out = "";
+    let err = "";
+    const code = await runPreflightOrExplain({
+      client: ex.client,
+      config: config(),
+      mode: "sim",
+      clock: new RealClock(),
+      log: captureLog().log,
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    });
+    expect(code).toBeUndefined();
+    expect(out).toContain("Pre-flight checks (SIM):");
+    expect(out).toContain("PASS  api key");
+    expect(err).toBe("");
+  });
+
+  it("explains a failure on stderr and answers exit code 2", async () => {
+    const ex = await exchange({
+      client: { apiSecret: "another-wrong-secret-value" },
+    });
+    let out = "";
+    let err = "";
+    const code = await runPreflightOrExplain({
+      client: ex.client,
+      config: config(),
+      mode: "live",
+      clock: new RealClock(),
+      log: captureLog().log,
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    });
+    expect(code).toBe(2);
+    expect(out).toContain("FAIL  api key");
+    expect(err).toContain("Pre-flight checks failed (LIVE): 1 problem, no bot was started.");
+    expect(out + err).not.toContain("another-wrong-secret-value");
+  });
+});
+
+describe("live mode refuses an incomplete environment before any request", () => {
+  const secret = "live-secret-never-printed-0123456789";
+  it.each<{ missing: string; vars: Record<string, string> }>([
+    {
+      missing: "LIVE_TRADING",
+      vars: {
+        MODE: "live",
+        MEXC_API_KEY: "live-key-abcdefghij",
+        MEXC_API_SECRET: secret,
+      },
+    },
+    {
+      missing: "MEXC_API_SECRET",
+      vars: {
+        MODE: "live",
+        MEXC_API_KEY: "live-key-abcdefghij",
+        LIVE_TRADING: "yes",
+      },
+    },
+    {
+      missing: "MEXC_API_KEY",
+      vars: { MODE: "live", MEXC_API_SECRET: secret, LIVE_TRADING: "yes" },
+    },
+  ])("exit 2 naming $missing when it is missing", async ({ vars, missing }) => {
+    const dir = mkdtempSync(join(tmpdir(), "mpb-live-"));
+    const child = spawnTsx("src/main.ts", [], isolatedEnv(dir, vars));
+    const { code } = await child.exited;
+    expect(code).toBe(2);
+    expect(child.out.stderr).toContain(missing);
+    expect(child.out.stdout + child.out.stderr).not.toContain(secret);
+  });
+});
+
+describe("live mode against a simulator standing in for MEXC", () => {
+  function startLive(ex: Running, extra: Record<string, string> = {}) {
+    const dir = mkdtempSync(join(tmpdir(), "mpb-live-"));
+    const vars = {
+      MODE: "live",
+      MEXC_API_KEY: "sim-api-key",
+      MEXC_API_SECRET: "sim-api-secret",
+      LIVE_TRADING: "yes",
+      MEXC_BASE_URL: ex.url,
+      ...extra,
+    };
+    return spawnTsx("src/main.ts", [], isolatedEnv(dir, vars));
+  }
+
+  it("passes the pre-flight, starts LIVE and stops cleanly", async () => {
+    const ex = await exchange();
+    const live = startLive(ex);
+    const until = Date.now() + 30_000;
+    while (!live.out.stdout.includes("started; stop with") && live.child.exitCode === null) {
+      if (Date.now() > until) throw new Error(`not started:\n${live.out.stdout}\n${live.out.stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(live.out.stdout).toContain("Pre-flight checks (LIVE):");
+    expect(live.out.stdout).toContain("PASS  api key");
+    expect(live.out.stdout).toContain("LIVE TRADING");
+    live.child.kill("SIGTERM");
+    expect((await live.exited).code).toBe(0);
+  }, 60_000);
+
+  it.each([
+    {
+      what: "a wrong secret",
+      check: "api key",
+      extra: { MEXC_API_SECRET: "wrong-live-secret-0123456789" },
+    },
+    { what: "a skewed clock", check: "clock", skew: 5_000 },
+  ])(
+    "exits 2 before any bot starts on $what, naming the $check check",
+    async ({ check, extra, skew }) => {
+      const ex = await exchange();
+      if (skew) ex.sim.faults.skewClock(skew);
+      const live = startLive(ex, extra);
+      const { code } = await live.exited;
+      expect(code).toBe(2);
+      expect(live.out.stderr).toContain("Pre-flight checks failed (LIVE)");
+      expect(live.out.stderr).toContain(`  - ${check}: `);
+      expect(live.out.stdout).not.toContain("started; stop with");
+      expect(live.out.stdout + live.out.stderr).not.toContain("wrong-live-secret-0123456789");
+    },
+    60_000,
+  );
+});
