@@ -15,7 +15,7 @@ import {
 } from "../src/preflight.js";
 import { captureLog } from "./bots/helpers.js";
 import { startExchange } from "./support/exchange.js";
-import { isolatedEnv, ROOT, spawnTsx } from "./support/spawn.js";
+import { isolatedEnv, spawnTsx } from "./support/spawn.js";
 
 type Running = Awaited<ReturnType<typeof startExchange>>;
 let running: Running | undefined;

@@ -53,7 +53,7 @@ describe("scenarios: the suite on the simulator with a virtual clock", () => {
     await s.run(2 * MIN);
     const [first] = s.decisions("buyer");
     expect(first?.acted).toBe(true);
-    expect((first?.reasons as string[]).join("\n")).toMatch(/BTC.*dip.*×2|DCA ×2/);
+    expect(((first?.reasons ?? []) as string[]).join("\n")).toMatch(/BTC.*dip.*×2|DCA ×2/);
     const btc = ordersOf(s, "buyer").find((e) => e.intent.symbol === "BTCUSDC");
     const spent = new D(btc?.intent.quantity ?? 0).mul(btc?.intent.price ?? 0);
     // 60 % of the $100 budget, doubled.
@@ -85,7 +85,7 @@ describe("scenarios: the suite on the simulator with a virtual clock", () => {
     s.suite.start();
     await s.run(2 * MIN);
     const [scan] = s.decisions("scanner");
-    const reasons = (scan?.reasons as string[]).join("\n");
+    const reasons = ((scan?.reasons ?? []) as string[]).join("\n");
     expect(scan?.acted).toBe(true);
     const bought = ordersOf(s, "scanner");
     expect(bought).toHaveLength(1);
