@@ -1,6 +1,7 @@
 // npm run bench:ledger — cost basis over 100,000 fills, and an incremental sync of 1,000 new fills from the
-// simulator over HTTP. Prints times and memory; asserts nothing.
-import { mkdtempSync } from "node:fs";
+// simulator over HTTP. Prints times and memory; asserts nothing. With --json it also prints the rows of
+// `npm run bench` (bench/all.ts).
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MexcClient } from "../src/api/index.js";
@@ -11,6 +12,7 @@ import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
 import { Ledger } from "../src/portfolio/ledger.js";
 import { startSim } from "../src/sim/index.js";
 import { JsonLinesFile, Store } from "../src/store/index.js";
+import { report } from "./lib.js";
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -109,6 +111,16 @@ console.log(
 );
 console.log(`cost basis after the sync (${ledger.fills.length} fills): ${basisAfterSyncMs.toFixed(1)} ms`);
 console.log(`RSS ${mb(process.memoryUsage().rss)}`);
+if (process.argv.includes("--json")) {
+  report([
+    {
+      measure: "cost basis over 100,000 fills",
+      result: `${(costBasisMs / 1000).toFixed(2)} s`,
+      notes: `computeCostBasis, one cold run, ${snap.assets.size} assets, heap +${mb(heap1 - heap0)}; incremental ledger sync of ${added.length} new fills ${syncMs.toFixed(0)} ms in ${calls} myTrades calls (loopback simulator)`,
+    },
+  ]);
+}
 await store.close();
 client.close();
 await sim.close();
+rmSync(dir, { recursive: true, force: true });
