@@ -80,7 +80,9 @@ export class VirtualClock implements Clock {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
       const sleeper: Sleeper = {
-        at: this.current + Math.max(0, ms),
+        // Whole milliseconds: a jittered back-off (2.7 ms) must not put the clock, and every timestamp taken from
+        // it, between two milliseconds; exchange times are integers.
+        at: this.current + Math.max(0, Math.ceil(ms)),
         seq: this.seq++,
         resolve: () => {
           signal?.removeEventListener("abort", onAbort);

@@ -37,6 +37,11 @@ export interface ProfitSellerDeps {
 }
 
 const DEFAULT_TAKER_FEE = new D("0.0005");
+/**
+ * Our own fills are synced the moment the order manager sees them; this routine sync only catches trades made
+ * elsewhere, so once every 5 minutes per symbol is enough (instead of one myTrades call per symbol per run).
+ */
+const ROUTINE_SYNC_MS = 5 * 60_000;
 const ALT_QUOTE = "USDT";
 
 interface Settings {
@@ -98,7 +103,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
     let symbols: string[];
     if (deps.kind === "core") {
       symbols = [...new Set(deps.config.pnlSeller.pairs)];
-      await ledger.syncAll(symbols);
+      await ledger.syncAll(symbols, { maxAgeMs: ROUTINE_SYNC_MS });
       basis = ledger.costBasis();
     } else {
       // Alts the ledger knows of, plus alts held now (bought by hand or by a bot whose symbol was never synced).
@@ -111,7 +116,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       for (const symbol of candidates) {
         if (await client.symbolRules(symbol)) existing.push(symbol);
       }
-      await ledger.syncAll(existing);
+      await ledger.syncAll(existing, { maxAgeMs: ROUTINE_SYNC_MS });
       basis = ledger.costBasis();
       symbols = [];
       for (const [asset, position] of basis.assets) {
