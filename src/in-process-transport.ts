@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponse, Transport } from "./api/index.js";
+import { TransportFailure } from "./api/transport.js";
 import type { Clock } from "./clock.js";
-import type { Simulator } from "./sim/index.js";
+import { SimDropped, type Simulator } from "./sim/index.js";
 
 /**
  * The client's transport bound to a simulator in the same process: the same signing, limits and parsing as over
@@ -12,14 +13,26 @@ export function inProcessTransport(sim: Simulator, clock: Clock): Transport {
       const url = new URL(req.url);
       const sentAt = clock.now();
       const t0 = performance.now();
-      const res = await sim.handle({
-        method: req.method,
-        path: url.pathname,
-        query: url.search.startsWith("?") ? url.search.slice(1) : url.search,
-        body: "",
-        headers: { ...req.headers },
-        ip: "127.0.0.1",
-      });
+      let res: Awaited<ReturnType<Simulator["handle"]>>;
+      try {
+        res = await sim.handle({
+          method: req.method,
+          path: url.pathname,
+          query: url.search.startsWith("?") ? url.search.slice(1) : url.search,
+          body: "",
+          headers: { ...req.headers },
+          ip: "127.0.0.1",
+        });
+      } catch (err) {
+        // Over HTTP the simulator destroys the socket; the client must see the same reset axios would raise.
+        if (err instanceof SimDropped)
+          throw new TransportFailure(
+            { code: "ECONNRESET", message: "socket hang up (connection dropped by the simulator)" },
+            true,
+            performance.now() - t0,
+          );
+        throw err;
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = v;
       return {

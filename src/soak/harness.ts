@@ -1,0 +1,147 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { MexcClient } from "../api/index.js";
+import { floorsOf } from "../app.js";
+import { VirtualClock } from "../clock.js";
+import { userConfig } from "../config.js";
+import { type Config, parseConfig } from "../config-schema.js";
+import { type Exchange, SIM_API_KEY, SIM_API_SECRET } from "../connect.js";
+import type { Env } from "../env.js";
+import { Simulator } from "../sim/index.js";
+import { Store } from "../store/index.js";
+import { type Suite, startSuite } from "../suite.js";
+import type { MessageSink } from "../telegram/transport.js";
+import { Driver } from "./driver.js";
+import { FloorWatch } from "./floors.js";
+import { type LogCounts, soakLogs } from "./logs.js";
+import { newWireStats, soakTransport, Timeouts, type WireStats } from "./transport.js";
+
+export interface Harness {
+  /** The suite's data directory (state.json, fills.jsonl, journal-archive.jsonl). */
+  dataDir: string;
+  clock: VirtualClock;
+  config: Config;
+  sim: Simulator;
+  client: MexcClient;
+  store: Store;
+  suite: Suite;
+  driver: Driver;
+  floorWatch: FloorWatch;
+  logCounts: LogCounts;
+  wire: WireStats;
+  /** Random faults the simulator's dice picked, by kind. */
+  injected: Record<string, number>;
+  messages: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * The suite exactly as main.ts composes it in sim mode (default config, the simulator's starting balances), but on
+ * a virtual clock, with the client bound in-process to the simulator and the logs and messages kept off the console.
+ */
+export async function startHarness(o: { seed: number; start: number; dir: string }): Promise<Harness> {
+  const clock = new VirtualClock(o.start);
+  const config = parseConfig(userConfig);
+  const balances = Object.fromEntries(
+    Object.entries(config.sim.startingBalances).map(([a, d]) => [a, d.toFixed()]),
+  );
+  const wire = newWireStats();
+  const timeouts = new Timeouts(clock, config.exchange.timeoutMs, () => {
+    wire.timedOut++;
+  });
+  const sim = new Simulator({
+    clock: timeouts.forSimulator(),
+    seed: o.seed,
+    generatedAlts: config.sim.generatedAlts,
+    feeAsset: config.sim.feeAsset,
+    accounts: [{ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, balances }],
+    // A resend under the same client id would be rejected by default, and so hidden; here it shows as a duplicate.
+    rejectDuplicateClientOrderId: false,
+  });
+  const injected = countRandomFaults(sim);
+  const { logs, counts } = soakLogs(join(o.dir, "warn.log"));
+  const transport = soakTransport(sim, clock, timeouts, wire);
+  const url = "http://in-process.sim";
+  const client = new MexcClient({
+    baseUrl: url,
+    apiKey: SIM_API_KEY,
+    apiSecret: SIM_API_SECRET,
+    clock,
+    timeoutMs: config.exchange.timeoutMs,
+    recvWindow: config.exchange.recvWindowMs,
+    rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
+    logger: logs.child("api"),
+    transport,
+  });
+  const exchange: Exchange = { client, sim: undefined, url, close: async () => client.close() };
+  const dataDir = join(o.dir, "sim");
+  mkdirSync(dataDir, { recursive: true });
+  const env: Env = {
+    mode: "sim",
+    mexcKeys: undefined,
+    mexcBaseUrl: url,
+    liveTrading: false,
+    telegram: undefined,
+    dataDir: o.dir,
+    logDir: o.dir,
+    logLevel: "info",
+  };
+  const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
+  let messages = 0;
+  const sink: MessageSink = {
+    send: async () => {
+      messages++;
+    },
+    sendPhoto: async () => {
+      messages++;
+    },
+  };
+  const suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink });
+  const driver = new Driver(
+    clock,
+    () => `${wire.sent}|${wire.answered}|${clock.pending}|${suite.notifier.pending}`,
+  );
+  const floors = floorsOf(config);
+  const floorWatch = new FloorWatch(
+    sim,
+    floors,
+    () => store.state.journal,
+    () => clock.now(),
+  );
+  // After every order change of a bot with a floor, not only between steps: no purchase goes unchecked.
+  suite.trading.orders.onChange(({ entry }) => {
+    if (floors[entry.bot]) floorWatch.check();
+  });
+  return {
+    dataDir,
+    clock,
+    config,
+    sim,
+    client,
+    store,
+    suite,
+    driver,
+    floorWatch,
+    logCounts: counts,
+    wire,
+    injected,
+    messages: () => messages,
+    async close() {
+      await driver.during(suite.stop({ graceMs: 0, cancelOpenOrders: false }));
+      await store.close();
+      await logs.close();
+    },
+  };
+}
+
+/** Counts the random faults the simulator's dice picked, by kind (the only place that knows). */
+function countRandomFaults(sim: Simulator): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const roll = sim.faults.rollRandom.bind(sim.faults);
+  sim.faults.rollRandom = () => {
+    const r = roll();
+    if (r) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+    return r;
+  };
+  return counts;
+}
