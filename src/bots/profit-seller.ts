@@ -142,6 +142,10 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
     /** Taker fee by asset, from the rules read for the sales, for the periodic PnL figures. */
     const fees = new Map<string, D>();
     let checked = 0;
+    // Beyond a few positions one all-symbols call (weight 2) beats one call per position (weight 1 each): the alts
+    // seller may hold dozens of alts, checked every minute.
+    const allPrices =
+      pairs.length > 2 ? new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price])) : undefined;
 
     for (const rules of pairs) {
       if (ctx.signal.aborted) {
@@ -157,7 +161,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
         continue;
       }
       checked++;
-      const price = (await client.tickerPrice(rules.symbol)).price;
+      const price = allPrices?.get(rules.symbol) ?? (await client.tickerPrice(rules.symbol)).price;
       const fee = rules.takerCommission ?? DEFAULT_TAKER_FEE;
       fees.set(asset, fee);
       const pnl = unrealizedPnl(position, price, fee);
