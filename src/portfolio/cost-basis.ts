@@ -235,6 +235,7 @@ export class CostBasisBook {
     // A base-asset fee is paid in quantity; any other fee is paid in value and adds to cost or cuts proceeds.
     // (Zero checks skip Decimal operations that would change nothing: this loop must stay cheap at 100k fills.)
     const valueFee = feeInBase || feeUsd.isZero() ? undefined : feeUsd;
+    if (!f.fee.isZero() && !feeInBase && f.feeAsset !== f.quote) this.spendFeeAsset(f, feeUsd);
 
     if (f.side === "BUY") {
       p.quantity = feeInBase ? p.quantity.plus(f.qty).minus(f.fee) : p.quantity.plus(f.qty);
@@ -277,6 +278,31 @@ export class CostBasisBook {
       });
     }
     p.realizedPnl = p.realizedPnl.plus(pnl);
+    const day = this.dayOf(f.time);
+    this.byDay.set(day, (this.byDay.get(day) ?? ZERO).plus(pnl));
+    const bot = botOf(f.clientOrderId);
+    this.byBot.set(bot, (this.byBot.get(bot) ?? ZERO).plus(pnl));
+  }
+
+  /**
+   * A fee paid in a third asset (MX) leaves that asset's position: as if that much of it were sold for the fee's
+   * dollar value (which the trade counts as its cost), so its quantity matches the account and the difference to
+   * its average cost is realized on it. Fee units beyond the known position (MX from outside the ledger) are
+   * ignored here; a later sell of them shows as unmatched.
+   */
+  private spendFeeAsset(f: Fill, feeUsd: D): void {
+    if (this.usdAssets.has(f.feeAsset)) return;
+    const held = this.positions.get(f.feeAsset);
+    if (held === undefined || held.quantity.isZero()) return;
+    const removed = D.min(f.fee, held.quantity);
+    held.avgCost ??= held.totalCost.div(held.quantity);
+    const costRemoved = removed.eq(held.quantity) ? held.totalCost : held.avgCost.mul(removed);
+    const value = removed.eq(f.fee) ? feeUsd : feeUsd.mul(removed).div(f.fee);
+    const pnl = value.minus(costRemoved);
+    held.quantity = held.quantity.minus(removed);
+    held.totalCost = held.totalCost.minus(costRemoved);
+    if (held.quantity.isZero()) held.avgCost = undefined;
+    held.realizedPnl = held.realizedPnl.plus(pnl);
     const day = this.dayOf(f.time);
     this.byDay.set(day, (this.byDay.get(day) ?? ZERO).plus(pnl));
     const bot = botOf(f.clientOrderId);

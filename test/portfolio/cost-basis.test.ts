@@ -309,3 +309,63 @@ describe("botOf", () => {
     expect(botOf("-x")).toBe("manual");
   });
 });
+
+describe("a fee paid in MX", () => {
+  it("leaves the MX position: quantity as on the account, cost at average, the difference realized on MX", () => {
+    const basis = computeCostBasis(
+      [
+        // 10 MX bought at $5.
+        fill({
+          id: "m1",
+          time: "2024-03-01T00:00:00Z",
+          side: "BUY",
+          base: "MX",
+          price: "5",
+          qty: "10",
+          quoteQty: "50",
+        }),
+        // A trade of ABC whose fee is 0.2 MX, worth $6 each then.
+        fill({
+          id: "a1",
+          time: "2024-03-02T00:00:00Z",
+          side: "BUY",
+          price: "2",
+          qty: "10",
+          quoteQty: "20",
+          fee: "0.2",
+          feeAsset: "MX",
+          clientOrderId: "scanner-0000000000001",
+        }),
+      ],
+      { priceAt: (asset) => (asset === "MX" ? new D("6") : undefined) },
+    );
+    const mx = basis.assets.get("MX");
+    expect(str(mx?.quantity)).toBe("9.8");
+    expect(str(mx?.totalCost)).toBe("49");
+    // 0.2 MX spent for $1.20 of fee, bought for $1.00.
+    expect(str(mx?.realizedPnl)).toBe("0.2");
+    // The trade carries the fee's value in its cost: 20 + 1.2.
+    expect(str(basis.assets.get("ABC")?.totalCost)).toBe("21.2");
+  });
+
+  it("ignores fee units beyond the MX the ledger knows of", () => {
+    const basis = computeCostBasis(
+      [
+        fill({ id: "m1", time: 1, side: "BUY", base: "MX", price: "5", qty: "0.1", quoteQty: "0.5" }),
+        fill({
+          id: "a1",
+          time: 2,
+          side: "BUY",
+          price: "2",
+          qty: "10",
+          quoteQty: "20",
+          fee: "0.2",
+          feeAsset: "MX",
+        }),
+      ],
+      { priceAt: () => new D("6") },
+    );
+    expect(str(basis.assets.get("MX")?.quantity)).toBe("0");
+    expect(str(basis.assets.get("MX")?.totalCost)).toBe("0");
+  });
+});
