@@ -24,8 +24,9 @@ export function inProcessTransport(sim: Simulator, clock: Clock): Transport {
           ip: "127.0.0.1",
         });
       } catch (err) {
-        // Over HTTP the simulator destroys the socket; the client must see the same reset axios would raise.
-        if (err instanceof SimDropped)
+        // Over HTTP the simulator destroys the socket (a dropped connection, or a delayed answer cut off by
+        // sim.dispose()); the client must see the same reset axios would raise.
+        if (err instanceof SimDropped || (err instanceof Error && err.name === "AbortError"))
           throw new TransportFailure(
             { code: "ECONNRESET", message: "socket hang up (connection dropped by the simulator)" },
             true,

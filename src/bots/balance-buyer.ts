@@ -1,7 +1,7 @@
 import type { MexcClient, SymbolRules } from "../api/index.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
-import { checkBuy, signedPct } from "../filters/index.js";
+import { checkBuy } from "../filters/index.js";
 import type { Logger } from "../log.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
@@ -10,7 +10,9 @@ import {
   bookBuy,
   describeBuy,
   type HypeReading,
+  hypeLine,
   ordered,
+  outcomeOf,
   readHype,
   sizeBuy,
 } from "./book-buy.js";
@@ -53,23 +55,6 @@ interface Seen {
 
 const money = (d: D): string => d.toDecimalPlaces(2, D.ROUND_HALF_EVEN).toFixed();
 const share = (d: D): string => d.toDecimalPlaces(1, D.ROUND_HALF_EVEN).toFixed();
-
-/** "BTC dip -6.1%: DCA ×2 (…)": the multiplier with the filter's own words. */
-function hypeLine(asset: string, h: HypeReading): string {
-  const v = h.verdict;
-  const detail = v.reasons.join("; ");
-  const change = Number.isFinite(h.change24hPct) ? signedPct(h.change24hPct) : "unknown";
-  switch (v.verdict) {
-    case "blocked":
-      return `${asset} blocked by the anti-hype filter (${detail}): not buying it`;
-    case "boosted":
-      return `${asset} dip ${change}: DCA ×${v.multiplier} (${detail})`;
-    case "damped":
-      return `${asset} hype ${change}: damped ×${v.multiplier} (${detail})`;
-    case "allowed":
-      return `${asset} 24h ${change}: ×1 (${detail})`;
-  }
-}
 
 export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
   const { client, treasury, orders, config, log } = deps;
@@ -194,7 +179,8 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       }
     }
 
-    for (const s of plan) reasons.push(hypeLine(s.asset, s.hype));
+    for (const s of plan)
+      reasons.push(hypeLine(s.asset, s.hype, "blocked by the anti-hype filter: not buying it"));
     const open = plan.filter((s) => s.hype.verdict.verdict !== "blocked");
     if (open.length === 0) return skip("every asset to buy is blocked by the anti-hype filter");
     const split = plan.length > 1;
@@ -239,7 +225,7 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
     if (sent.length === 0) return { acted: false, summary: "no purchase: no order went through", reasons };
     const summary = sent
       .map((d) =>
-        d.r.kind === "skipped" ? "" : `${d.asset} ${money(d.r.order.notional)} USDC (${stateOf(d.r)})`,
+        d.r.kind === "skipped" ? "" : `${d.asset} ${money(d.r.order.notional)} USDC (${outcomeOf(d.r)})`,
       )
       .join(", ");
     return {
@@ -251,10 +237,4 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
   }
 
   return { name: bot, intervalMs: c.intervalSec * 1000, buys: true, run };
-}
-
-function stateOf(r: BookBuyResult): string {
-  if (r.kind === "placed") return r.entry.state.toLowerCase();
-  if (r.kind === "proposed") return "proposed";
-  return r.kind;
 }

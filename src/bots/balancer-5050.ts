@@ -1,7 +1,7 @@
 import type { MexcClient, SymbolRules } from "../api/index.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
-import { checkRebalanceBuy, signedPct } from "../filters/index.js";
+import { checkRebalanceBuy } from "../filters/index.js";
 import type { Logger } from "../log.js";
 import { valuePortfolio } from "../portfolio/valuation.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
@@ -11,7 +11,9 @@ import {
   bookBuy,
   describeBuy,
   type HypeReading,
+  hypeLine,
   ordered,
+  outcomeOf,
   readHype,
   sizeBuy,
 } from "./book-buy.js";
@@ -65,20 +67,6 @@ interface Part {
 const money = (d: D): string => d.toDecimalPlaces(2, D.ROUND_HALF_EVEN).toFixed();
 const share = (d: D): string => d.toDecimalPlaces(1, D.ROUND_HALF_EVEN).toFixed();
 
-function hypeLine(symbol: string, h: HypeReading): string {
-  const v = h.verdict;
-  const change = Number.isFinite(h.change24hPct) ? signedPct(h.change24hPct) : "unknown";
-  const label =
-    v.verdict === "boosted"
-      ? `dip ${change}: DCA`
-      : v.verdict === "damped"
-        ? `hype ${change}: damped`
-        : `24h ${change}:`;
-  return v.verdict === "blocked"
-    ? `${symbol} blocked by the rebalance anti-hype filter (${v.reasons.join("; ")}): skipped`
-    : `${symbol} ${label} ×${v.multiplier} (${v.reasons.join("; ")})`;
-}
-
 export function createBalancer5050(deps: Balancer5050Deps): Monitor {
   const { client, treasury, orders, config, log } = deps;
   const c = config.balancer5050;
@@ -110,7 +98,7 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
         { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
         (input) => checkRebalanceBuy(config.antiHype, input),
       );
-      reasons.push(hypeLine(symbol, hype));
+      reasons.push(hypeLine(symbol, hype, "blocked by the rebalance anti-hype filter: skipped"));
       if (hype.verdict.verdict === "blocked") continue;
       const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
       out.push({ symbol, rules, hype, price, held: heldOf(rules.base), ...(splitPct ? { splitPct } : {}) });
@@ -252,7 +240,7 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
     const summary = sent
       .map(
         (d) =>
-          `${d.symbol} ${d.r.kind === "skipped" ? "" : money(d.r.order.notional)} USDC (${d.r.kind === "placed" ? d.r.entry.state.toLowerCase() : d.r.kind})`,
+          `${d.symbol} ${d.r.kind === "skipped" ? "" : money(d.r.order.notional)} USDC (${outcomeOf(d.r)})`,
       )
       .join(", ");
     return {

@@ -14,11 +14,13 @@ import {
   computeIndicators,
   type HypeInput,
   hypeInputOf,
+  signedPct,
 } from "../filters/index.js";
 import type { ProposalJson } from "../store/index.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { JournalEntry } from "../trading/order-state.js";
 import type { Treasury } from "../trading/treasury.js";
+import { candlesOf, change24hPctOf } from "./market-data.js";
 
 /**
  * Buying a quote amount of a symbol with a LIMIT order priced from the order book, shared by the balance buyer
@@ -214,6 +216,32 @@ export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<B
 }
 
 /** Did the result send (or queue) an order: what the bots count as a purchase for their cooldown. */
+/** One word for how a buy ended: "open", "filled" (the order's state), "proposed", "unknown", "rejected", … */
+export function outcomeOf(r: BookBuyResult): string {
+  if (r.kind === "placed") return r.entry.state.toLowerCase();
+  return r.kind;
+}
+
+/**
+ * The filter's verdict as a reason line, in the filter's own words: "BTC dip -6.1%: DCA ×2 (…)". `blocked` says
+ * which filter blocked and what the bot does about it.
+ */
+export function hypeLine(name: string, h: HypeReading, blocked: string): string {
+  const v = h.verdict;
+  const detail = v.reasons.join("; ");
+  const change = Number.isFinite(h.change24hPct) ? signedPct(h.change24hPct) : "unknown";
+  switch (v.verdict) {
+    case "blocked":
+      return `${name} ${blocked} (${detail})`;
+    case "boosted":
+      return `${name} dip ${change}: DCA ×${v.multiplier} (${detail})`;
+    case "damped":
+      return `${name} hype ${change}: damped ×${v.multiplier} (${detail})`;
+    case "allowed":
+      return `${name} 24h ${change}: ×1 (${detail})`;
+  }
+}
+
 export function ordered(r: BookBuyResult): boolean {
   return r.kind === "placed" || r.kind === "unknown" || r.kind === "proposed";
 }
@@ -272,19 +300,8 @@ export async function readHype(
       client.ticker24hr(symbol),
       client.klines(symbol, candles.interval, { limit: candles.limit }),
     ]);
-    // A fraction on the wire (0.004 = +0.4 %); unknown stays NaN so the filter blocks it.
-    const change = ticker.priceChangePercent ? ticker.priceChangePercent.mul(100).toNumber() : Number.NaN;
-    const indicators = computeIndicators(
-      klines.map((k) => ({
-        openTime: k.openTime,
-        open: k.open.toNumber(),
-        high: k.high.toNumber(),
-        low: k.low.toNumber(),
-        close: k.close.toNumber(),
-        volume: k.volume.toNumber(),
-        quoteVolume: k.quoteVolume?.toNumber(),
-      })),
-    );
+    const change = change24hPctOf(ticker);
+    const indicators = computeIndicators(candlesOf(klines));
     return {
       verdict: check(hypeInputOf(indicators, change)),
       change24hPct: change,

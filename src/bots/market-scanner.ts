@@ -3,7 +3,6 @@ import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import {
   type AntiHypeVerdict,
-  type Candle,
   checkBuy,
   classify,
   computeIndicators,
@@ -15,6 +14,7 @@ import type { Logger } from "../log.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import { formatScanReport } from "./bot-reports.js";
+import { candlesOf, change24hPctOf } from "./market-data.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -142,20 +142,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
   }
 
   function judge(ticker: Ticker24h, klines: readonly Kline[]): ScannedPair {
-    const candles: Candle[] = klines.map((k) => ({
-      openTime: k.openTime,
-      open: k.open.toNumber(),
-      high: k.high.toNumber(),
-      low: k.low.toNumber(),
-      close: k.close.toNumber(),
-      volume: k.volume.toNumber(),
-      quoteVolume: k.quoteVolume?.toNumber(),
-    }));
-    // Unknown 24 h change stays NaN: the filter blocks it rather than buying blind.
-    const change24hPct = ticker.priceChangePercent
-      ? ticker.priceChangePercent.times(100).toNumber()
-      : Number.NaN;
-    const indicators = computeIndicators(candles);
+    const change24hPct = change24hPctOf(ticker);
+    const indicators = computeIndicators(candlesOf(klines));
     const scored = scoreIndicators(indicators, { changePct: change24hPct });
     const verdict = checkBuy(config.antiHype, hypeInputOf(indicators, change24hPct));
     const c = classify(scored, verdict, cfg.minBuyScore);

@@ -4,7 +4,7 @@ import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
 import { type CostBasisSnapshot, unrealizedPnl } from "../portfolio/cost-basis.js";
 import type { Ledger } from "../portfolio/ledger.js";
-import { pnlTable } from "../portfolio/pnl-table.js";
+import { DEFAULT_TAKER_FEE, pnlTable } from "../portfolio/pnl-table.js";
 import { groupOf } from "../portfolio/valuation.js";
 import { escapeHtml } from "../telegram/format.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
@@ -36,7 +36,6 @@ export interface ProfitSellerDeps {
   log?: Logger;
 }
 
-const DEFAULT_TAKER_FEE = new D("0.0005");
 /**
  * Our own fills are synced the moment the order manager sees them; this routine sync only catches trades made
  * elsewhere, so once every 5 minutes per symbol is enough (instead of one myTrades call per symbol per run).

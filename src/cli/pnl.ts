@@ -4,18 +4,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { RealClock } from "../clock.js";
 import { marketDataClient } from "../connect.js";
-import { D } from "../decimal.js";
 import { statePaths } from "../paths.js";
 import { computeCostBasis } from "../portfolio/cost-basis.js";
 import { type Fill, parseFillJson } from "../portfolio/fill.js";
-import { formatPnlTable, pnlTable } from "../portfolio/pnl-table.js";
+import { formatPnlTable, pnlTable, takerFeesOf } from "../portfolio/pnl-table.js";
 import { usdtPrice } from "../portfolio/valuation.js";
 import { loadSettings } from "../settings.js";
 import { JsonLinesFile } from "../store/index.js";
 import { runCli } from "./run-cli.js";
-
-/** Used when the exchange does not say: MEXC's usual spot taker fee. */
-const DEFAULT_TAKER_FEE = new D("0.0005");
 
 runCli(async () => {
   const { env, config } = await loadSettings(process.argv.slice(2));
@@ -33,12 +29,7 @@ runCli(async () => {
   try {
     const prices = new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
     const basis = computeCostBasis(fills, { currentPrice: (asset) => usdtPrice(asset, prices) });
-    const fees = new Map<string, D>();
-    for (const asset of basis.assets.keys()) {
-      const rules = (await client.symbolRules(`${asset}USDT`)) ?? (await client.symbolRules(`${asset}USDC`));
-      fees.set(asset, rules?.takerCommission ?? DEFAULT_TAKER_FEE);
-    }
-    const table = pnlTable(basis, prices, (a) => fees.get(a) ?? DEFAULT_TAKER_FEE, clock.now());
+    const table = pnlTable(basis, prices, await takerFeesOf(client, basis.assets.keys()), clock.now());
     process.stdout.write(`PnL, ${env.mode.toUpperCase()} mode, ${fills.length} fills, values in USDT\n\n`);
     process.stdout.write(`${formatPnlTable(table)}\n`);
   } finally {

@@ -1,6 +1,23 @@
+import type { MexcClient } from "../api/index.js";
 import { D } from "../decimal.js";
 import { type CostBasisSnapshot, unrealizedPnl } from "./cost-basis.js";
 import { usdtPrice } from "./valuation.js";
+
+/** Used when the exchange does not say: MEXC's usual spot taker fee. */
+export const DEFAULT_TAKER_FEE = new D("0.0005");
+
+/** The taker fee an exit of each asset would pay, from its USDT (else USDC) market's rules. */
+export async function takerFeesOf(
+  client: MexcClient,
+  assets: Iterable<string>,
+): Promise<(asset: string) => D> {
+  const fees = new Map<string, D>();
+  for (const asset of assets) {
+    const rules = (await client.symbolRules(`${asset}USDT`)) ?? (await client.symbolRules(`${asset}USDC`));
+    fees.set(asset, rules?.takerCommission ?? DEFAULT_TAKER_FEE);
+  }
+  return (asset) => fees.get(asset) ?? DEFAULT_TAKER_FEE;
+}
 
 export interface PnlRow {
   asset: string;

@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponse, Transport } from "../api/index.js";
 import { TransportFailure } from "../api/transport.js";
 import type { Clock } from "../clock.js";
-import { SimDropped, type Simulator } from "../sim/index.js";
+import { inProcessTransport } from "../in-process-transport.js";
+import type { Simulator } from "../sim/index.js";
 
 /** What the soak's transport saw: the client's side of the wire. */
 export interface WireStats {
@@ -87,58 +88,29 @@ export class Timeouts {
 }
 
 /**
- * The client bound to the simulator in-process, with the two behaviours of a real socket that
- * src/in-process-transport.ts lacks and a soak needs:
- * - a dropped connection (the simulator throws SimDropped where http.ts destroys the socket) becomes the
- *   TransportFailure ECONNRESET that axios would raise, so the client classifies it (retry, or unknown outcome);
- * - a timeout on the virtual clock, as axios' `timeout` in real time (see Timeouts): a stalled or slow answer ends
- *   the wait with ETIMEDOUT while the simulator still processes the request (the order may exist).
- * The simulator must run on `timeouts.forSimulator()`.
+ * src/in-process-transport.ts (which already turns a dropped connection into the ECONNRESET axios would raise)
+ * plus what a soak needs on top: a timeout on the virtual clock, as axios' `timeout` in real time (see Timeouts):
+ * a stalled or slow answer ends the wait with ETIMEDOUT while the simulator still processes the request (the order
+ * may exist); and counters of what went over the wire. The simulator must run on `timeouts.forSimulator()`.
  */
 export function soakTransport(sim: Simulator, clock: Clock, timeouts: Timeouts, stats: WireStats): Transport {
-  const failure = (code: string, message: string, t0: number) =>
-    new TransportFailure({ code, message }, true, performance.now() - t0);
-
-  async function ask(req: HttpRequest, sentAt: number, t0: number): Promise<HttpResponse> {
-    const url = new URL(req.url);
-    let res: Awaited<ReturnType<Simulator["handle"]>>;
+  const wire = inProcessTransport(sim, clock);
+  async function ask(req: HttpRequest): Promise<HttpResponse> {
     try {
-      res = await sim.handle({
-        method: req.method,
-        path: url.pathname,
-        query: url.search.startsWith("?") ? url.search.slice(1) : url.search,
-        body: "",
-        headers: { ...req.headers },
-        ip: "127.0.0.1",
-      });
+      return await wire.send(req);
     } catch (err) {
-      // SimDropped, or a delayed answer released by sim.dispose(): the socket would close without an answer.
-      if (err instanceof SimDropped || (err instanceof Error && err.name === "AbortError")) {
-        stats.dropped++;
-        throw failure("ECONNRESET", "socket hang up (connection dropped by the simulator)", t0);
-      }
+      if (err instanceof TransportFailure && err.safe.code === "ECONNRESET") stats.dropped++;
       throw err;
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = v;
-    return {
-      status: res.status,
-      headers,
-      body: res.body,
-      sentAt,
-      receivedAt: clock.now(),
-      httpMs: performance.now() - t0,
-    };
   }
 
   return {
     async send(req) {
-      const sentAt = clock.now();
       const t0 = performance.now();
       stats.sent++;
       stats.inFlight++;
       const watch = timeouts.watch(t0);
-      const answer = ask(req, sentAt, t0);
+      const answer = ask(req);
       // The losing side of the race must not surface as an unhandled rejection.
       answer.catch(() => {});
       try {

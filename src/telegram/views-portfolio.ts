@@ -1,15 +1,12 @@
 import type { MexcClient } from "../api/index.js";
-import { D } from "../decimal.js";
+import type { D } from "../decimal.js";
 import type { Ledger } from "../portfolio/ledger.js";
-import { type PnlTable, pnlTable } from "../portfolio/pnl-table.js";
+import { type PnlTable, pnlTable, takerFeesOf } from "../portfolio/pnl-table.js";
 import { usdtPrice, type Valuation, valuePortfolio } from "../portfolio/valuation.js";
 import type { AllocationSlice } from "./chart.js";
 import { amount, bold, escapeHtml, percent, price, table, usd } from "./format.js";
 
 /** Portfolio views: what the account holds and what it earned, at the exchange's last prices. */
-
-/** MEXC's usual spot taker fee, used when the exchange's rules do not say. */
-const DEFAULT_TAKER_FEE = new D("0.0005");
 
 export async function lastPrices(client: MexcClient): Promise<Map<string, D>> {
   return new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
@@ -58,12 +55,7 @@ export function allocationSlices(v: Valuation): AllocationSlice[] {
 export async function computePnl(client: MexcClient, ledger: Ledger, now: number): Promise<PnlTable> {
   const prices = await lastPrices(client);
   const basis = ledger.costBasis({ currentPrice: (asset) => usdtPrice(asset, prices) });
-  const fees = new Map<string, D>();
-  for (const asset of basis.assets.keys()) {
-    const rules = (await client.symbolRules(`${asset}USDT`)) ?? (await client.symbolRules(`${asset}USDC`));
-    fees.set(asset, rules?.takerCommission ?? DEFAULT_TAKER_FEE);
-  }
-  return pnlTable(basis, prices, (a) => fees.get(a) ?? DEFAULT_TAKER_FEE, now);
+  return pnlTable(basis, prices, await takerFeesOf(client, basis.assets.keys()), now);
 }
 
 export function pnlView(t: PnlTable): string {

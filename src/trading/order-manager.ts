@@ -42,6 +42,18 @@ export interface PlaceRequest {
   timeoutMs?: number;
 }
 
+/** What the journal (and a proposal) keeps of a request: the order itself, amounts as decimal strings. */
+export function intentOf(req: PlaceRequest): IntentJson {
+  return {
+    symbol: req.symbol,
+    side: req.side,
+    type: req.type,
+    ...(req.quantity ? { quantity: req.quantity.toFixed() } : {}),
+    ...(req.quoteOrderQty ? { quoteOrderQty: req.quoteOrderQty.toFixed() } : {}),
+    ...(req.price ? { price: req.price.toFixed() } : {}),
+  };
+}
+
 export type PlaceOutcome =
   /** Not sent: nothing to resolve. */
   | { kind: "refused"; reason: string }
@@ -152,14 +164,7 @@ export class OrderManager {
     }
     const now = this.#clock.now();
     const id = newClientOrderId(req.bot, now);
-    const intent: IntentJson = {
-      symbol: req.symbol,
-      side: req.side,
-      type: req.type,
-      ...(req.quantity ? { quantity: req.quantity.toFixed() } : {}),
-      ...(req.quoteOrderQty ? { quoteOrderQty: req.quoteOrderQty.toFixed() } : {}),
-      ...(req.price ? { price: req.price.toFixed() } : {}),
-    };
+    const intent = intentOf(req);
     const entry: JournalEntry = {
       clientOrderId: id,
       bot: req.bot,

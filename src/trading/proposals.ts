@@ -4,7 +4,7 @@ import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
 import type { ProposalJson, Store } from "../store/index.js";
 import { newClientOrderId } from "./client-id.js";
-import type { PlaceOutcome, PlaceRequest } from "./order-manager.js";
+import { intentOf, type PlaceOutcome, type PlaceRequest } from "./order-manager.js";
 import type { OrderPlacer, SubmitOutcome } from "./order-placer.js";
 import type { Treasury } from "./treasury.js";
 
@@ -95,14 +95,7 @@ export class Proposals {
       id: newClientOrderId("prop", now),
       bot: req.bot,
       reason: req.reason,
-      intent: {
-        symbol: req.symbol,
-        side: req.side,
-        type: req.type,
-        ...(req.quantity ? { quantity: req.quantity.toFixed() } : {}),
-        ...(req.quoteOrderQty ? { quoteOrderQty: req.quoteOrderQty.toFixed() } : {}),
-        ...(req.price ? { price: req.price.toFixed() } : {}),
-      },
+      intent: intentOf(req),
       referencePrice: reference.toFixed(),
       ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
       createdAt: now,
