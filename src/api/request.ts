@@ -71,6 +71,20 @@ export interface ClientMetrics {
 }
 
 /**
+ * The headers of one request. Every parameter and the signature travel in the query string and the body stays
+ * empty, yet MEXC wants `Content-Type: application/json` on POST, PUT and DELETE (docs "General Info → Header").
+ * Since early 2024 a POST labelled `application/x-www-form-urlencoded` (axios's default when none is given) is
+ * refused with 700013 "Invalid content Type." (mexcdevelop/mexc-api-sdk #68; hummingbot #6867, #6875). GETs carry
+ * no content type: they have no body, and the public ones are sent exactly as before.
+ */
+export function wireHeaders(spec: EndpointSpec, apiKey: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (spec.signed && apiKey !== undefined) headers["X-MEXC-APIKEY"] = apiKey;
+  if (spec.method !== "GET") headers["Content-Type"] = "application/json";
+  return headers;
+}
+
+/**
  * One request from start to domain value: ban check, time sync, limiter, signing, sending, interpreting the
  * answer, and retries for idempotent requests. The one place that knows which failures are safe to repeat.
  */
@@ -190,7 +204,7 @@ export class RequestRunner {
       res = await this.o.transport.send({
         method: c.spec.method,
         url: this.url(c),
-        headers: c.spec.signed ? { "X-MEXC-APIKEY": this.#apiKey! } : {},
+        headers: wireHeaders(c.spec, this.#apiKey),
       });
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;

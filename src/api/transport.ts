@@ -9,7 +9,9 @@ export interface HttpRequest {
   readonly method: Method;
   /** Full URL including the signed query string: it must reach the wire untouched. */
   readonly url: string;
+  /** Sent exactly as given (Content-Type included, see wireHeaders); nothing may add, drop or replace one. */
   readonly headers: Readonly<Record<string, string>>;
+  /* No body: every parameter is in the signed query string, and MEXC signs query + body. */
 }
 
 export interface HttpResponse {
@@ -91,6 +93,10 @@ export class AxiosTransport implements Transport {
       timeout: opts.timeoutMs,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
+      // No body is ever sent, and none may be invented: MEXC signs query + body, so a serializer turning "nothing"
+      // into `""` or `{}` would break the signature. The identity keeps axios's default transform (which picks a
+      // content type from the data) out; the Content-Type we give is kept, since axios only fills a missing one.
+      transformRequest: [(data: unknown) => data],
       // Every status is an answer to classify, not an exception carrying our headers.
       validateStatus: () => true,
       // Raw text: we parse and validate ourselves, so a malformed body becomes a precise "bad-response".
