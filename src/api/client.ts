@@ -10,6 +10,7 @@ import { SymbolRulesCache } from "./rules-cache.js";
 import {
   accountSchema,
   bookTickerSchema,
+  cancelAckSchema,
   defaultSymbolsSchema,
   depthSchema,
   emptySchema,
@@ -28,6 +29,7 @@ import { AxiosTransport, type Transport } from "./transport.js";
 import type {
   Account,
   BookTicker,
+  CancelAck,
   ExchangeInfo,
   Kline,
   KlineInterval,
@@ -325,12 +327,15 @@ export class MexcClient {
     });
   }
 
-  /** Cancels one order. A repeat (or a race with a fill) answers "unknown-order": fetch the order then. */
-  cancelOrder(ref: OrderRef): Promise<Order> {
+  /**
+   * Cancels one order. Resolving means MEXC took the cancel, even when its answer is short (no status): fetch the
+   * order for its final state. A repeat (or a race with a fill) answers "unknown-order": fetch the order then.
+   */
+  cancelOrder(ref: OrderRef): Promise<CancelAck> {
     return this.runner.call({
       spec: ENDPOINTS.cancelOrder,
       params: refParams(ref),
-      schema: orderSchema,
+      schema: cancelAckSchema,
       ...refId(ref),
     });
   }
@@ -343,11 +348,12 @@ export class MexcClient {
     });
   }
 
-  cancelAllOpenOrders(symbol: string): Promise<Order[]> {
+  /** Cancels every open order on the symbol; each entry as short as MEXC makes it (see cancelOrder). */
+  cancelAllOpenOrders(symbol: string): Promise<CancelAck[]> {
     return this.runner.call({
       spec: ENDPOINTS.cancelAllOpenOrders,
       params: [["symbol", symbol]],
-      schema: z.array(orderSchema),
+      schema: z.array(cancelAckSchema),
     });
   }
 

@@ -3,6 +3,7 @@ import { D, DECIMAL_LITERAL, type Decimal } from "./decimal.js";
 import {
   type Account,
   type BookTicker,
+  type CancelAck,
   type ExchangeInfo,
   type Kline,
   ORDER_STATUSES,
@@ -73,12 +74,17 @@ export const str = leaf((v, ctx) =>
 export const strOrNull = leaf((v, ctx) =>
   isBlank(v) ? null : typeof v === "string" ? v : fail(ctx, `expected a string or null, got ${show(v)}`),
 );
-/** Ids arrive as strings or numbers (large numbers are quoted by parseJson before they lose digits). */
-export const id = leaf((v, ctx) =>
-  (typeof v === "string" && v !== "") || (typeof v === "number" && Number.isSafeInteger(v))
+/**
+ * Ids arrive as strings (digits, or hex text like "C02__443776347957968896") or numbers (large numbers are quoted
+ * by parseJson before they lose digits). They are opaque text from here on: never compared or sorted as numbers.
+ */
+function toId(v: unknown, ctx: Ctx): string {
+  return (typeof v === "string" && v !== "") || (typeof v === "number" && Number.isSafeInteger(v))
     ? String(v)
-    : fail(ctx, `expected an id, got ${show(v)}`),
-);
+    : fail(ctx, `expected an id, got ${show(v)}`);
+}
+export const id = leaf(toId);
+const idOrNull = leaf((v, ctx) => (isBlank(v) ? null : toId(v, ctx)));
 export const bool = leaf((v, ctx) =>
   typeof v === "boolean" ? v : fail(ctx, `expected true or false, got ${show(v)}`),
 );
@@ -239,14 +245,50 @@ export const bookTickerSchema: z.ZodType<BookTicker> = z.object({
   askQty: decOrNull,
 });
 
+const orderTypeOrNull = leaf((v, ctx): OrderType | null =>
+  v === undefined || v === null ? null : (orderType.safeParse(v).data ?? expectedOne(ctx, ORDER_TYPES, v)),
+);
+const sideOrNull = leaf((v, ctx): Side | null =>
+  v === undefined || v === null ? null : (side.safeParse(v).data ?? expectedOne(ctx, ["BUY", "SELL"], v)),
+);
+const orderStatusOrNull = leaf((v, ctx): OrderStatus | null =>
+  v === undefined || v === null
+    ? null
+    : (orderStatus.safeParse(v).data ?? expectedOne(ctx, ORDER_STATUSES, v)),
+);
+function expectedOne(ctx: Ctx, values: readonly string[], v: unknown): never {
+  return fail(ctx, `expected one of ${values.join(" | ")} or nothing, got ${show(v)}`);
+}
+
+/**
+ * The answer to POST /api/v3/order. The docs ("New Order") show symbol, orderId, orderListId, price, origQty, type,
+ * side, transactTime; the real exchange often sends only `{symbol, orderId, orderListId}`, the form the docs show
+ * for "Batch Orders" (reference: "What the real exchange sends"). Either is an acknowledgement: the order exists
+ * under that id. Only the id is required; the rest is whatever MEXC chose to say.
+ */
 export const orderAckSchema = z.object({
   symbol: str,
   orderId: id,
   price: decOrNull,
   origQty: decOrNull,
-  type: orderType,
-  side,
+  type: orderTypeOrNull,
+  side: sideOrNull,
   transactTime: intOrNull,
+});
+
+/**
+ * The answer to DELETE /api/v3/order. The docs ("Cancel Order") show the whole order; the real exchange may send
+ * a short form without executedQty or status (reference: "What the real exchange sends"). A 200 means the cancel
+ * was taken; what the order ended as (maybe partly filled) only a lookup tells.
+ */
+export const cancelAckSchema: z.ZodType<CancelAck> = z.object({
+  symbol: str,
+  orderId: idOrNull,
+  origClientOrderId: strOrNull,
+  clientOrderId: strOrNull,
+  status: orderStatusOrNull,
+  executedQty: decOrNull,
+  cummulativeQuoteQty: decOrNull,
 });
 
 export const orderSchema: z.ZodType<Order> = z

@@ -103,17 +103,35 @@ export interface BookTicker {
   askQty: Decimal | null;
 }
 
-/** The answer to POST /api/v3/order: only an acknowledgement. Fetch the order to learn what happened. */
+/**
+ * The answer to POST /api/v3/order: only an acknowledgement (the order exists under `orderId`). Fetch the order to
+ * learn what happened. MEXC's short form `{symbol, orderId, orderListId}` leaves everything else null.
+ */
 export interface OrderAck {
   symbol: string;
+  /** Opaque: digits or hex text ("C02__443776347957968896"); never read as a number. */
   orderId: string;
   /** The id we sent (MEXC's ack does not echo it). */
   clientOrderId: string;
   price: Decimal | null;
   origQty: Decimal | null;
-  type: OrderType;
-  side: Side;
+  type: OrderType | null;
+  side: Side | null;
   transactTime: number | null;
+}
+
+/**
+ * The answer to DELETE /api/v3/order: the cancel was taken. MEXC may send the whole order or only some of it, so
+ * every field but the symbol may be null; the order's final state (filled part included) comes from getOrder.
+ */
+export interface CancelAck {
+  symbol: string;
+  orderId: string | null;
+  origClientOrderId: string | null;
+  clientOrderId: string | null;
+  status: OrderStatus | null;
+  executedQty: Decimal | null;
+  cummulativeQuoteQty: Decimal | null;
 }
 
 export interface Order {
