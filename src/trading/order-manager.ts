@@ -112,6 +112,12 @@ export class OrderManager {
   /** Next lookup time of unresolved entries (in memory: after a restart everything is looked up at once). */
   readonly #nextLookup = new Map<string, number>();
   readonly #listeners = new Set<(c: OrderChange) => void>();
+  /**
+   * Orders whose cancel MEXC took (answered 200, however short the answer) but whose final state is not read yet:
+   * the cancel is never sent again, only the lookup is repeated. In memory: after a restart a repeated cancel
+   * would only meet -2011, which is handled like any race.
+   */
+  readonly #cancelTaken = new Set<string>();
   #polling: Promise<void> | undefined;
 
   constructor(opts: OrderManagerOptions) {
@@ -297,13 +303,10 @@ export class OrderManager {
   async #expire(id: string): Promise<void> {
     const e = this.#get(id);
     try {
-      await this.#client.cancelOrder(refOf(e));
+      await this.#requestCancel(e);
     } catch (err) {
-      if (!isApiError(err, "unknown-order")) {
-        this.#log?.warn({ clientOrderId: id, err }, "could not cancel the expired order; will retry");
-        return;
-      }
-      // -2011: it filled or was cancelled just before our cancel arrived.
+      this.#log?.warn({ clientOrderId: id, err }, "could not cancel the expired order; will retry");
+      return;
     }
     try {
       await this.#apply(id, await this.#client.getOrder(refOf(e)), "cancelled after its timeout");
@@ -315,15 +318,37 @@ export class OrderManager {
     }
   }
 
+  /**
+   * Cancels a resting order and records its final state. Throws only when MEXC did not take the cancel (the order
+   * may still rest); once taken, a failed lookup is logged and the follow-up poll reads the final state.
+   */
   async cancel(clientOrderId: string, why: string): Promise<void> {
     const e = this.#get(clientOrderId);
     if (!LIVE_STATES.has(e.state)) return;
+    await this.#requestCancel(e);
+    try {
+      await this.#apply(clientOrderId, await this.#client.getOrder(refOf(e)), why);
+    } catch (err) {
+      this.#log?.warn(
+        { clientOrderId, err },
+        "cancel taken, but the order could not be fetched; the next poll reads its final state",
+      );
+    }
+  }
+
+  /**
+   * Sends the cancel unless MEXC already took one for this order. A 200 means taken, even a short answer without
+   * status or executedQty (reference: "What the real exchange sends"); what the order ended as comes from a
+   * lookup. "unknown-order" (-2011) means it filled or was cancelled just before: nothing left to cancel.
+   */
+  async #requestCancel(e: JournalEntry): Promise<void> {
+    if (this.#cancelTaken.has(e.clientOrderId)) return;
     try {
       await this.#client.cancelOrder(refOf(e));
     } catch (err) {
       if (!isApiError(err, "unknown-order")) throw err;
     }
-    await this.#apply(clientOrderId, await this.#client.getOrder(refOf(e)), why);
+    this.#cancelTaken.add(e.clientOrderId);
   }
 
   /**
@@ -508,7 +533,10 @@ export class OrderManager {
       return;
     }
     await this.#move(id, to, `${note}: ${order.status}, filled ${executedQty}`, patch);
-    if (FINAL_STATES.has(to)) this.#settleLease(id);
+    if (FINAL_STATES.has(to)) {
+      this.#settleLease(id);
+      this.#cancelTaken.delete(id);
+    }
   }
 
   async #move(
