@@ -1,6 +1,7 @@
 /** Events a person must hear about: the notifier subscribes and forwards them (Telegram, console). */
 export interface Alert {
-  readonly kind: "banned" | "rate-limited" | "auth";
+  /** "client-bug": MEXC refused how a request was built (e.g. 700013): nothing will work until the code is fixed. */
+  readonly kind: "banned" | "rate-limited" | "auth" | "client-bug";
   /** When calls may resume (client clock, ms since epoch), for bans and rate-limit pauses. */
   readonly untilMs?: number;
   readonly message: string;

@@ -2,7 +2,8 @@ import type { ApiErrorInit, ApiErrorKind, SafeCause } from "./errors.js";
 
 /**
  * MEXC's error codes sorted into the kinds the rest of the program acts on, with advice a person can follow.
- * The table follows /work/shared/reference/mexc-spot-api.md ("Error codes worth handling").
+ * The table follows /work/shared/reference/mexc-spot-api.md ("Error codes worth handling") and the docs' own
+ * table (spot v3, "General Info → Error Code"), which gives each code's text quoted below.
  */
 
 const CODE_KIND = new Map<number, ApiErrorKind>();
@@ -16,10 +17,20 @@ kindFor("insufficient-funds", [10101, 30004, 30005, 2005]);
 kindFor(
   "invalid-order",
   [
-    10095, 10096, 10097, 10098, 10102, 30001, 30002, 30003, 30010, 30014, 30016, 30018, 30019, 30025, 30026,
-    30027, 30028, 30029, 30032, 30041, 700004,
+    10095, 10096, 10097, 10098, 10102, 30001, 30002, 30003, 30010, 30014, 30025, 30026, 30027, 30028, 30029,
+    30032, 30041,
   ],
 );
+// Docs: 30018 "market order is disabled", 30019 "api market order is disabled"; the live exchange also answers
+// 30051 "api market order is disabled" (hummingbot #6932; mexcdevelop/mexc-api-sdk #20 and ccxt #12696 show 30019).
+kindFor("market-order-disabled", [30018, 30019, 30051]);
+// Docs: 30000 "suspended transaction for the symbol", 30016 "trading disabled".
+kindFor("symbol-suspended", [30000, 30016]);
+// Docs: 700004 "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null" (the reference page
+// also lists it for a missing signature), 700008 "Illegal characters found in parameter"; 700013 "Invalid content
+// Type." is not in the docs' table but answers a POST labelled form-urlencoded (mexcdevelop/mexc-api-sdk #68,
+// hummingbot #6867/#6875). Each means the request was built wrong: resending it unchanged can only fail again.
+kindFor("client-bug", [700004, 700008, 700013]);
 // 400 is ambiguous: "api key required" in MEXC's table, but also "amount scale is invalid" on live answers.
 kindFor("auth", [401, 602, 10072, 700001, 700002, 700006, 700007, 30020]);
 kindFor("bad-symbol", [10007, -1121, 30021]);
@@ -50,14 +61,34 @@ const CODE_HELP: Record<number, string> = {
     "Below the symbol's minimum: check the order with checkOrder() against the symbol rules before sending.",
   30003: "Above the symbol's maximum: split the order or reduce it below maxQuoteAmount.",
   30001: "This side is not allowed on the symbol right now (tradeSideType): skip the order.",
-  30018: "Market orders are disabled for this symbol: use a LIMIT order.",
-  30019: "Market orders through the API are disabled for this symbol: use a LIMIT order.",
-  30000: "Trading is suspended for this symbol: skip it until exchangeInfo shows it online.",
+  30018:
+    "MEXC does not accept MARKET orders on this symbol: place a LIMIT order instead, or skip the symbol.",
+  30019:
+    "MEXC does not accept MARKET orders through the API on this symbol: place a LIMIT order instead " +
+    "(e.g. at the best ask for a buy), or skip the symbol.",
+  30051:
+    "MEXC does not accept MARKET orders through the API on this symbol: place a LIMIT order instead " +
+    "(e.g. at the best ask for a buy), or skip the symbol.",
+  30000:
+    "Trading on this symbol is suspended: nothing was placed; skip it until exchangeInfo shows it online again.",
   30016: "Trading is disabled for this symbol: skip it until exchangeInfo shows it online.",
+  700004:
+    "A mandatory parameter (the signature, or orderId/origClientOrderId) did not reach MEXC: a bug in this " +
+    "program or in a proxy that rewrote the request. Not retried; report it with this log line.",
+  700008:
+    "A parameter holds characters MEXC refuses (client order ids allow letters, digits and -_.): a bug in this " +
+    "program. Not retried; report it with this log line.",
+  700013:
+    'MEXC refused the request\'s Content-Type ("Invalid content Type."): a bug in this program or in a proxy ' +
+    "between it and MEXC; signed POST/DELETE must carry Content-Type: application/json with an empty body. " +
+    "Not retried: no order or cancel can succeed until it is fixed; report it with this log line.",
   10096: "Too many decimal places: round with roundQuantity()/roundPrice() from the symbol rules.",
   10007: "Unknown symbol: check the name against exchangeInfo and defaultSymbols.",
   30021: "Invalid symbol: check the name against exchangeInfo and defaultSymbols.",
-  [-1121]: "Invalid symbol: check the name against exchangeInfo and defaultSymbols.",
+  // -1121 "Invalid symbol." is Binance's code, which MEXC also sends (not in MEXC's table; ccxt maps it to BadSymbol).
+  [-1121]:
+    "Invalid symbol: MEXC does not know this name (misspelt, renamed or delisted): check it against exchangeInfo " +
+    "and defaultSymbols.",
   [-2011]:
     "MEXC does not know this order (never placed, already cancelled or filled, or too old): fetch it by client id " +
     "before concluding anything.",
@@ -83,6 +114,12 @@ const KIND_HELP: Record<ApiErrorKind, string> = {
     "MEXC answered with an unexpected shape: the API may have changed; report it with this message.",
   "unknown-order": "Fetch the order by client id before concluding anything.",
   "bad-symbol": "Check the symbol against exchangeInfo and defaultSymbols.",
+  "market-order-disabled":
+    "MEXC refuses MARKET orders on this symbol: place a LIMIT order instead, or skip it.",
+  "symbol-suspended":
+    "Trading on this symbol is suspended: skip it until exchangeInfo shows it online again.",
+  "client-bug":
+    "MEXC refused how the request was built: a bug in this program (or a proxy); not retried. Report it with this log line.",
 };
 
 export interface HttpFailure {
@@ -145,9 +182,16 @@ function kindOf(f: HttpFailure): ApiErrorKind {
   if (f.status >= 500) return f.mayHavePlacedOrder ? "unknown-outcome" : "unavailable";
   const byCode = f.code !== undefined ? CODE_KIND.get(f.code) : undefined;
   if (byCode) return byCode;
+  if (f.msg !== undefined && MAINTENANCE.test(f.msg)) return "unavailable";
   if (f.status === 401) return "auth";
   return "rejected";
 }
+
+/**
+ * Maintenance answers do not always use one of the codes above: some carry only a text (under `message`, not
+ * `msg`), with whatever HTTP status the gateway picked. Read by the words, after every code.
+ */
+const MAINTENANCE = /maintenance|maintaining|system upgrade|upgrading/i;
 
 export interface NetworkFailure {
   endpoint: string;
@@ -194,6 +238,7 @@ export function badResponse(endpoint: string, detail: string, status?: number): 
 
 export interface MexcErrorBody {
   code?: number;
+  /** `msg`, or `message` when the answer names it so (maintenance pages and gateways do). */
   msg?: string;
 }
 
@@ -202,7 +247,8 @@ export function readMexcError(body: unknown): MexcErrorBody | undefined {
   const rec = body as Record<string, unknown>;
   const code =
     typeof rec.code === "number" ? rec.code : typeof rec.code === "string" ? Number(rec.code) : undefined;
-  const msg = typeof rec.msg === "string" ? rec.msg : undefined;
+  const msg =
+    typeof rec.msg === "string" ? rec.msg : typeof rec.message === "string" ? rec.message : undefined;
   if (code === undefined && msg === undefined) return undefined;
   return {
     ...(code !== undefined && Number.isFinite(code) ? { code } : {}),
@@ -210,14 +256,28 @@ export function readMexcError(body: unknown): MexcErrorBody | undefined {
   };
 }
 
-/** MEXC sometimes answers an error with HTTP 200: a body that is only {code, msg} with a code other than 0/200. */
+/**
+ * MEXC sometimes answers an error with HTTP 200: a body that is only {code, msg} (or {code, message}) with a code
+ * other than 0/200, or a maintenance text without any code.
+ */
 export function looksLikeErrorOnly(body: unknown): boolean {
   const rec = body as Record<string, unknown>;
-  const code = Number(rec.code);
-  if (!Number.isFinite(code) || code === 0 || code === 200) return false;
-  return Object.keys(rec).every(
-    (k) => k === "code" || k === "msg" || k === "timestamp" || (k === "data" && rec[k] == null),
+  const onlyErrorKeys = Object.keys(rec).every(
+    (k) =>
+      k === "code" ||
+      k === "msg" ||
+      k === "message" ||
+      k === "timestamp" ||
+      (k === "success" && rec[k] === false) ||
+      (k === "data" && rec[k] == null),
   );
+  if (!onlyErrorKeys) return false;
+  if (rec.code === undefined) {
+    const text = typeof rec.msg === "string" ? rec.msg : rec.message;
+    return typeof text === "string" && MAINTENANCE.test(text);
+  }
+  const code = Number(rec.code);
+  return Number.isFinite(code) && code !== 0 && code !== 200;
 }
 
 /** Retry-After in seconds, or as an HTTP date. */

@@ -21,6 +21,12 @@ export const API_ERROR_KINDS = [
   "bad-response",
   "unknown-order",
   "bad-symbol",
+  /** MEXC refuses MARKET orders (through the API) on this symbol: a LIMIT order may still be accepted. */
+  "market-order-disabled",
+  /** Trading on the symbol is suspended or disabled for now: skip it until exchangeInfo shows it online. */
+  "symbol-suspended",
+  /** MEXC says the request itself is malformed in a way only a bug (ours or a proxy's) explains. Never retried. */
+  "client-bug",
 ] as const;
 
 export type ApiErrorKind = (typeof API_ERROR_KINDS)[number];

@@ -341,9 +341,10 @@ export class RequestRunner {
     });
     const err = this.error(init);
     const log = { endpoint, kind: err.kind, code: err.code, status: err.status };
-    if (err.kind === "auth") {
+    if (err.kind === "auth" || err.kind === "client-bug") {
+      // A person must act: a key to fix, or a bug to report (700013 refuses every order until it is fixed).
       this.o.logger.error(log, err.message);
-      this.o.alerts.emit({ kind: "auth", message: err.message });
+      this.o.alerts.emit({ kind: err.kind, message: err.message });
     } else if (err.kind !== "rate-limited" && err.kind !== "banned") {
       this.o.logger.info(log, "MEXC refused the request");
     }

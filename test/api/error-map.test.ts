@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { classifyHttp, classifyNetwork, looksLikeErrorOnly, retryAfterMs } from "../../src/api/error-map.js";
+import {
+  classifyHttp,
+  classifyNetwork,
+  looksLikeErrorOnly,
+  readMexcError,
+  retryAfterMs,
+} from "../../src/api/error-map.js";
 import { ApiError, type ApiErrorKind } from "../../src/api/errors.js";
 
 const endpoint = "POST /api/v3/order";
@@ -24,7 +30,15 @@ describe("error mapping", () => {
     [400, 30004, "insufficient-funds"],
     [400, 30002, "invalid-order"],
     [400, 10096, "invalid-order"],
-    [400, 30018, "invalid-order"],
+    // 30018 was "invalid-order"; it now has its own kind so a bot can fall back to a LIMIT order.
+    [400, 30018, "market-order-disabled"],
+    [400, 30019, "market-order-disabled"],
+    [400, 30051, "market-order-disabled"],
+    [400, 30000, "symbol-suspended"],
+    [400, 30016, "symbol-suspended"],
+    [400, 700013, "client-bug"],
+    [400, 700004, "client-bug"],
+    [400, 700008, "client-bug"],
     [400, 700002, "auth"],
     [400, 700006, "auth"],
     [401, 10072, "auth"],
@@ -114,6 +128,43 @@ describe("error mapping", () => {
     expect(retryAfterMs(new Date(now + 3000).toUTCString(), now)).toBe(3000);
     expect(retryAfterMs(undefined, now)).toBeUndefined();
     expect(retryAfterMs("soon", now)).toBeUndefined();
+  });
+
+  it.each([
+    [700013, "Invalid content Type.", /Content-Type: application\/json.*Not retried/],
+    [
+      700004,
+      "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null",
+      /signature.*Not retried/,
+    ],
+    [30051, "api market order is disabled", /place a LIMIT order instead/],
+    [30019, "api market order is disabled", /place a LIMIT order instead/],
+    [30018, "market order is disabled", /place a LIMIT order instead/],
+    [30000, "suspended transaction for the symbol", /suspended: nothing was placed; skip it/],
+    [-1121, "Invalid symbol.", /misspelt, renamed or delisted/],
+  ])("code %i tells the user what to do", (code, msg, advice) => {
+    const e = http(400, code, msg);
+    expect(e.message).toMatch(advice);
+    expect(e.message).toContain(msg.replace(/\.$/, ""));
+    expect(e.transient).toBe(false);
+  });
+
+  it("reads maintenance answers that say `message` instead of `msg`, with any HTTP status", () => {
+    for (const status of [200, 400, 403, 404]) {
+      const body = { code: 503, message: "System maintenance, please try again later" };
+      const read = readMexcError(body);
+      expect(read).toEqual({ code: 503, msg: body.message });
+      const e = http(status, read?.code, read?.msg);
+      expect([status, e.kind, e.transient]).toEqual([status, "unavailable", true]);
+      expect(e.message).toContain("System maintenance");
+    }
+    // No code at all: the words say it.
+    const textOnly = readMexcError({ message: "The system is under maintenance" });
+    expect(http(403, textOnly?.code, textOnly?.msg).kind).toBe("unavailable");
+    expect(looksLikeErrorOnly({ message: "The system is under maintenance", success: false })).toBe(true);
+    expect(looksLikeErrorOnly({ code: 503, message: "busy" })).toBe(true);
+    // An order's 5xx stays an unknown outcome, maintenance text or not.
+    expect(http(503, 503, "System maintenance", true).kind).toBe("unknown-outcome");
   });
 
   it("recognizes an error sent with HTTP 200, but not MEXC's {code: 0/200, data}", () => {

@@ -12,8 +12,8 @@ function clientWith(table: Record<string, Canned>) {
   const transport = cannedTransport({ "GET /api/v3/time": timeAsString(), ...table });
   const client = new MexcClient({
     baseUrl: "http://canned.mexc",
-    apiKey: "k",
-    apiSecret: "s",
+    apiKey: "canned-api-key",
+    apiSecret: "canned-api-secret",
     checkRules: false,
     transport,
     retry: { retries: 0 },

@@ -135,3 +135,19 @@ describe("a short cancel answer means the cancel was taken", () => {
     expect(count(ex, "DELETE /api/v3/order")).toBe(1);
   });
 });
+
+describe("MEXC's refusals of how a request is built", () => {
+  it("700013 'Invalid content Type.' on a new order: REJECTED at once, never resent", async () => {
+    const { ex, om } = await setup();
+    ex.sim.faults.failNext("POST /api/v3/order", {
+      status: 400,
+      body: { code: 700013, msg: "Invalid content Type." },
+    });
+    const out = await om.place(await restingBuy(ex));
+    expect(out.kind).toBe("rejected");
+    expect(out.kind === "rejected" && out.error.kind).toBe("client-bug");
+    expect(out.kind === "rejected" && out.entry.state).toBe("REJECTED");
+    await om.poll();
+    expect(count(ex, "POST /api/v3/order")).toBe(1);
+  });
+});
