@@ -25,6 +25,7 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 export const SCANNER_BOT = "scanner";
 const QUOTE = "USDT";
+const HOUR_MS = 3_600_000;
 
 export interface ScannedPair {
   readonly symbol: string;
@@ -83,6 +84,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
   const { client, treasury, orders, config, log } = deps;
   const cfg = config.scanner;
   let lastReport: ScanReport | undefined;
+  /** When each symbol's unknown 24 h volume was last logged: one line per symbol and hour, not one per scan. */
+  const unknownVolumeLoggedAt = new Map<string, number>();
   /** Finished scans of run(), to send the report every reportEveryCycles (scan() alone is not a cycle). */
   let cycles = 0;
 
@@ -90,9 +93,11 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     const tickers = await client.ticker24hrAll();
     const excluded = new Set(cfg.excludedSymbols);
     const usdt = tickers.filter((t) => t.symbol.endsWith(QUOTE));
-    const liquid = usdt.filter(
-      (t) => (t.quoteVolume?.gte(cfg.minQuoteVolume24hUsdt) ?? false) && !excluded.has(t.symbol),
-    );
+    const candidates = usdt.filter((t) => !excluded.has(t.symbol));
+    // MEXC sends `quoteVolume: null` (or "") for some pairs: their liquidity is unknown, so they are skipped, each
+    // on its own; the rest of the market is scanned as usual.
+    for (const t of candidates) if (t.quoteVolume === null) logUnknownVolume(t.symbol, now);
+    const liquid = candidates.filter((t) => t.quoteVolume?.gte(cfg.minQuoteVolume24hUsdt) ?? false);
     const tradable: Ticker24h[] = [];
     for (const t of liquid) {
       const rules = await client.symbolRules(t.symbol);
@@ -139,6 +144,13 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     };
     lastReport = report;
     return report;
+  }
+
+  function logUnknownVolume(symbol: string, now: number): void {
+    const last = unknownVolumeLoggedAt.get(symbol);
+    if (last !== undefined && now - last < HOUR_MS) return;
+    unknownVolumeLoggedAt.set(symbol, now);
+    log?.info({ symbol }, "scanner: 24 h quote volume unknown (MEXC sent none), pair skipped");
   }
 
   function judge(ticker: Ticker24h, klines: readonly Kline[]): ScannedPair {
