@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { D, MexcClient } from "../../src/api/index.js";
+import { cannedTransport, timeAsString } from "./canned-transport.js";
 
 /**
  * What the client really puts on the wire, seen by a plain node:http server (no simulator, no framework that
@@ -172,5 +173,38 @@ describe("signed POST and DELETE: parameters and signature in the query, empty b
     const signed = only("GET", "/api/v3/openOrders");
     expect(signed.headers.get("x-mexc-apikey")).toEqual([KEY]);
     expectSignedQuery(signed);
+  });
+});
+
+describe("every transport is handed the same headers (the in-process one included)", () => {
+  it("Content-Type on POST and DELETE only; the API key on signed calls only", async () => {
+    const transport = cannedTransport({
+      "GET /api/v3/time": timeAsString(),
+      "GET /api/v3/ticker/price": { body: '{"symbol":"BTCUSDT","price":"1"}' },
+      "POST /api/v3/order": { body: '{"symbol":"BTCUSDT","orderId":"1","orderListId":-1}' },
+      "DELETE /api/v3/order": { body: '{"symbol":"BTCUSDT","orderId":"1"}' },
+    });
+    const c = new MexcClient({
+      baseUrl: "http://canned.mexc",
+      apiKey: KEY,
+      apiSecret: SECRET,
+      checkRules: false,
+      transport,
+    });
+    await c.tickerPrice("BTCUSDT");
+    await c.newOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "MARKET",
+      quantity: new D("1"),
+      clientOrderId: "w-2",
+    });
+    await c.cancelOrder({ symbol: "BTCUSDT", orderId: "1" });
+    expect(transport.sent.map((r) => [`${r.method} ${new URL(r.url).pathname}`, r.headers])).toEqual([
+      ["GET /api/v3/ticker/price", {}],
+      ["GET /api/v3/time", {}],
+      ["POST /api/v3/order", { "X-MEXC-APIKEY": KEY, "Content-Type": "application/json" }],
+      ["DELETE /api/v3/order", { "X-MEXC-APIKEY": KEY, "Content-Type": "application/json" }],
+    ]);
   });
 });
