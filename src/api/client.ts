@@ -19,6 +19,7 @@ import {
   orderAckSchema,
   orderSchema,
   serverTimeSchema,
+  ticker24hAllSchema,
   ticker24hSchema,
   tickerPriceSchema,
   tradeFeeSchema,
@@ -245,13 +246,20 @@ export class MexcClient {
     });
   }
 
-  /** Every symbol at once: weight 40. */
-  ticker24hrAll(): Promise<Ticker24h[]> {
-    return this.runner.call({
+  /** Every symbol at once: weight 40. A pair whose entry cannot be read is left out (and logged), not the market. */
+  async ticker24hrAll(): Promise<Ticker24h[]> {
+    const { tickers, dropped } = await this.runner.call({
       spec: ENDPOINTS.ticker24hr,
       allSymbols: true,
-      schema: z.array(ticker24hSchema),
+      schema: ticker24hAllSchema,
     });
+    if (dropped.length > 0) {
+      this.logger.warn(
+        { endpoint: endpointKey(ENDPOINTS.ticker24hr), dropped: dropped.slice(0, 20), count: dropped.length },
+        `MEXC 24 h ticker: ${dropped.length} of ${dropped.length + tickers.length} entries unreadable, left out`,
+      );
+    }
+    return tickers;
   }
 
   tickerPrice(symbol: string): Promise<TickerPrice> {

@@ -235,6 +235,41 @@ export const ticker24hSchema: z.ZodType<Ticker24h> = z.object({
   count: intOrNull,
 });
 
+/** A ticker MEXC sent that could not be read, left out of the all-symbols list. */
+export interface DroppedTicker {
+  readonly index: number;
+  readonly symbol: string | undefined;
+  readonly issue: string;
+}
+
+/**
+ * All 24 h tickers at once, read one by one: one pair with a value nobody expected must not hide the whole market
+ * from the scanner. Unreadable entries are returned apart so the caller can log them; only when every entry is
+ * unreadable (the format itself changed) is the answer an error.
+ */
+export const ticker24hAllSchema = leaf((v, ctx): { tickers: Ticker24h[]; dropped: DroppedTicker[] } => {
+  if (!Array.isArray(v)) return fail(ctx, `expected a list, got ${show(v)}`);
+  const tickers: Ticker24h[] = [];
+  const dropped: DroppedTicker[] = [];
+  v.forEach((item: unknown, index) => {
+    const parsed = ticker24hSchema.safeParse(item);
+    if (parsed.success) {
+      tickers.push(parsed.data);
+      return;
+    }
+    const symbol = (item as { symbol?: unknown } | null)?.symbol;
+    dropped.push({
+      index,
+      symbol: typeof symbol === "string" ? symbol : undefined,
+      issue: describeIssues(parsed.error),
+    });
+  });
+  if (v.length > 0 && tickers.length === 0) {
+    return fail(ctx, `no ticker could be read; [${dropped[0]?.index}] ${dropped[0]?.issue}`);
+  }
+  return { tickers, dropped };
+});
+
 export const tickerPriceSchema: z.ZodType<TickerPrice> = z.object({ symbol: str, price: dec });
 
 export const bookTickerSchema: z.ZodType<BookTicker> = z.object({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { D, MexcClient } from "../../src/api/index.js";
+import { D, MexcClient, type MexcClientOptions } from "../../src/api/index.js";
 import { type Canned, cannedTransport, timeAsString } from "./canned-transport.js";
+import { captureLogger, rejection } from "./sim-helpers.js";
 
 /**
  * The answers the real exchange sends that the docs' examples hide (reference page "What the real exchange
@@ -8,7 +9,7 @@ import { type Canned, cannedTransport, timeAsString } from "./canned-transport.j
  * fields. Each goes through the whole client (request runner, error detection, schema) from a canned transport.
  */
 
-function clientWith(table: Record<string, Canned>) {
+function clientWith(table: Record<string, Canned>, opts: Partial<MexcClientOptions> = {}) {
   const transport = cannedTransport({ "GET /api/v3/time": timeAsString(), ...table });
   const client = new MexcClient({
     baseUrl: "http://canned.mexc",
@@ -17,6 +18,7 @@ function clientWith(table: Record<string, Canned>) {
     checkRules: false,
     transport,
     retry: { retries: 0 },
+    ...opts,
   });
   return { client, transport };
 }
@@ -108,6 +110,26 @@ describe("answers as MEXC really sends them", () => {
       null,
       null,
     ]);
+  });
+
+  it("one unreadable 24 h ticker is left out and logged; only an all-unreadable answer is an error", async () => {
+    const { logger, lines } = captureLogger();
+    const good = { symbol: "AAAUSDT", lastPrice: "1", quoteVolume: "100" };
+    const odd = { symbol: "BBBUSDT", lastPrice: "1", quoteVolume: "n/a" };
+    const { client } = clientWith(
+      { "GET /api/v3/ticker/24hr": { body: JSON.stringify([good, odd, { ...good, symbol: "CCCUSDT" }]) } },
+      { logger },
+    );
+    expect((await client.ticker24hrAll()).map((t) => t.symbol)).toEqual(["AAAUSDT", "CCCUSDT"]);
+    const warned = lines.filter((l) => l.includes("entries unreadable"));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain("BBBUSDT");
+    expect(warned[0]).toContain('quoteVolume: expected a decimal, got \\"n/a\\"');
+
+    const { client: broken } = clientWith({
+      "GET /api/v3/ticker/24hr": { body: JSON.stringify([odd, odd]) },
+    });
+    expect(await rejection(broken.ticker24hrAll())).toMatchObject({ kind: "bad-response" });
   });
 
   it("orders: updateTime null, clientOrderId '' and null (none), hex ids, extra fields ignored", async () => {
