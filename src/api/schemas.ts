@@ -280,50 +280,47 @@ export const bookTickerSchema: z.ZodType<BookTicker> = z.object({
   askQty: decOrNull,
 });
 
-const orderTypeOrNull = leaf((v, ctx): OrderType | null =>
-  v === undefined || v === null ? null : (orderType.safeParse(v).data ?? expectedOne(ctx, ORDER_TYPES, v)),
-);
-const sideOrNull = leaf((v, ctx): Side | null =>
-  v === undefined || v === null ? null : (side.safeParse(v).data ?? expectedOne(ctx, ["BUY", "SELL"], v)),
-);
-const orderStatusOrNull = leaf((v, ctx): OrderStatus | null =>
-  v === undefined || v === null
-    ? null
-    : (orderStatus.safeParse(v).data ?? expectedOne(ctx, ORDER_STATUSES, v)),
-);
-function expectedOne(ctx: Ctx, values: readonly string[], v: unknown): never {
-  return fail(ctx, `expected one of ${values.join(" | ")} or nothing, got ${show(v)}`);
+/**
+ * A field of an acknowledgement: read when it can be, null otherwise. Acknowledgements only say "taken"; what the
+ * order is and became comes from the lookup that follows, which is read strictly.
+ */
+function ackField<T>(schema: z.ZodType<T>) {
+  return leaf((v): T | null => {
+    const parsed = schema.safeParse(v);
+    return parsed.success ? parsed.data : null;
+  });
 }
 
 /**
  * The answer to POST /api/v3/order. The docs ("New Order") show symbol, orderId, orderListId, price, origQty, type,
  * side, transactTime; the real exchange often sends only `{symbol, orderId, orderListId}`, the form the docs show
  * for "Batch Orders" (reference: "What the real exchange sends"). Either is an acknowledgement: the order exists
- * under that id. Only the id is required; the rest is whatever MEXC chose to say.
+ * under that id. Only the id is required (without it the order cannot be followed: an unknown outcome, resolved
+ * by client id); the rest is whatever MEXC chose to say.
  */
 export const orderAckSchema = z.object({
   symbol: str,
   orderId: id,
-  price: decOrNull,
-  origQty: decOrNull,
-  type: orderTypeOrNull,
-  side: sideOrNull,
-  transactTime: intOrNull,
+  price: ackField(decOrNull),
+  origQty: ackField(decOrNull),
+  type: ackField(orderType),
+  side: ackField(side),
+  transactTime: ackField(intOrNull),
 });
 
 /**
  * The answer to DELETE /api/v3/order. The docs ("Cancel Order") show the whole order; the real exchange may send
  * a short form without executedQty or status (reference: "What the real exchange sends"). A 200 means the cancel
- * was taken; what the order ended as (maybe partly filled) only a lookup tells.
+ * was taken, whatever the body holds; what the order ended as (maybe partly filled) only a lookup tells.
  */
 export const cancelAckSchema: z.ZodType<CancelAck> = z.object({
-  symbol: str,
-  orderId: idOrNull,
-  origClientOrderId: strOrNull,
-  clientOrderId: strOrNull,
-  status: orderStatusOrNull,
-  executedQty: decOrNull,
-  cummulativeQuoteQty: decOrNull,
+  symbol: ackField(str),
+  orderId: ackField(idOrNull),
+  origClientOrderId: ackField(strOrNull),
+  clientOrderId: ackField(strOrNull),
+  status: ackField(orderStatus),
+  executedQty: ackField(decOrNull),
+  cummulativeQuoteQty: ackField(decOrNull),
 });
 
 export const orderSchema: z.ZodType<Order> = z

@@ -122,10 +122,10 @@ export interface OrderAck {
 
 /**
  * The answer to DELETE /api/v3/order: the cancel was taken. MEXC may send the whole order or only some of it, so
- * every field but the symbol may be null; the order's final state (filled part included) comes from getOrder.
+ * every field may be null; the order's final state (filled part included) comes from getOrder.
  */
 export interface CancelAck {
-  symbol: string;
+  symbol: string | null;
   orderId: string | null;
   origClientOrderId: string | null;
   clientOrderId: string | null;

@@ -50,6 +50,32 @@ describe("answers as MEXC really sends them", () => {
     });
   });
 
+  it("an acknowledgement is read for its id alone: odd extra values never make it an unknown outcome", async () => {
+    const { client } = clientWith({
+      "POST /api/v3/order": {
+        body: `{"symbol":"BTCUSDT","orderId":"${HEX_ORDER}","orderListId":-1,"type":"LIMIT_ORDER","price":"","origQty":null,"transactTime":"soon"}`,
+      },
+      "DELETE /api/v3/order": { body: "{}" },
+    });
+    const ack = await client.newOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "MARKET",
+      quantity: new D("1"),
+      clientOrderId: "alts-01",
+    });
+    expect([ack.orderId, ack.type, ack.price, ack.origQty, ack.transactTime]).toEqual([
+      HEX_ORDER,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    // A 200 to a cancel means taken, even with nothing in the body.
+    const c = await client.cancelOrder({ symbol: "BTCUSDT", orderId: HEX_ORDER });
+    expect([c.symbol, c.orderId, c.status]).toEqual([null, null, null]);
+  });
+
   it("a short cancel answer (no executedQty, no status) means the cancel was taken", async () => {
     const { client } = clientWith({
       "DELETE /api/v3/order": {
