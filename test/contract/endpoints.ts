@@ -49,6 +49,19 @@ export function contractClient(opts: { apiSecret?: string; apiKey?: string } = {
   return { clock, exchange, client };
 }
 
+/** The client with its real HTTP transport (axios), for checks of the bytes on the wire. */
+export function wireClient(baseUrl: string) {
+  return new MexcClient({
+    baseUrl,
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    timeoutMs: 5000,
+    recvWindow: 5000,
+    checkRules: false,
+    retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0 },
+  });
+}
+
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => v as Rec;
 const list = (v: unknown): Rec[] => v as Rec[];

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { D, KLINE_INTERVALS, ORDER_STATUSES, ORDER_TYPES } from "../../src/api/index.js";
 import { sign } from "../../src/api/signing.js";
 import type { Recorded } from "./canned-exchange.js";
@@ -11,6 +11,7 @@ import {
   callsFor,
   contractClient,
   START,
+  wireClient,
 } from "./endpoints.js";
 import {
   bodyText,
@@ -20,6 +21,7 @@ import {
   signingFixture,
   splitEndpoint,
 } from "./fixtures.js";
+import { startWireServer, type WireServer } from "./wire-server.js";
 
 /**
  * Contract: every request the client builds, against the docs' description of it (mexcdevelop/apidocs,
@@ -213,4 +215,47 @@ describe("signing as MEXC documents it (§ SIGNED Endpoint Examples for POST /ap
     expect(sent!.query.slice(cut + "&signature=".length)).toBe(hmac(v.secretKey, signed + sent!.body));
     expect(sent!.header(signing.headers.apiKey)).toBe(v.apiKey);
   });
+});
+
+describe("on the wire: the client's real HTTP transport against a loopback server", () => {
+  let server: WireServer;
+  beforeAll(async () => {
+    server = await startWireServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  for (const f of fixtures) {
+    it(`${f.endpoint}: the bytes MEXC receives are the bytes the client signed`, async () => {
+      const client = wireClient(server.url);
+      try {
+        const sample = f.responses.find((r) => !r.knownGap)!;
+        server.answer(f.endpoint, bodyText(sample));
+        server.requests.length = 0;
+        await calls[f.id]!.invoke(client, sample);
+        const [method, path] = splitEndpoint(f.endpoint);
+        const sent = server.to(method, path);
+        expect(sent).toHaveLength(1);
+        const r = sent[0]!;
+        expect(r.body).toBe("");
+        const documented = new Set([...f.params.map((p) => p.name), "signature"]);
+        const names =
+          r.query === "" ? [] : r.query.split("&").map((p) => decodeURIComponent(p.split("=")[0]!));
+        for (const n of names)
+          expect(documented.has(n), `"${n}" is not in the docs' parameter table`).toBe(true);
+        if (!isSigned(f)) {
+          expect(names).not.toContain("signature");
+          return;
+        }
+        expect(r.headers["x-mexc-apikey"]).toBe(API_KEY);
+        const cut = r.query.lastIndexOf("&signature=");
+        expect(r.query.slice(cut + "&signature=".length)).toBe(
+          hmac(API_SECRET, r.query.slice(0, cut) + r.body),
+        );
+      } finally {
+        client.close();
+      }
+    });
+  }
 });
