@@ -146,6 +146,25 @@ describe("npm run check:live", () => {
     await expectNoOrderPlaced();
   }, 90_000);
 
+  it("on the stock standalone simulator (no BTC held): the sell WARNs that its shape is unproven, exit 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mpb-check-live-stock-"));
+    const stock = spawnTsx("src/sim/cli.ts", ["--port", "0", "--alts", "20"], isolatedEnv(dir));
+    try {
+      await waitFor(() => /listening on http:\/\/\S+/.test(stock.out.stdout));
+      const stockUrl = /listening on (http:\/\/\S+)/.exec(stock.out.stdout)![1]!;
+      const r = await checkLive({ MEXC_BASE_URL: stockUrl });
+      expect(r.code).toBe(0);
+      const sell = row(r.stdout, "LIMIT SELL BTCUSDC");
+      expect(sell).toMatch(/^WARN/);
+      expect(sell).toContain("for the balance");
+      expect(r.stdout).toContain("run check:live again");
+      for (const check of SHAPES.slice(0, 2)) expect(row(r.stdout, check), check).toMatch(/^PASS/);
+    } finally {
+      stock.child.kill("SIGTERM");
+      await stock.exited;
+    }
+  }, 90_000);
+
   it("refuses to run without keys and says what to set (exit 2)", async () => {
     const r = await checkLive({ MEXC_API_KEY: "", MEXC_API_SECRET: "" });
     expect(r.code).toBe(2);
