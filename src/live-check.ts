@@ -71,7 +71,7 @@ export function minimumQuantity(rules: SymbolRules, price: Decimal, minNotional:
 /** A shape to test: how to build its order (or why it cannot be built), then MEXC's verdict. */
 interface Shape {
   readonly check: string;
-  /** Config keys of the bots that send it, for the advice. */
+  /** Config keys of the bots that send it, for the table. */
   readonly bots: string;
   build(): Promise<NewOrderRequest | OrderCheck>;
 }
@@ -339,7 +339,7 @@ export async function runLiveCheck(opts: LiveCheckOptions): Promise<LiveCheckRep
         check,
         status: "pass",
         order: built,
-        detail: `${describeOrder(built)} accepted by MEXC.`,
+        detail: `${describeOrder(built)} accepted by MEXC (as sent by ${shape.bots}).`,
       });
     } catch (err) {
       orders.push(verdict(check, built, err));
