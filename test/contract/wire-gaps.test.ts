@@ -5,16 +5,16 @@ import { bodyText, describeSource, endpointFixtures, signingFixture, splitEndpoi
 import { startWireServer } from "./wire-server.js";
 
 /**
- * MEXC's truth where today's client is known to be wrong (issue 12). These tests FAIL on the client as it is
- * and pass once the wire fix is merged; nothing here is skipped. Every other contract test passes today.
+ * MEXC's truth where the client used to be wrong (issue 12). These tests failed on the client before the wire fix
+ * (no Content-Type on POST/DELETE; short answers read as unknown outcomes or bad responses) and guard it now.
  *
  * 1. Content-Type: the docs' § Header lists `Content-Type: application/json`; since early 2024 MEXC refuses a
  *    POST without it with 700013 "Invalid content Type." (mexcdevelop/mexc-api-sdk#68, hummingbot#6867/#6875).
- *    Today's client sends no Content-Type at all. Parameters stay in the query string and the body stays empty.
+ *    The client used to send no Content-Type at all. Parameters stay in the query string and the body stays empty.
  *    Checked on the wire (the client's real HTTP transport against a loopback server), so it holds wherever the
  *    fix sets the header.
  * 2. Short answers: samples marked `knownGap` in the fixtures (the short new-order acknowledgement
- *    {symbol, orderId, orderListId}; a cancel answer without executedQty/status). Today's client rejects them:
+ *    {symbol, orderId, orderListId}; a cancel answer without executedQty/status). The client used to reject them:
  *    for a new order that becomes an "unknown outcome" although the order was placed and acknowledged.
  */
 
