@@ -87,8 +87,10 @@ export class Engine {
    * when rejected; returns the stored order otherwise.
    */
   place(apiKey: string, req: OrderRequest, now: number, test = false, hideMs = 0): Order {
-    const rule = checkOrder(this.source.rule(req.symbol), req, this.source.lastPrice(req.symbol, now));
     const acc = this.account(apiKey);
+    const known = this.source.rule(req.symbol);
+    if (known && acc.selfSymbols && !acc.selfSymbols.has(known.symbol)) throw Errors.symbolNotApi();
+    const rule = checkOrder(known, req, this.source.lastPrice(req.symbol, now));
     const book = this.book(apiKey);
     const cid = req.newClientOrderId;
     if (cid !== undefined && this.options.rejectDuplicateClientOrderId && book.byClientId.has(cid)) {

@@ -90,6 +90,7 @@ export function signedRoutes(): RouteTable {
     signed: true,
     weight: () => 1,
     ipWeight: 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (c) => place(c, false),
   });
@@ -110,6 +111,7 @@ export function signedRoutes(): RouteTable {
   t.set("DELETE /api/v3/order", {
     signed: true,
     weight: () => 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (ctx) => {
       const o = ctx.env.engine.cancel(lookup(ctx, true), ctx.now);
@@ -134,6 +136,7 @@ export function signedRoutes(): RouteTable {
   t.set("DELETE /api/v3/openOrders", {
     signed: true,
     weight: () => 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (ctx) => {
       const symbols = symbolList(ctx.params, true) as string[];
@@ -214,6 +217,17 @@ export function signedRoutes(): RouteTable {
           .slice(0, limit)
           .map(tradeView);
       return page(rows, limit, startTime !== undefined).map(tradeView);
+    },
+  });
+
+  // Docs "User API default symbol": the symbols this key may trade, in defaultSymbols' envelope.
+  t.set("GET /api/v3/selfSymbols", {
+    signed: true,
+    weight: () => 1,
+    handle: (ctx) => {
+      const acc = ctx.env.engine.accounts.get(ctx.apiKey);
+      const own = acc?.selfSymbols;
+      return { code: 200, data: own ? [...own] : ctx.env.apiSymbols(), msg: null };
     },
   });
 

@@ -1,6 +1,7 @@
 import { type Clock, RealClock } from "../clock.js";
 import type { SimAccountSpec } from "./accounts.js";
 import { authenticate } from "./auth.js";
+import { checkContentType } from "./content-type.js";
 import { controlRoutes } from "./control.js";
 import { str } from "./decimal.js";
 import { Engine } from "./engine.js";
@@ -10,7 +11,7 @@ import type { FeeAsset } from "./fees.js";
 import { MarketViews } from "./market-views.js";
 import { Params } from "./params.js";
 import type { Regime } from "./price-path.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter } from "./rate-limit.js";
+import { chargesFor, RateLimiter, type RateLimitInput, rateLimitOptions } from "./rate-limit.js";
 import {
   JSON_HEADERS,
   Raw,
@@ -34,7 +35,8 @@ export interface SimOptions {
   accounts?: SimAccountSpec[];
   /** Asset commissions are charged in (MEXC does not document it): see Engine.commission. */
   feeAsset?: FeeAsset;
-  rateLimit?: { enabled?: boolean; windowMs?: number; budget?: number; banMs?: number };
+  /** Limits in their strictest readings by default; see rate-limit.ts. `budget` sets both per-endpoint pools. */
+  rateLimit?: RateLimitInput;
   rejectDuplicateClientOrderId?: boolean;
   /** Paper mode: market data from this MEXC-compatible base URL. */
   upstream?: string;
@@ -111,7 +113,7 @@ export class Simulator {
       rejectDuplicateClientOrderId: opts.rejectDuplicateClientOrderId ?? true,
       maxOpenOrders: 500,
     });
-    this.limiter = new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit });
+    this.limiter = new RateLimiter(rateLimitOptions(opts.rateLimit));
     this.env = {
       engine: this.engine,
       source: this.source,
@@ -120,6 +122,7 @@ export class Simulator {
       upstream,
       faults: this.faults,
       stats: this.stats,
+      apiSymbols: () => this.source.apiSymbols(),
     };
     this.routes = new Map([...publicRoutes(), ...signedRoutes()]);
     this.paths = new Set([...this.routes.keys()].map((k) => k.slice(k.indexOf(" ") + 1)));
@@ -180,21 +183,26 @@ export class Simulator {
     const ip = req.ip ?? "127.0.0.1";
     let params: Params;
     try {
+      checkContentType(req.method.toUpperCase(), req.path, header(req, "content-type"));
       params = Params.from(req.query ?? "", req.body ?? "", header(req, "content-type"));
     } catch (e) {
       if (e instanceof SimError) return errorResponse(e);
       throw e;
     }
     const weight = route.weight(params);
-    const key = header(req, "x-mexc-apikey");
-    const charges = route.signed
-      ? [{ scope: `uid:${key ?? ip}|${endpoint}`, weight }]
-      : [{ scope: `ip:${ip}|${endpoint}`, weight }];
-    if (route.ipWeight) charges.push({ scope: `ip:${ip}|${endpoint}`, weight: route.ipWeight });
+    const charges = chargesFor(this.limiter.options, {
+      ip,
+      uid: header(req, "x-mexc-apikey"),
+      endpoint,
+      ipWeight: route.signed ? (route.ipWeight ?? 0) : weight,
+      uidWeight: route.signed ? weight : 0,
+      isOrder: route.orderRate === true,
+    });
     const verdict = this.limiter.check(ip, charges, this.clock.now());
     if (!verdict.ok) return this.limited(verdict.status, verdict.retryAfterSec);
     if (this.serverTime() < this.faults.maintenanceUntil) {
-      return { status: 503, headers: { ...JSON_HEADERS }, body: JSON.stringify(this.faults.maintenanceBody) };
+      const m = this.faults.maintenanceAnswer;
+      return { status: m.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(m.body) };
     }
     const canned = this.faults.takeFailure(endpoint);
     if (canned) return { status: canned.status, headers: { ...canned.headers }, body: canned.body };

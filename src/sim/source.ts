@@ -42,6 +42,8 @@ export interface MarketSource {
   readonly kind: "synthetic" | "upstream";
   prepare(symbols: readonly string[]): Promise<void>;
   rule(symbol: string): SymbolRule | undefined;
+  /** Symbols tradable through the API (defaultSymbols). */
+  apiSymbols(): string[];
   lastPrice(symbol: string, nowMs: number): Dec | undefined;
   /** One side of the book, best level first, generated lazily so a market order stops when filled. */
   levels(symbol: string, side: "bids" | "asks", nowMs: number): Iterable<Level>;

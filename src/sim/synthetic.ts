@@ -32,6 +32,10 @@ export class SyntheticSource implements MarketSource {
     return this.rules.get(symbol);
   }
 
+  apiSymbols(): string[] {
+    return this.universe.defaultSymbols();
+  }
+
   mid(spec: SymbolSpec, nowMs: number): number {
     return this.path(spec).priceAt(nowMs);
   }

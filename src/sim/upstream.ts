@@ -130,6 +130,10 @@ export class UpstreamSource implements MarketSource {
     return this.rules.get(symbol);
   }
 
+  apiSymbols(): string[] {
+    return [...this.rules.values()].filter((r) => r.apiTradable).map((r) => r.symbol);
+  }
+
   lastPrice(symbol: string): Dec | undefined {
     const b = this.books.get(symbol);
     const rule = this.rules.get(symbol);
