@@ -24,6 +24,7 @@ import { publicRoutes } from "./routes-public.js";
 import { signedRoutes } from "./routes-signed.js";
 import type { MarketSource } from "./source.js";
 import { SimStats } from "./stats.js";
+import type { MarketRestriction, PriceBand } from "./symbol-options.js";
 import { SyntheticSource } from "./synthetic.js";
 import { UpstreamSource } from "./upstream.js";
 
@@ -42,6 +43,10 @@ export interface SimOptions {
   upstream?: string;
   /** Serve the /__sim/* control routes. */
   control?: boolean;
+  /** PERCENT_PRICE_BY_SIDE per symbol; default DEFAULT_PRICE_BANDS (BTCUSDC, ETHUSDC). Synthetic market only. */
+  priceBands?: Record<string, PriceBand>;
+  /** API market orders disabled (30051) / quoteOrderQty market orders not allowed; default two generated alts. */
+  marketRestrictions?: Record<string, MarketRestriction>;
 }
 
 export const DEFAULT_ACCOUNT: SimAccountSpec = {
@@ -105,8 +110,13 @@ export class Simulator {
     this.clock = opts.clock ?? new RealClock();
     const synthetic = opts.upstream
       ? undefined
-      : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300);
-    const upstream = opts.upstream ? new UpstreamSource(opts.upstream, this.clock) : undefined;
+      : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300, {
+          ...(opts.priceBands ? { priceBands: opts.priceBands } : {}),
+          ...(opts.marketRestrictions ? { marketRestrictions: opts.marketRestrictions } : {}),
+        });
+    const upstream = opts.upstream
+      ? new UpstreamSource(opts.upstream, this.clock, undefined, opts.marketRestrictions)
+      : undefined;
     this.source = (synthetic ?? upstream) as MarketSource;
     this.engine = new Engine(this.source, opts.accounts ?? [DEFAULT_ACCOUNT], {
       feeAsset: opts.feeAsset ?? "quote",
