@@ -1,7 +1,7 @@
 import type { Dec } from "./decimal.js";
 import { str } from "./decimal.js";
 import { Errors } from "./errors.js";
-import type { OrderType, Side } from "./orders.js";
+import type { OrderType, Side, StpMode } from "./orders.js";
 import type { SymbolRule } from "./source.js";
 
 export interface OrderRequest {
@@ -12,6 +12,7 @@ export interface OrderRequest {
   quoteOrderQty?: Dec | undefined;
   price?: Dec | undefined;
   newClientOrderId?: string | undefined;
+  stpMode?: StpMode | undefined;
 }
 
 const CLIENT_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;

@@ -8,6 +8,8 @@ import {
   type Order,
   type OrderType,
   orderView,
+  STP_MODES,
+  type StpMode,
   tradeView,
 } from "./orders.js";
 import type { Params } from "./params.js";
@@ -24,6 +26,9 @@ function orderRequest(p: Params): OrderRequest {
   if (side !== "BUY" && side !== "SELL") throw Errors.illegal("side");
   const type = p.require("type");
   if (!(ORDER_TYPES as readonly string[]).includes(type)) throw Errors.illegal("type");
+  // The docs list the values but no error for others; refused as MEXC refuses other bad enum values.
+  const stpMode = p.get("stpMode");
+  if (stpMode !== undefined && !(STP_MODES as readonly string[]).includes(stpMode)) throw Errors.illegal("stpMode");
   return {
     symbol,
     side,
@@ -32,6 +37,7 @@ function orderRequest(p: Params): OrderRequest {
     quoteOrderQty: p.decimal("quoteOrderQty"),
     price: p.decimal("price"),
     newClientOrderId: p.get("newClientOrderId"),
+    stpMode: stpMode as StpMode | undefined,
   };
 }
 
