@@ -3,7 +3,7 @@ import { D, type Dec, minDec, ROUND_DOWN, ZERO } from "./decimal.js";
 import { Errors } from "./errors.js";
 import { type FeeAsset, FeeSchedule, feeOf } from "./fees.js";
 import { checkOrder, type OrderRequest } from "./order-rules.js";
-import { isOpen, type Order, STP_CANCEL, type Side, type Trade } from "./orders.js";
+import { isOpen, type Order, type Side, STP_CANCEL, type Trade } from "./orders.js";
 import { MINUTE_MS } from "./price-path.js";
 import type { MarketSource, RestingChunk, SymbolRule } from "./source.js";
 
@@ -11,6 +11,8 @@ export interface EngineOptions {
   feeAsset: FeeAsset;
   rejectDuplicateClientOrderId: boolean;
   maxOpenOrders: number;
+  /** Chooses an order's or trade's id given its plain numeric one (real variants make some hex). */
+  id?: (kind: "order" | "trade", seq: number, plain: string) => string;
 }
 
 interface Fill {
@@ -207,7 +209,7 @@ export class Engine {
     const buy = req.side === "BUY";
     return {
       seq,
-      orderId: `C02__${ORDER_ID_BASE + seq}`,
+      orderId: this.newId("order", seq, `C02__${ORDER_ID_BASE + seq}`),
       apiKey,
       symbol: rule.symbol,
       side: req.side,
@@ -230,6 +232,10 @@ export class Engine {
       checkedMinute: minute,
       lastChunkMinute: minute,
     };
+  }
+
+  private newId(kind: "order" | "trade", seq: number, plain: string): string {
+    return this.options.id ? this.options.id(kind, seq, plain) : plain;
   }
 
   private store(order: Order): void {
@@ -381,7 +387,7 @@ export class Engine {
     const seq = ++this.tradeCounter;
     const trade: Trade = {
       seq,
-      id: String(ORDER_ID_BASE * 10 + seq),
+      id: this.newId("trade", seq, String(ORDER_ID_BASE * 10 + seq)),
       apiKey: order.apiKey,
       symbol: order.symbol,
       orderId: order.orderId,

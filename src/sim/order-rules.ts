@@ -76,7 +76,8 @@ export function checkOrder(
   const max = market ? rule.maxQuoteMarket : rule.maxQuote;
   if (notional?.lessThan(min)) throw Errors.belowMinimum(`${str(min)}${rule.quoteAsset}`);
   if (notional?.greaterThan(max)) throw Errors.aboveMaximum(`${str(max)}${rule.quoteAsset}`);
-  if (!market && req.price && refPrice && outsideBand(rule, req, req.price, refPrice)) throw Errors.priceBand();
+  if (!market && req.price && refPrice && outsideBand(rule, req, req.price, refPrice))
+    throw Errors.priceBand();
   return rule;
 }
 

@@ -28,7 +28,8 @@ function orderRequest(p: Params): OrderRequest {
   if (!(ORDER_TYPES as readonly string[]).includes(type)) throw Errors.illegal("type");
   // The docs list the values but no error for others; refused as MEXC refuses other bad enum values.
   const stpMode = p.get("stpMode");
-  if (stpMode !== undefined && !(STP_MODES as readonly string[]).includes(stpMode)) throw Errors.illegal("stpMode");
+  if (stpMode !== undefined && !(STP_MODES as readonly string[]).includes(stpMode))
+    throw Errors.illegal("stpMode");
   return {
     symbol,
     side,

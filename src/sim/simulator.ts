@@ -27,6 +27,7 @@ import { SimStats } from "./stats.js";
 import type { MarketRestriction, PriceBand } from "./symbol-options.js";
 import { SyntheticSource } from "./synthetic.js";
 import { UpstreamSource } from "./upstream.js";
+import { type VariantOptions, Variants } from "./variants.js";
 
 export interface SimOptions {
   /** Default: a RealClock. With a VirtualClock the market moves only when time is advanced. */
@@ -47,6 +48,13 @@ export interface SimOptions {
   priceBands?: Record<string, PriceBand>;
   /** API market orders disabled (30051) / quoteOrderQty market orders not allowed; default two generated alts. */
   marketRestrictions?: Record<string, MarketRestriction>;
+  /**
+   * Answer at random with the variants MEXC really sends (variants.ts): short acknowledgements, strings and nulls
+   * where numbers were, hex ids, extra fields. Default rate 0.5, dice seeded from `seed`.
+   */
+  realVariants?: boolean | VariantOptions;
+  /** myTrades answers `clientOrderId: null` as MEXC's own sample does; default: on with realVariants. */
+  nullTradeClientOrderId?: boolean;
 }
 
 export const DEFAULT_ACCOUNT: SimAccountSpec = {
@@ -105,9 +113,18 @@ export class Simulator {
   private readonly control: RouteTable;
   private readonly controlEnabled: boolean;
   private readonly abort = new AbortController();
+  private readonly variants: Variants;
 
   constructor(opts: SimOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
+    const rv = opts.realVariants ?? false;
+    this.variants = new Variants(
+      rv !== false,
+      typeof rv === "object" ? rv : {},
+      opts.seed ?? 42,
+      opts.nullTradeClientOrderId ?? rv !== false,
+    );
+    const variants = this.variants;
     const synthetic = opts.upstream
       ? undefined
       : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300, {
@@ -122,6 +139,7 @@ export class Simulator {
       feeAsset: opts.feeAsset ?? "quote",
       rejectDuplicateClientOrderId: opts.rejectDuplicateClientOrderId ?? true,
       maxOpenOrders: 500,
+      id: (kind, seq, plain) => variants.id(kind, seq, plain),
     });
     this.limiter = new RateLimiter(rateLimitOptions(opts.rateLimit));
     this.env = {
@@ -288,7 +306,8 @@ export class Simulator {
       });
       if (out instanceof Raw)
         return { status: out.status, headers: { ...JSON_HEADERS, ...out.headers }, body: out.body };
-      return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(out) };
+      const shaped = table === this.routes ? this.variants.apply(endpoint, out) : out;
+      return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(shaped) };
     } catch (e) {
       if (e instanceof SimError) return errorResponse(e);
       if (e instanceof SimDropped || (e instanceof Error && e.name === "AbortError")) throw e;

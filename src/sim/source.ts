@@ -88,7 +88,9 @@ export function ruleFromInfo(
   const quoteAssetPrecision = num(s.quoteAssetPrecision, quotePrecision);
   const maxQuote = dec(s.maxQuoteAmount, "1e30");
   const filters = Array.isArray(s.filters) ? (s.filters as Record<string, unknown>[]) : [];
-  const band = filters.find((f) => f !== null && typeof f === "object" && f.filterType === "PERCENT_PRICE_BY_SIDE");
+  const band = filters.find(
+    (f) => f !== null && typeof f === "object" && f.filterType === "PERCENT_PRICE_BY_SIDE",
+  );
   const multiplier = (v: unknown): Dec | undefined =>
     v === undefined || v === null || v === "" ? undefined : dec(v, "0");
   // exchangeInfo said "ENABLED" before 2024-08 (hummingbot #7174); both mean online.

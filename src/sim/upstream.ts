@@ -3,8 +3,8 @@ import { D, type Dec, ROUND_HALF_UP } from "./decimal.js";
 import { SimError } from "./errors.js";
 import { MINUTE_MS } from "./price-path.js";
 import { Raw } from "./routes.js";
-import type { MarketRestriction } from "./symbol-options.js";
 import { type Level, type MarketSource, type RestingChunk, ruleFromInfo, type SymbolRule } from "./source.js";
+import type { MarketRestriction } from "./symbol-options.js";
 
 export interface UpstreamTtl {
   infoMs: number;
