@@ -46,4 +46,13 @@ describe("npm run soak", () => {
     expect(() => parseArgs(["--fault-rate", "2"])).toThrow(/within 0..1/);
     expect(() => parseArgs(["--weeks", "1"])).toThrow(/unknown flag --weeks/);
   });
+
+  it("--real-variants turns on the simulator's real-exchange answer variants", () => {
+    expect(parseArgs([]).realVariants).toBeUndefined();
+    expect(parseArgs(["--seed", "5", "--real-variants", "--days", "2"])).toMatchObject({
+      seed: 5,
+      days: 2,
+      realVariants: true,
+    });
+  });
 });

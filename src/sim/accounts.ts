@@ -4,6 +4,16 @@ export interface SimAccountSpec {
   apiKey: string;
   apiSecret: string;
   balances: Record<string, string>;
+  /**
+   * Symbols this key may trade by API (`GET /api/v3/selfSymbols`, docs "User API default symbol"); orders on
+   * others answer 10007. Default: every symbol of defaultSymbols.
+   */
+  selfSymbols?: string[];
+  /**
+   * The account belongs to an STP strategy group (docs "Create STP strategy group"). MEXC applies `stpMode` only
+   * then (docs "New Order", other info 2); default false: stpMode is accepted but self-trades happen.
+   */
+  stpGroup?: boolean;
 }
 
 interface Balance {
@@ -15,12 +25,16 @@ interface Balance {
 export class Account {
   readonly apiKey: string;
   readonly apiSecret: string;
+  readonly selfSymbols: ReadonlySet<string> | undefined;
+  readonly stpGroup: boolean;
   private readonly balances = new Map<string, Balance>();
   private readonly fees = new Map<string, Dec>();
 
   constructor(spec: SimAccountSpec) {
     this.apiKey = spec.apiKey;
     this.apiSecret = spec.apiSecret;
+    this.selfSymbols = spec.selfSymbols ? new Set(spec.selfSymbols) : undefined;
+    this.stpGroup = spec.stpGroup ?? false;
     for (const [asset, amount] of Object.entries(spec.balances)) this.bal(asset).free = new D(amount);
   }
 

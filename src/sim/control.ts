@@ -21,6 +21,8 @@ const maintenance = z.object({
   untilMs: z.number(),
   code: z.number().int().optional(),
   msg: z.string().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  textField: z.enum(["msg", "message"]).optional(),
 });
 const malformedNext = z.object({
   endpoint: z.string(),

@@ -3,7 +3,7 @@ import { D, type Dec, minDec, ROUND_DOWN, ZERO } from "./decimal.js";
 import { Errors } from "./errors.js";
 import { type FeeAsset, FeeSchedule, feeOf } from "./fees.js";
 import { checkOrder, type OrderRequest } from "./order-rules.js";
-import { isOpen, type Order, type Side, type Trade } from "./orders.js";
+import { isOpen, type Order, type Side, STP_CANCEL, type Trade } from "./orders.js";
 import { MINUTE_MS } from "./price-path.js";
 import type { MarketSource, RestingChunk, SymbolRule } from "./source.js";
 
@@ -11,11 +11,15 @@ export interface EngineOptions {
   feeAsset: FeeAsset;
   rejectDuplicateClientOrderId: boolean;
   maxOpenOrders: number;
+  /** Chooses an order's or trade's id given its plain numeric one (real variants make some hex). */
+  id?: (kind: "order" | "trade", seq: number, plain: string) => string;
 }
 
 interface Fill {
   price: Dec;
   qty: Dec;
+  /** The account's own resting order on the other side: a self-trade. */
+  maker?: Order | undefined;
 }
 
 interface Walk {
@@ -25,7 +29,27 @@ interface Walk {
   quote: Dec;
   /** The book or the limit price ran out before the order was satisfied. */
   exhausted: boolean;
+  /** Own resting orders self-trade prevention cancels (cancel_maker, cancel_both). */
+  stpMakers: Order[];
+  /** Self-trade prevention ends the incoming order here (cancel_taker, cancel_both). */
+  stpTaker: boolean;
 }
+
+/** A level the incoming order may take from: the market's, or one of the account's own resting orders. */
+interface TakeLevel {
+  price: Dec;
+  qty: Dec;
+  maker?: Order;
+}
+
+const NO_WALK = (): Walk => ({
+  fills: [],
+  qty: ZERO,
+  quote: ZERO,
+  exhausted: true,
+  stpMakers: [],
+  stpTaker: false,
+});
 
 interface Book {
   orders: Order[];
@@ -87,8 +111,10 @@ export class Engine {
    * when rejected; returns the stored order otherwise.
    */
   place(apiKey: string, req: OrderRequest, now: number, test = false, hideMs = 0): Order {
-    const rule = checkOrder(this.source.rule(req.symbol), req, this.source.lastPrice(req.symbol, now));
     const acc = this.account(apiKey);
+    const known = this.source.rule(req.symbol);
+    if (known && acc.selfSymbols && !acc.selfSymbols.has(known.symbol)) throw Errors.symbolNotApi();
+    const rule = checkOrder(known, req, this.source.lastPrice(req.symbol, now));
     const book = this.book(apiKey);
     const cid = req.newClientOrderId;
     if (cid !== undefined && this.options.rejectDuplicateClientOrderId && book.byClientId.has(cid)) {
@@ -101,8 +127,9 @@ export class Engine {
     let walk: Walk;
     let locked: Dec;
     let lockPerUnit = ZERO;
+    const stp = acc.stpGroup ? (req.stpMode ?? "") : "";
     if (req.type === "MARKET") {
-      walk = this.walk(rule, req.side, now, {
+      walk = this.walk(rule, req.side, now, apiKey, stp, {
         maxQty: req.quantity,
         budget: req.side === "BUY" ? req.quoteOrderQty : undefined,
         proceeds: req.side === "SELL" ? req.quoteOrderQty : undefined,
@@ -127,10 +154,10 @@ export class Engine {
         if (acc.free(rule.baseAsset).lessThan(qty)) throw Errors.oversold();
       }
       if (req.type === "LIMIT_MAKER") {
-        if (this.wouldTake(rule, req.side, price, now)) throw Errors.wouldTake();
-        walk = { fills: [], qty: ZERO, quote: ZERO, exhausted: true };
+        if (this.wouldTake(rule, req.side, price, now, apiKey)) throw Errors.wouldTake();
+        walk = NO_WALK();
       } else {
-        walk = this.walk(rule, req.side, now, {
+        walk = this.walk(rule, req.side, now, apiKey, stp, {
           maxQty: qty,
           limit: price,
           feeOnTop: quoteFeeRate(rule.taker),
@@ -142,13 +169,27 @@ export class Engine {
     this.store(order);
     if (req.type === "FILL_OR_KILL" && walk.qty.lessThan(req.quantity as Dec)) {
       order.status = "CANCELED";
+      if (walk.stpTaker) order.cancelReason = STP_CANCEL;
       return order;
     }
     order.locked = locked;
     order.lockPerUnit = lockPerUnit;
     acc.lock(order.lockAsset, locked);
-    for (const f of walk.fills) this.fill(order, rule, f.price, f.qty, false, now);
-    if (req.type === "MARKET") this.finish(order, walk.exhausted);
+    for (const maker of walk.stpMakers) {
+      this.cancel(maker, now);
+      maker.cancelReason = STP_CANCEL;
+    }
+    for (const f of walk.fills) {
+      this.fill(order, rule, f.price, f.qty, false, now, f.maker !== undefined);
+      if (f.maker) {
+        this.fill(f.maker, rule, f.price, f.qty, true, now, true);
+        if (f.maker.status === "FILLED") this.finish(f.maker, false);
+      }
+    }
+    if (walk.stpTaker && order.status !== "FILLED") {
+      this.finish(order, true);
+      order.cancelReason = STP_CANCEL;
+    } else if (req.type === "MARKET") this.finish(order, walk.exhausted);
     else if (order.status === "FILLED") this.finish(order, false);
     else if (req.type === "IMMEDIATE_OR_CANCEL" || req.type === "FILL_OR_KILL") this.finish(order, true);
     else book.open.add(order);
@@ -168,7 +209,7 @@ export class Engine {
     const buy = req.side === "BUY";
     return {
       seq,
-      orderId: `C02__${ORDER_ID_BASE + seq}`,
+      orderId: this.newId("order", seq, `C02__${ORDER_ID_BASE + seq}`),
       apiKey,
       symbol: rule.symbol,
       side: req.side,
@@ -180,6 +221,8 @@ export class Engine {
       cumQuote: ZERO,
       status: "NEW",
       clientOrderId: req.newClientOrderId ?? null,
+      stpMode: req.stpMode ?? "",
+      cancelReason: undefined,
       time: now,
       updateTime: now,
       hiddenUntil: hideMs > 0 ? now + hideMs : 0,
@@ -191,6 +234,10 @@ export class Engine {
     };
   }
 
+  private newId(kind: "order" | "trade", seq: number, plain: string): string {
+    return this.options.id ? this.options.id(kind, seq, plain) : plain;
+  }
+
   private store(order: Order): void {
     const book = this.book(order.apiKey);
     book.orders.push(order);
@@ -198,11 +245,39 @@ export class Engine {
     if (order.clientOrderId !== null) book.byClientId.set(order.clientOrderId, order);
   }
 
-  private wouldTake(rule: SymbolRule, side: Side, price: Dec, now: number): boolean {
-    for (const l of this.source.levels(rule.symbol, side === "BUY" ? "asks" : "bids", now)) {
+  private wouldTake(rule: SymbolRule, side: Side, price: Dec, now: number, apiKey: string): boolean {
+    for (const l of this.takeLevels(rule, side, now, apiKey)) {
       return side === "BUY" ? l.price.lessThanOrEqualTo(price) : l.price.greaterThanOrEqualTo(price);
     }
     return false;
+  }
+
+  /**
+   * What an incoming order meets, best price first: the market's levels merged with the account's own resting
+   * orders on the other side (at one price, the resting order first: it was there before).
+   */
+  private *takeLevels(rule: SymbolRule, side: Side, now: number, apiKey: string): Generator<TakeLevel> {
+    const buy = side === "BUY";
+    const better = (a: Dec, b: Dec): boolean => (buy ? a.lessThanOrEqualTo(b) : a.greaterThanOrEqualTo(b));
+    const own = [...this.book(apiKey).open]
+      .filter((o) => o.symbol === rule.symbol && o.side !== side && o.price !== undefined)
+      .sort((a, b) => {
+        const pa = a.price as Dec;
+        const pb = b.price as Dec;
+        return pa.equals(pb) ? a.seq - b.seq : better(pa, pb) ? -1 : 1;
+      });
+    let i = 0;
+    for (const l of this.source.levels(rule.symbol, buy ? "asks" : "bids", now)) {
+      for (; i < own.length && better(own[i]?.price as Dec, l.price); i++) {
+        const o = own[i] as Order;
+        yield { price: o.price as Dec, qty: (o.origQty as Dec).minus(o.executedQty), maker: o };
+      }
+      yield l;
+    }
+    for (; i < own.length; i++) {
+      const o = own[i] as Order;
+      yield { price: o.price as Dec, qty: (o.origQty as Dec).minus(o.executedQty), maker: o };
+    }
   }
 
   /**
@@ -213,6 +288,8 @@ export class Engine {
     rule: SymbolRule,
     side: Side,
     now: number,
+    apiKey: string,
+    stp: string,
     o: {
       maxQty?: Dec | undefined;
       budget?: Dec | undefined;
@@ -222,11 +299,23 @@ export class Engine {
     },
   ): Walk {
     const fills: Fill[] = [];
+    const stpMakers: Order[] = [];
+    let stpTaker = false;
     let qty = ZERO;
     let quote = ZERO;
     let exhausted = true;
-    for (const l of this.source.levels(rule.symbol, side === "BUY" ? "asks" : "bids", now)) {
+    for (const l of this.takeLevels(rule, side, now, apiKey)) {
       if (o.limit && (side === "BUY" ? l.price.greaterThan(o.limit) : l.price.lessThan(o.limit))) break;
+      // Self-trade prevention, as the incoming order's stpMode says (only for accounts in an STP group).
+      if (l.maker && stp !== "") {
+        if (stp === "cancel_maker" || stp === "cancel_both") stpMakers.push(l.maker);
+        if (stp === "cancel_taker" || stp === "cancel_both") {
+          stpTaker = true;
+          exhausted = false;
+          break;
+        }
+        continue;
+      }
       let q = l.qty;
       if (o.maxQty) q = minDec(q, o.maxQty.minus(qty));
       if (o.budget) {
@@ -247,7 +336,7 @@ export class Engine {
         break;
       }
       const notional = l.price.times(q);
-      fills.push({ price: l.price, qty: q });
+      fills.push({ price: l.price, qty: q, maker: l.maker });
       qty = qty.plus(q);
       quote = quote.plus(side === "BUY" ? notional.plus(feeOf(notional, o.feeOnTop)) : notional);
       if (o.maxQty && qty.greaterThanOrEqualTo(o.maxQty)) {
@@ -255,11 +344,19 @@ export class Engine {
         break;
       }
     }
-    return { fills, qty, quote, exhausted };
+    return { fills, qty, quote, exhausted, stpMakers, stpTaker };
   }
 
   /** Applies one fill to the order and its account: funds, commission, the market's counter-flow, a trade. */
-  private fill(order: Order, rule: SymbolRule, price: Dec, qty: Dec, isMaker: boolean, time: number): void {
+  private fill(
+    order: Order,
+    rule: SymbolRule,
+    price: Dec,
+    qty: Dec,
+    isMaker: boolean,
+    time: number,
+    isSelfTrade = false,
+  ): void {
     const acc = this.account(order.apiKey);
     const notional = price.times(qty);
     const rate = isMaker ? rule.maker : rule.taker;
@@ -290,7 +387,7 @@ export class Engine {
     const seq = ++this.tradeCounter;
     const trade: Trade = {
       seq,
-      id: String(ORDER_ID_BASE * 10 + seq),
+      id: this.newId("trade", seq, String(ORDER_ID_BASE * 10 + seq)),
       apiKey: order.apiKey,
       symbol: order.symbol,
       orderId: order.orderId,
@@ -302,6 +399,7 @@ export class Engine {
       time,
       isBuyer: order.side === "BUY",
       isMaker,
+      isSelfTrade,
       clientOrderId: order.clientOrderId,
     };
     this.book(order.apiKey).trades.push(trade);

@@ -52,6 +52,16 @@ export const Errors = {
   oversold: (): SimError => bad(30005, "Oversold"),
   noPrice: (): SimError => bad(30010, "no valid trade price"),
   marketDisabled: (): SimError => bad(30018, "market order is disabled"),
+  /** hummingbot #6932: what MEXC answered an API market order on such a symbol (the docs' table says 30019). */
+  apiMarketDisabled: (): SimError => bad(30051, "api market order is disabled"),
+  /** Undocumented: MEXC publishes no code for it; 33333 is its generic parameter error. */
+  quoteOrderQtyMarketNotAllowed: (): SimError =>
+    bad(33333, "Param error: quoteOrderQty market orders are not allowed on this symbol"),
+  /**
+   * A limit price outside PERCENT_PRICE_BY_SIDE. MEXC documents no code for it; 30010 is the one its table has for
+   * an unacceptable price ("no valid trade price"), which ccxt's MEXC map reads as "Price out of allowed range".
+   */
+  priceBand: (): SimError => bad(30010, "no valid trade price"),
   tooManyOrders: (): SimError => bad(30029, "Cannot exceed the maximum order limit"),
   typeNotAllowed: (): SimError => bad(30041, "current order type can not place order"),
   wouldTake: (): SimError => bad(-2010, "Order would immediately match and take."),

@@ -19,6 +19,19 @@ export interface CannedResponse {
   body: string;
 }
 
+export interface MaintenanceSpec {
+  code?: number;
+  msg?: string;
+  /** HTTP status; default 503. */
+  status?: number;
+  /** Where the text goes: MEXC's usual `msg`, or `message` as some MEXC answers have it. */
+  textField?: "msg" | "message";
+}
+
+function defaultMaintenance(): { status: number; body: Record<string, unknown> } {
+  return { status: 503, body: { code: 503, msg: "service not available, please try again" } };
+}
+
 interface Counted<T> {
   remaining: number;
   value: T;
@@ -40,8 +53,8 @@ export class SimFaults {
   skewMs = 0;
   /** Until this server time every request answers 503 maintenance. */
   maintenanceUntil = 0;
-  /** MEXC lists several codes for maintenance/unavailable (503, 501, 604, 801, 11444); 503 unless told. */
-  maintenanceBody = { code: 503, msg: "service not available, please try again" };
+  /** What every request meets during maintenance (see `maintenance`). */
+  maintenanceAnswer: { status: number; body: Record<string, unknown> } = defaultMaintenance();
 
   /** The next `count` (default 1) calls to `endpoint` (e.g. "GET /api/v3/account") answer this instead. */
   failNext(endpoint: string, spec: FailSpec): void {
@@ -82,11 +95,18 @@ export class SimFaults {
     this.skewMs = ms;
   }
 
-  maintenance(untilMs: number, body: { code?: number; msg?: string } = {}): void {
+  /**
+   * Until `untilMs` (server time) every request answers this. MEXC lists several codes for maintenance or
+   * unavailability (503, 501, 604, 801, 11444: docs "Error Codes"), with HTTP statuses that vary. Some MEXC
+   * bodies carry the text under `message` instead of `msg` (the docs' own Rebate Endpoints and Wallet samples do,
+   * e.g. `{"code":0,"message":null,...}`): `textField: "message"` produces such a body.
+   */
+  maintenance(untilMs: number, o: MaintenanceSpec = {}): void {
     this.maintenanceUntil = untilMs;
-    this.maintenanceBody = {
-      code: body.code ?? 503,
-      msg: body.msg ?? "service not available, please try again",
+    const text = o.msg ?? "service not available, please try again";
+    this.maintenanceAnswer = {
+      status: o.status ?? 503,
+      body: { code: o.code ?? 503, [o.textField ?? "msg"]: text },
     };
   }
 
@@ -113,7 +133,7 @@ export class SimFaults {
     this.slowMs = 0;
     this.skewMs = 0;
     this.maintenanceUntil = 0;
-    this.maintenanceBody = { code: 503, msg: "service not available, please try again" };
+    this.maintenanceAnswer = defaultMaintenance();
   }
 
   // ---- consumed by the simulator --------------------------------------------------------------------------

@@ -21,6 +21,9 @@ export {
   Simulator,
 } from "./simulator.js";
 export { SimStats } from "./stats.js";
+export type { MarketRestriction, PriceBand } from "./symbol-options.js";
+export { DEFAULT_PRICE_BANDS } from "./symbol-options.js";
+export type { VariantOptions } from "./variants.js";
 
 export interface RunningSim {
   url: string;

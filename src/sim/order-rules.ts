@@ -1,7 +1,7 @@
 import type { Dec } from "./decimal.js";
 import { str } from "./decimal.js";
 import { Errors } from "./errors.js";
-import type { OrderType, Side } from "./orders.js";
+import type { OrderType, Side, StpMode } from "./orders.js";
 import type { SymbolRule } from "./source.js";
 
 export interface OrderRequest {
@@ -12,6 +12,7 @@ export interface OrderRequest {
   quoteOrderQty?: Dec | undefined;
   price?: Dec | undefined;
   newClientOrderId?: string | undefined;
+  stpMode?: StpMode | undefined;
 }
 
 const CLIENT_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -35,6 +36,7 @@ export function checkOrder(
   }
   if (req.type === "MARKET") {
     if (!rule.orderTypes.includes("MARKET")) throw Errors.marketDisabled();
+    if (rule.apiMarketDisabled) throw Errors.apiMarketDisabled();
   } else if (req.type === "LIMIT_MAKER") {
     if (!rule.orderTypes.includes("LIMIT_MAKER")) throw Errors.typeNotAllowed();
   } else if (!rule.orderTypes.includes("LIMIT")) {
@@ -49,6 +51,7 @@ export function checkOrder(
     if (!req.quantity && !req.quoteOrderQty) throw Errors.mandatory("quantity");
     if (req.quantity && req.quoteOrderQty)
       throw Errors.paramError("send quantity or quoteOrderQty, not both");
+    if (req.quoteOrderQty && !rule.quoteOrderQtyMarketAllowed) throw Errors.quoteOrderQtyMarketNotAllowed();
   } else {
     if (!req.quantity) throw Errors.mandatory("quantity");
     if (!req.price) throw Errors.mandatory("price");
@@ -73,5 +76,20 @@ export function checkOrder(
   const max = market ? rule.maxQuoteMarket : rule.maxQuote;
   if (notional?.lessThan(min)) throw Errors.belowMinimum(`${str(min)}${rule.quoteAsset}`);
   if (notional?.greaterThan(max)) throw Errors.aboveMaximum(`${str(max)}${rule.quoteAsset}`);
+  if (!market && req.price && refPrice && outsideBand(rule, req, req.price, refPrice))
+    throw Errors.priceBand();
   return rule;
+}
+
+/**
+ * PERCENT_PRICE_BY_SIDE (docs "Exchange Information"): buys by LIMIT, IMMEDIATE_OR_CANCEL or FILL_OR_KILL need
+ * price <= lastPrice * bidMultiplierUp; sells need price >= lastPrice * askMultiplierDown (the docs name no order
+ * type for sells, so every priced sell is checked: the stricter reading).
+ */
+function outsideBand(rule: SymbolRule, req: OrderRequest, price: Dec, last: Dec): boolean {
+  if (req.side === "BUY") {
+    if (!rule.bidMultiplierUp || req.type === "LIMIT_MAKER") return false;
+    return price.greaterThan(last.times(rule.bidMultiplierUp));
+  }
+  return rule.askMultiplierDown !== undefined && price.lessThan(last.times(rule.askMultiplierDown));
 }

@@ -5,6 +5,15 @@ export type Side = "BUY" | "SELL";
 export type OrderType = "LIMIT" | "MARKET" | "LIMIT_MAKER" | "IMMEDIATE_OR_CANCEL" | "FILL_OR_KILL";
 export type OrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "PARTIALLY_CANCELED";
 
+/**
+ * Self-trade prevention (docs "New Order", newer site, 2025-09): "" (default) no restriction; "cancel_maker"
+ * cancels the resting order, "cancel_taker" the incoming one, "cancel_both" both. An order cancelled so ends
+ * CANCELED (or PARTIALLY_CANCELED) with `cancelReason: "stp_cancel"` (docs "Query Order").
+ */
+export type StpMode = "" | "cancel_maker" | "cancel_taker" | "cancel_both";
+export const STP_MODES: readonly StpMode[] = ["", "cancel_maker", "cancel_taker", "cancel_both"];
+export const STP_CANCEL = "stp_cancel";
+
 export const ORDER_TYPES: readonly OrderType[] = [
   "LIMIT",
   "MARKET",
@@ -27,6 +36,9 @@ export interface Order {
   cumQuote: Dec;
   status: OrderStatus;
   clientOrderId: string | null;
+  stpMode: StpMode;
+  /** "stp_cancel" when self-trade prevention cancelled it. */
+  cancelReason: string | undefined;
   time: number;
   updateTime: number;
   /** Queries do not see the order before this instant (fault injection). */
@@ -56,6 +68,8 @@ export interface Trade {
   time: number;
   isBuyer: boolean;
   isMaker: boolean;
+  /** Both sides were this account's orders (no self-trade prevention applied). */
+  isSelfTrade: boolean;
   clientOrderId: string | null;
 }
 
@@ -104,6 +118,8 @@ export function orderView(o: Order): Record<string, unknown> {
     updateTime: o.updateTime,
     isWorking: true,
     origQuoteOrderQty: str(origQuote(o)),
+    stpMode: o.stpMode,
+    ...(o.cancelReason !== undefined ? { cancelReason: o.cancelReason } : {}),
   };
 }
 
@@ -145,7 +161,7 @@ export function tradeView(t: Trade): Record<string, unknown> {
     isBuyer: t.isBuyer,
     isMaker: t.isMaker,
     isBestMatch: true,
-    isSelfTrade: false,
+    isSelfTrade: t.isSelfTrade,
     clientOrderId: t.clientOrderId,
   };
 }

@@ -8,6 +8,8 @@ import {
   type Order,
   type OrderType,
   orderView,
+  STP_MODES,
+  type StpMode,
   tradeView,
 } from "./orders.js";
 import type { Params } from "./params.js";
@@ -24,6 +26,10 @@ function orderRequest(p: Params): OrderRequest {
   if (side !== "BUY" && side !== "SELL") throw Errors.illegal("side");
   const type = p.require("type");
   if (!(ORDER_TYPES as readonly string[]).includes(type)) throw Errors.illegal("type");
+  // The docs list the values but no error for others; refused as MEXC refuses other bad enum values.
+  const stpMode = p.get("stpMode");
+  if (stpMode !== undefined && !(STP_MODES as readonly string[]).includes(stpMode))
+    throw Errors.illegal("stpMode");
   return {
     symbol,
     side,
@@ -32,6 +38,7 @@ function orderRequest(p: Params): OrderRequest {
     quoteOrderQty: p.decimal("quoteOrderQty"),
     price: p.decimal("price"),
     newClientOrderId: p.get("newClientOrderId"),
+    stpMode: stpMode as StpMode | undefined,
   };
 }
 
@@ -90,6 +97,7 @@ export function signedRoutes(): RouteTable {
     signed: true,
     weight: () => 1,
     ipWeight: 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (c) => place(c, false),
   });
@@ -110,6 +118,7 @@ export function signedRoutes(): RouteTable {
   t.set("DELETE /api/v3/order", {
     signed: true,
     weight: () => 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (ctx) => {
       const o = ctx.env.engine.cancel(lookup(ctx, true), ctx.now);
@@ -134,6 +143,7 @@ export function signedRoutes(): RouteTable {
   t.set("DELETE /api/v3/openOrders", {
     signed: true,
     weight: () => 1,
+    orderRate: true,
     symbols: symbolOf,
     handle: (ctx) => {
       const symbols = symbolList(ctx.params, true) as string[];
@@ -214,6 +224,17 @@ export function signedRoutes(): RouteTable {
           .slice(0, limit)
           .map(tradeView);
       return page(rows, limit, startTime !== undefined).map(tradeView);
+    },
+  });
+
+  // Docs "User API default symbol": the symbols this key may trade, in defaultSymbols' envelope.
+  t.set("GET /api/v3/selfSymbols", {
+    signed: true,
+    weight: () => 1,
+    handle: (ctx) => {
+      const acc = ctx.env.engine.accounts.get(ctx.apiKey);
+      const own = acc?.selfSymbols;
+      return { code: 200, data: own ? [...own] : ctx.env.apiSymbols(), msg: null };
     },
   });
 

@@ -40,6 +40,8 @@ export interface RouteEnv {
   upstream: UpstreamSource | undefined;
   faults: SimFaults;
   stats: SimStats;
+  /** The symbols of defaultSymbols (API-tradable); paper mode knows only those its upstream listed. */
+  apiSymbols(): string[];
 }
 
 export interface RouteCtx {
@@ -61,6 +63,8 @@ export interface Route {
   weight(params: Params): number;
   /** Signed endpoints that also count against the IP (POST /order: "1 IP + 1 UID"). */
   ipWeight?: number;
+  /** New orders and cancels: they also count against the account's order rate (12/s). */
+  orderRate?: boolean;
   /** Symbols the handler will read market data for (paper mode fetches them first). */
   symbols?(params: Params): string[];
   handle(ctx: RouteCtx): unknown;

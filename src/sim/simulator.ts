@@ -1,6 +1,7 @@
 import { type Clock, RealClock } from "../clock.js";
 import type { SimAccountSpec } from "./accounts.js";
 import { authenticate } from "./auth.js";
+import { checkContentType } from "./content-type.js";
 import { controlRoutes } from "./control.js";
 import { str } from "./decimal.js";
 import { Engine } from "./engine.js";
@@ -10,7 +11,7 @@ import type { FeeAsset } from "./fees.js";
 import { MarketViews } from "./market-views.js";
 import { Params } from "./params.js";
 import type { Regime } from "./price-path.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter } from "./rate-limit.js";
+import { chargesFor, RateLimiter, type RateLimitInput, rateLimitOptions } from "./rate-limit.js";
 import {
   JSON_HEADERS,
   Raw,
@@ -23,8 +24,10 @@ import { publicRoutes } from "./routes-public.js";
 import { signedRoutes } from "./routes-signed.js";
 import type { MarketSource } from "./source.js";
 import { SimStats } from "./stats.js";
+import type { MarketRestriction, PriceBand } from "./symbol-options.js";
 import { SyntheticSource } from "./synthetic.js";
 import { UpstreamSource } from "./upstream.js";
+import { type VariantOptions, Variants } from "./variants.js";
 
 export interface SimOptions {
   /** Default: a RealClock. With a VirtualClock the market moves only when time is advanced. */
@@ -34,12 +37,24 @@ export interface SimOptions {
   accounts?: SimAccountSpec[];
   /** Asset commissions are charged in (MEXC does not document it): see Engine.commission. */
   feeAsset?: FeeAsset;
-  rateLimit?: { enabled?: boolean; windowMs?: number; budget?: number; banMs?: number };
+  /** Limits in their strictest readings by default; see rate-limit.ts. `budget` sets both per-endpoint pools. */
+  rateLimit?: RateLimitInput;
   rejectDuplicateClientOrderId?: boolean;
   /** Paper mode: market data from this MEXC-compatible base URL. */
   upstream?: string;
   /** Serve the /__sim/* control routes. */
   control?: boolean;
+  /** PERCENT_PRICE_BY_SIDE per symbol; default DEFAULT_PRICE_BANDS (BTCUSDC, ETHUSDC). Synthetic market only. */
+  priceBands?: Record<string, PriceBand>;
+  /** API market orders disabled (30051) / quoteOrderQty market orders not allowed; default two generated alts. */
+  marketRestrictions?: Record<string, MarketRestriction>;
+  /**
+   * Answer at random with the variants MEXC really sends (variants.ts): short acknowledgements, strings and nulls
+   * where numbers were, hex ids, extra fields. Default rate 0.5, dice seeded from `seed`.
+   */
+  realVariants?: boolean | VariantOptions;
+  /** myTrades answers `clientOrderId: null` as MEXC's own sample does; default: on with realVariants. */
+  nullTradeClientOrderId?: boolean;
 }
 
 export const DEFAULT_ACCOUNT: SimAccountSpec = {
@@ -98,20 +113,35 @@ export class Simulator {
   private readonly control: RouteTable;
   private readonly controlEnabled: boolean;
   private readonly abort = new AbortController();
+  private readonly variants: Variants;
 
   constructor(opts: SimOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
+    const rv = opts.realVariants ?? false;
+    this.variants = new Variants(
+      rv !== false,
+      typeof rv === "object" ? rv : {},
+      opts.seed ?? 42,
+      opts.nullTradeClientOrderId ?? rv !== false,
+    );
+    const variants = this.variants;
     const synthetic = opts.upstream
       ? undefined
-      : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300);
-    const upstream = opts.upstream ? new UpstreamSource(opts.upstream, this.clock) : undefined;
+      : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300, {
+          ...(opts.priceBands ? { priceBands: opts.priceBands } : {}),
+          ...(opts.marketRestrictions ? { marketRestrictions: opts.marketRestrictions } : {}),
+        });
+    const upstream = opts.upstream
+      ? new UpstreamSource(opts.upstream, this.clock, undefined, opts.marketRestrictions)
+      : undefined;
     this.source = (synthetic ?? upstream) as MarketSource;
     this.engine = new Engine(this.source, opts.accounts ?? [DEFAULT_ACCOUNT], {
       feeAsset: opts.feeAsset ?? "quote",
       rejectDuplicateClientOrderId: opts.rejectDuplicateClientOrderId ?? true,
       maxOpenOrders: 500,
+      id: (kind, seq, plain) => variants.id(kind, seq, plain),
     });
-    this.limiter = new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit });
+    this.limiter = new RateLimiter(rateLimitOptions(opts.rateLimit));
     this.env = {
       engine: this.engine,
       source: this.source,
@@ -120,6 +150,7 @@ export class Simulator {
       upstream,
       faults: this.faults,
       stats: this.stats,
+      apiSymbols: () => this.source.apiSymbols(),
     };
     this.routes = new Map([...publicRoutes(), ...signedRoutes()]);
     this.paths = new Set([...this.routes.keys()].map((k) => k.slice(k.indexOf(" ") + 1)));
@@ -180,21 +211,26 @@ export class Simulator {
     const ip = req.ip ?? "127.0.0.1";
     let params: Params;
     try {
+      checkContentType(req.method.toUpperCase(), req.path, header(req, "content-type"));
       params = Params.from(req.query ?? "", req.body ?? "", header(req, "content-type"));
     } catch (e) {
       if (e instanceof SimError) return errorResponse(e);
       throw e;
     }
     const weight = route.weight(params);
-    const key = header(req, "x-mexc-apikey");
-    const charges = route.signed
-      ? [{ scope: `uid:${key ?? ip}|${endpoint}`, weight }]
-      : [{ scope: `ip:${ip}|${endpoint}`, weight }];
-    if (route.ipWeight) charges.push({ scope: `ip:${ip}|${endpoint}`, weight: route.ipWeight });
+    const charges = chargesFor(this.limiter.options, {
+      ip,
+      uid: header(req, "x-mexc-apikey"),
+      endpoint,
+      ipWeight: route.signed ? (route.ipWeight ?? 0) : weight,
+      uidWeight: route.signed ? weight : 0,
+      isOrder: route.orderRate === true,
+    });
     const verdict = this.limiter.check(ip, charges, this.clock.now());
     if (!verdict.ok) return this.limited(verdict.status, verdict.retryAfterSec);
     if (this.serverTime() < this.faults.maintenanceUntil) {
-      return { status: 503, headers: { ...JSON_HEADERS }, body: JSON.stringify(this.faults.maintenanceBody) };
+      const m = this.faults.maintenanceAnswer;
+      return { status: m.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(m.body) };
     }
     const canned = this.faults.takeFailure(endpoint);
     if (canned) return { status: canned.status, headers: { ...canned.headers }, body: canned.body };
@@ -270,7 +306,8 @@ export class Simulator {
       });
       if (out instanceof Raw)
         return { status: out.status, headers: { ...JSON_HEADERS, ...out.headers }, body: out.body };
-      return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(out) };
+      const shaped = table === this.routes ? this.variants.apply(endpoint, out) : out;
+      return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(shaped) };
     } catch (e) {
       if (e instanceof SimError) return errorResponse(e);
       if (e instanceof SimDropped || (e instanceof Error && e.name === "AbortError")) throw e;

@@ -20,6 +20,12 @@ export interface SymbolRule {
   maxQuoteMarket: Dec;
   maker: Dec;
   taker: Dec;
+  /** PERCENT_PRICE_BY_SIDE multipliers against the last price (symbol-options.ts). */
+  bidMultiplierUp: Dec | undefined;
+  askMultiplierDown: Dec | undefined;
+  quoteOrderQtyMarketAllowed: boolean;
+  /** API market orders refused with 30051 (not visible in exchangeInfo). */
+  apiMarketDisabled: boolean;
 }
 
 export interface Level {
@@ -42,6 +48,8 @@ export interface MarketSource {
   readonly kind: "synthetic" | "upstream";
   prepare(symbols: readonly string[]): Promise<void>;
   rule(symbol: string): SymbolRule | undefined;
+  /** Symbols tradable through the API (defaultSymbols). */
+  apiSymbols(): string[];
   lastPrice(symbol: string, nowMs: number): Dec | undefined;
   /** One side of the book, best level first, generated lazily so a market order stops when filled. */
   levels(symbol: string, side: "bids" | "asks", nowMs: number): Iterable<Level>;
@@ -79,11 +87,19 @@ export function ruleFromInfo(
   const quotePrecision = num(s.quotePrecision, 8);
   const quoteAssetPrecision = num(s.quoteAssetPrecision, quotePrecision);
   const maxQuote = dec(s.maxQuoteAmount, "1e30");
+  const filters = Array.isArray(s.filters) ? (s.filters as Record<string, unknown>[]) : [];
+  const band = filters.find(
+    (f) => f !== null && typeof f === "object" && f.filterType === "PERCENT_PRICE_BY_SIDE",
+  );
+  const multiplier = (v: unknown): Dec | undefined =>
+    v === undefined || v === null || v === "" ? undefined : dec(v, "0");
+  // exchangeInfo said "ENABLED" before 2024-08 (hummingbot #7174); both mean online.
+  const status = String(s.status ?? "1");
   return {
     symbol,
     baseAsset: String(s.baseAsset),
     quoteAsset: String(s.quoteAsset),
-    status: String(s.status ?? "1"),
+    status: status === "ENABLED" ? "1" : status,
     tradeSideType: String(s.tradeSideType ?? "1"),
     apiTradable: s.isSpotTradingAllowed !== false && (apiSymbols === undefined || apiSymbols.has(symbol)),
     orderTypes: Array.isArray(s.orderTypes) ? s.orderTypes.map(String) : ["LIMIT", "MARKET"],
@@ -96,5 +112,9 @@ export function ruleFromInfo(
     maxQuoteMarket: minDec(dec(s.maxQuoteAmountMarket ?? s.maxQuoteAmount, "1e30"), maxQuote),
     maker: dec(s.makerCommission, "0"),
     taker: dec(s.takerCommission, "0"),
+    bidMultiplierUp: multiplier(band?.bidMultiplierUp),
+    askMultiplierDown: multiplier(band?.askMultiplierDown),
+    quoteOrderQtyMarketAllowed: s.quoteOrderQtyMarketAllowed !== false,
+    apiMarketDisabled: false,
   };
 }

@@ -2,6 +2,7 @@ import { bookSide, levelQty } from "./book.js";
 import { D, type Dec, floatFixed } from "./decimal.js";
 import { MINUTE_MS, PathCache, PricePath, type Regime } from "./price-path.js";
 import { type Level, type MarketSource, type RestingChunk, ruleFromInfo, type SymbolRule } from "./source.js";
+import type { SymbolOptions } from "./symbol-options.js";
 import { COMMISSION_PRECISION, type SymbolSpec, Universe } from "./universe.js";
 
 /** The seeded market: a universe of symbols, one price path each, books derived from the path. */
@@ -11,11 +12,14 @@ export class SyntheticSource implements MarketSource {
   private readonly paths: PricePath[];
   private readonly rules = new Map<string, SymbolRule>();
 
-  constructor(seed: number, generatedAlts: number, cache = new PathCache()) {
-    this.universe = new Universe(seed, generatedAlts);
+  constructor(seed: number, generatedAlts: number, opts: SymbolOptions = {}, cache = new PathCache()) {
+    this.universe = new Universe(seed, generatedAlts, opts);
     this.paths = this.universe.specs.map((s) => new PricePath(s.index, s.market, cache));
     const api = new Set(this.universe.defaultSymbols());
-    for (const s of this.universe.specs) this.rules.set(s.symbol, ruleFromInfo(symbolInfo(s), api));
+    for (const s of this.universe.specs) {
+      const rule = ruleFromInfo(symbolInfo(s), api);
+      this.rules.set(s.symbol, { ...rule, apiMarketDisabled: s.apiMarketDisabled });
+    }
   }
 
   async prepare(): Promise<void> {}
@@ -30,6 +34,10 @@ export class SyntheticSource implements MarketSource {
 
   rule(symbol: string): SymbolRule | undefined {
     return this.rules.get(symbol);
+  }
+
+  apiSymbols(): string[] {
+    return this.universe.defaultSymbols();
   }
 
   mid(spec: SymbolSpec, nowMs: number): number {
@@ -105,7 +113,7 @@ export function symbolInfo(s: SymbolSpec): Record<string, unknown> {
     quoteAmountPrecision: s.quoteAmountPrecision,
     baseSizePrecision: s.baseSizePrecision,
     permissions: ["SPOT"],
-    filters: [],
+    filters: s.priceBand ? [{ filterType: "PERCENT_PRICE_BY_SIDE", ...s.priceBand }] : [],
     maxQuoteAmount: s.maxQuoteAmount,
     makerCommission: s.makerCommission,
     takerCommission: s.takerCommission,
@@ -114,5 +122,6 @@ export function symbolInfo(s: SymbolSpec): Record<string, unknown> {
     fullName: s.fullName,
     tradeSideType: s.tradeSideType,
     st: false,
+    quoteOrderQtyMarketAllowed: s.quoteOrderQtyMarketAllowed,
   };
 }

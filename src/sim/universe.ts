@@ -1,4 +1,5 @@
 import { hashString, Rng } from "./rng.js";
+import { DEFAULT_PRICE_BANDS, type PriceBand, type SymbolOptions } from "./symbol-options.js";
 
 /** One listed pair: its exchange rules as exchangeInfo shows them, and the knobs of its synthetic market. */
 export interface SymbolSpec {
@@ -22,6 +23,10 @@ export interface SymbolSpec {
   maxQuoteAmountMarket: string;
   makerCommission: string;
   takerCommission: string;
+  /** PERCENT_PRICE_BY_SIDE, when the symbol has one. */
+  priceBand?: PriceBand | undefined;
+  quoteOrderQtyMarketAllowed: boolean;
+  apiMarketDisabled: boolean;
   market: MarketSpec;
 }
 
@@ -174,8 +179,10 @@ const SEEDS: SeedRow[] = [
 const ALT_LISTING_FIRST = dayOf(2022, 1, 1);
 const ALT_LISTING_SPAN = 1370;
 
-function seedSpecs(seed: number): Omit<SymbolSpec, "index">[] {
-  const out: Omit<SymbolSpec, "index">[] = [];
+type Base = Omit<SymbolSpec, "index" | "priceBand" | "quoteOrderQtyMarketAllowed" | "apiMarketDisabled">;
+
+function seedSpecs(seed: number): Base[] {
+  const out: Base[] = [];
   for (const row of SEEDS) {
     for (const quote of ["USDT", "USDC"] as const) {
       const usdc = quote === "USDC";
@@ -243,7 +250,7 @@ function stable(
   qp: number,
   minQty: string,
   quoteVolume: number,
-): Omit<SymbolSpec, "index"> {
+): Base {
   return {
     symbol: base + quote,
     baseAsset: base,
@@ -290,9 +297,9 @@ function decimalUnit(places: number): string {
  * N alts of a smaller one. The first few are forced into the awkward cases (paused, sell-only, not
  * API-tradable, no market orders) so every universe has them.
  */
-function altSpecs(seed: number, count: number, taken: Set<string>): Omit<SymbolSpec, "index">[] {
+function altSpecs(seed: number, count: number, taken: Set<string>): Base[] {
   const rng = new Rng(seed * 7919 + 17);
-  const out: Omit<SymbolSpec, "index">[] = [];
+  const out: Base[] = [];
   for (let i = 0; i < count; i++) {
     let base = "";
     while (base === "" || taken.has(base)) {
@@ -360,11 +367,24 @@ export class Universe {
   readonly specs: SymbolSpec[];
   private readonly bySymbol = new Map<string, SymbolSpec>();
 
-  constructor(seed: number, generatedAlts: number) {
+  constructor(seed: number, generatedAlts: number, opts: SymbolOptions = {}) {
     const seeds = seedSpecs(seed);
     const taken = new Set<string>(["USDT", "USDC", ...seeds.map((s) => s.baseAsset)]);
-    const all = [...seeds, ...altSpecs(seed, generatedAlts, taken)];
-    this.specs = all.map((s, index) => ({ ...s, index }));
+    const alts = altSpecs(seed, generatedAlts, taken);
+    const all = [...seeds, ...alts];
+    const bands = opts.priceBands ?? DEFAULT_PRICE_BANDS;
+    // Like the other awkward cases, forced onto fixed alts so every universe has them.
+    const restrictions = opts.marketRestrictions ?? {
+      ...(alts[5] ? { [alts[5].symbol]: { apiMarketDisabled: true } } : {}),
+      ...(alts[6] ? { [alts[6].symbol]: { quoteOrderQtyMarketAllowed: false } } : {}),
+    };
+    this.specs = all.map((s, index) => ({
+      ...s,
+      index,
+      priceBand: bands[s.symbol],
+      apiMarketDisabled: restrictions[s.symbol]?.apiMarketDisabled ?? false,
+      quoteOrderQtyMarketAllowed: restrictions[s.symbol]?.quoteOrderQtyMarketAllowed ?? true,
+    }));
     for (const s of this.specs) this.bySymbol.set(s.symbol, s);
   }
 

@@ -4,6 +4,7 @@ import { SimError } from "./errors.js";
 import { MINUTE_MS } from "./price-path.js";
 import { Raw } from "./routes.js";
 import { type Level, type MarketSource, type RestingChunk, ruleFromInfo, type SymbolRule } from "./source.js";
+import type { MarketRestriction } from "./symbol-options.js";
 
 export interface UpstreamTtl {
   infoMs: number;
@@ -48,6 +49,7 @@ export class UpstreamSource implements MarketSource {
     private readonly baseUrl: string,
     private readonly clock: Clock,
     private readonly ttl: UpstreamTtl = DEFAULT_UPSTREAM_TTL,
+    private readonly restrictions: Record<string, MarketRestriction> = {},
   ) {}
 
   private ttlFor(path: string): number {
@@ -107,7 +109,12 @@ export class UpstreamSource implements MarketSource {
     const rules = new Map<string, SymbolRule>();
     for (const s of parsed.symbols ?? []) {
       const rule = ruleFromInfo(s, api);
-      rules.set(rule.symbol, rule);
+      const r = this.restrictions[rule.symbol];
+      rules.set(rule.symbol, {
+        ...rule,
+        apiMarketDisabled: r?.apiMarketDisabled ?? false,
+        quoteOrderQtyMarketAllowed: r?.quoteOrderQtyMarketAllowed ?? rule.quoteOrderQtyMarketAllowed,
+      });
     }
     this.rules = rules;
     this.rulesAt = this.clock.now();
@@ -128,6 +135,10 @@ export class UpstreamSource implements MarketSource {
 
   rule(symbol: string): SymbolRule | undefined {
     return this.rules.get(symbol);
+  }
+
+  apiSymbols(): string[] {
+    return [...this.rules.values()].filter((r) => r.apiTradable).map((r) => r.symbol);
   }
 
   lastPrice(symbol: string): Dec | undefined {

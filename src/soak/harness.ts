@@ -39,7 +39,12 @@ export interface Harness {
  * The suite exactly as main.ts composes it in sim mode (default config, the simulator's starting balances), but on
  * a virtual clock, with the client bound in-process to the simulator and the logs and messages kept off the console.
  */
-export async function startHarness(o: { seed: number; start: number; dir: string }): Promise<Harness> {
+export async function startHarness(o: {
+  seed: number;
+  start: number;
+  dir: string;
+  realVariants?: boolean;
+}): Promise<Harness> {
   const clock = new VirtualClock(o.start);
   const config = parseConfig(userConfig);
   const balances = Object.fromEntries(
@@ -57,6 +62,7 @@ export async function startHarness(o: { seed: number; start: number; dir: string
     accounts: [{ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, balances }],
     // A resend under the same client id would be rejected by default, and so hidden; here it shows as a duplicate.
     rejectDuplicateClientOrderId: false,
+    realVariants: o.realVariants ?? false,
   });
   const injected = countRandomFaults(sim);
   const { logs, counts } = soakLogs(join(o.dir, "warn.log"));

@@ -14,6 +14,8 @@ export interface SoakOptions {
   stepMs: number;
   /** Where state, fills and the warn log go; a fresh temp directory when absent. */
   dir?: string;
+  /** The simulator answers with the variants MEXC really sends (short acks, nulls, hex ids...), rate 0.5. */
+  realVariants?: boolean;
   /** Called after each simulated hour (progress on the console, a test's own checks). */
   onHour?: (hour: number, totalHours: number) => void;
 }
@@ -34,11 +36,18 @@ export const defaultOptions: SoakOptions = {
   stepMs: 60_000,
 };
 
-/** `--days 7 --fault-rate 0.05 --seed 42 [--dir path]`; anything else is an error that names the flag. */
+/**
+ * `--days 7 --fault-rate 0.05 --seed 42 [--dir path] [--real-variants]`; anything else is an error that names
+ * the flag.
+ */
 export function parseArgs(argv: readonly string[]): SoakOptions {
   const o: SoakOptions = { ...defaultOptions, kinds: [...defaultKinds] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? "";
+    if (flag === "--real-variants") {
+      o.realVariants = true;
+      continue;
+    }
     const [name, inline] = flag.includes("=") ? flag.split("=", 2) : [flag, undefined];
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${name} needs a value`);
@@ -60,7 +69,7 @@ export function parseArgs(argv: readonly string[]): SoakOptions {
         o.dir = value;
         break;
       default:
-        throw new Error(`unknown flag ${name}; known: --days, --fault-rate, --seed, --dir`);
+        throw new Error(`unknown flag ${name}; known: --days, --fault-rate, --seed, --dir, --real-variants`);
     }
   }
   return o;

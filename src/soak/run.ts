@@ -93,7 +93,7 @@ export async function runSoak(opts: Partial<SoakOptions> = {}): Promise<SoakResu
   process.on("unhandledRejection", onUnhandled);
   process.on("uncaughtException", onUnhandled);
   try {
-    const h = await startHarness({ seed: o.seed, start: START, dir });
+    const h = await startHarness({ seed: o.seed, start: START, dir, realVariants: o.realVariants ?? false });
     const startValue = exchangeValue(h.sim, SIM_API_KEY);
     const { steps, timed } = await week(h, o);
     await calmEnd(h);

@@ -31,8 +31,13 @@ export interface SignOptions {
   secret?: string;
   timestamp?: number;
   recvWindow?: number;
-  /** Where parameters travel: all in the query (default), all in the body, or split. */
+  /**
+   * Where parameters travel: all in the query (default, as the project's client sends them), all in a JSON body,
+   * or split between the query and a JSON body. The signature always goes in the query string.
+   */
   where?: "query" | "body" | "mixed";
+  /** Content-Type of a POST/PUT/DELETE; default application/json as MEXC requires. */
+  contentType?: string;
   signature?: string;
 }
 
@@ -61,10 +66,7 @@ export class TestClient {
     }
     const url = `${this.target.url}${path}${query ? `?${query}` : ""}`;
     const init: RequestInit = { method, headers, ...(signal ? { signal } : {}) };
-    if (body !== "") {
-      init.body = body;
-      init.headers = { "content-type": "application/x-www-form-urlencoded", ...headers };
-    }
+    if (body !== "") init.body = body;
     const res = await fetch(url, init);
     const text = await res.text();
     const h: Record<string, string> = {};
@@ -90,21 +92,23 @@ export class TestClient {
       recvWindow: o.recvWindow,
       timestamp: o.timestamp ?? this.now(),
     };
-    const where = o.where ?? (method === "POST" ? "body" : "query");
+    const where = o.where ?? "query";
+    const entries = Object.entries(all).filter(([, v]) => v !== undefined);
+    const json = (e: [string, ParamValue][]): string =>
+      JSON.stringify(Object.fromEntries(e.map(([k, v]) => [k, String(v)])));
     let query = "";
     let body = "";
     if (where === "query") query = form(all);
-    else if (where === "body") body = form(all);
+    else if (where === "body") body = json(entries);
     else {
-      const entries = Object.entries(all);
       const half = Math.ceil(entries.length / 2);
       query = form(Object.fromEntries(entries.slice(0, half)));
-      body = form(Object.fromEntries(entries.slice(half)));
+      body = json(entries.slice(half));
     }
     const sig = o.signature ?? hmac(o.secret ?? this.creds.secret, query + body);
-    if (body !== "") body += `&signature=${sig}`;
-    else query += `${query ? "&" : ""}signature=${sig}`;
-    const headers = { "X-MEXC-APIKEY": o.apiKey ?? this.creds.apiKey };
+    query += `${query ? "&" : ""}signature=${sig}`;
+    const headers: Record<string, string> = { "X-MEXC-APIKEY": o.apiKey ?? this.creds.apiKey };
+    if (method !== "GET") headers["content-type"] = o.contentType ?? "application/json";
     return this.raw(method, path, query, body, headers, signal);
   }
 

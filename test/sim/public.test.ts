@@ -42,7 +42,8 @@ describe("public endpoints over HTTP", () => {
       quoteAssetPrecision: 2,
       isSpotTradingAllowed: true,
       permissions: ["SPOT"],
-      filters: [],
+      // Issue 12: BTCUSDC carries a price band by default (symbol-rules.test.ts).
+      filters: [{ filterType: "PERCENT_PRICE_BY_SIDE", bidMultiplierUp: "1.1", askMultiplierDown: "0.9" }],
       tradeSideType: "1",
     });
     for (const f of [

@@ -8,7 +8,8 @@ async function limited(budget: number): Promise<{ clock: VirtualClock; running: 
   const running = await startSim({
     clock,
     generatedAlts: 0,
-    rateLimit: { windowMs: 2_000, budget, banMs: 3_000 },
+    // The per-endpoint pools alone: the request and order rates get their own tests below.
+    rateLimit: { windowMs: 2_000, budget, banMs: 3_000, requestsPerSecond: 1_000, ordersPerSecond: 1_000 },
     accounts: [
       { apiKey: KEY, apiSecret: SECRET, balances: { USDT: "100" } },
       { apiKey: "other", apiSecret: "other-secret", balances: {} },
