@@ -27,8 +27,29 @@ import type { Charge } from "./weights.js";
 export interface BucketLimit {
   readonly budget: number;
   readonly windowMs: number;
-  /** Headroom kept free: grants stop at budget − margin. */
+  /** Headroom kept free: grants stop at budget − margin (the pool's configured ceiling). */
   readonly margin: number;
+  /** How the ceiling reacts to a 429; without it the ceiling never moves. */
+  readonly adaptive?: AdaptiveLimit;
+}
+
+export interface AdaptiveLimit {
+  /** After a 429 the ceiling becomes this percent of what it was (50: halved). */
+  readonly cutPct: number;
+  /** The ceiling never drops below this (weight per window); clamped to the configured ceiling. */
+  readonly floor: number;
+  /** Per whole window without a 429 the ceiling climbs back by this (weight), up to the configured ceiling. */
+  readonly step: number;
+}
+
+/** A pool's ceiling moved: lowered after a 429, or back at its configured value. */
+export interface CeilingChange {
+  readonly bucket: string;
+  readonly from: number;
+  readonly to: number;
+  readonly ceiling: number;
+  readonly windowMs: number;
+  readonly reason: "429" | "restored";
 }
 
 export interface LimiterOptions {
@@ -37,11 +58,19 @@ export interface LimiterOptions {
   readonly limitFor: (bucket: string) => BucketLimit;
   /** Requests in flight at once, across all buckets; beyond it requests queue by priority. */
   readonly maxInFlight?: number;
+  /** Told once per change of a pool's ceiling (for the log). */
+  readonly onCeilingChange?: (change: CeilingChange) => void;
 }
 
 export interface Permit {
   /** Marks the request as answered (or failed); its weight then stays counted for one more window. Idempotent. */
   release(): void;
+  /**
+   * The exchange answered 429: lowers the ceiling of every pool this request charged, unless that pool was already
+   * lowered after this request was granted (a burst of 429s to requests sent together cuts once, not once each).
+   * May be called before or after release.
+   */
+  rateLimited(): void;
 }
 
 interface Spent {
@@ -50,14 +79,23 @@ interface Spent {
 }
 
 class Bucket {
-  readonly cap: number;
+  /** The configured ceiling: budget − margin. */
+  readonly ceiling: number;
   inFlight = 0;
+  /** Counts the cuts: a permit remembers it at grant, so only 429s to requests sent since the last cut cut again. */
+  epoch = 0;
   private spent: Spent[] = [];
   private head = 0;
   private spentSum = 0;
+  /** Set while the ceiling is lowered: the value it was cut to, and when. */
+  private cut: { readonly at: number; readonly value: number } | undefined;
 
-  constructor(readonly limit: BucketLimit) {
-    this.cap = limit.budget - limit.margin;
+  constructor(
+    readonly name: string,
+    readonly limit: BucketLimit,
+    private readonly onChange: ((c: CeilingChange) => void) | undefined,
+  ) {
+    this.ceiling = limit.budget - limit.margin;
   }
 
   used(now: number): number {
@@ -72,18 +110,47 @@ class Bucket {
     return this.inFlight + this.spentSum;
   }
 
-  /** 0 if `weight` fits now; else ms until it will; Infinity if only answers still in flight can free room. */
+  /** The ceiling in force at `now`: the configured one, or a lowered one climbing back a step per whole window. */
+  cap(now: number): number {
+    if (!this.cut) return this.ceiling;
+    const windows = Math.floor(Math.max(0, now - this.cut.at) / this.limit.windowMs);
+    const value = this.cut.value + windows * this.limit.adaptive!.step;
+    if (value < this.ceiling) return value;
+    const from = this.cut.value;
+    this.cut = undefined;
+    this.change(from, this.ceiling, "restored");
+    return this.ceiling;
+  }
+
+  /** After a 429: cut the ceiling (never below the floor) and start the slow climb back from now. */
+  lower(now: number): void {
+    const a = this.limit.adaptive;
+    if (!a) return;
+    this.epoch++;
+    const from = this.cap(now);
+    const floor = Math.min(Math.max(1, a.floor), this.ceiling);
+    const to = Math.max(floor, Math.floor((from * a.cutPct) / 100));
+    if (to >= this.ceiling) return; // a pool too small to cut (ceiling at its floor)
+    this.cut = { at: now, value: to };
+    if (to !== from) this.change(from, to, "429");
+  }
+
+  /** 0 if `weight` fits now; else ms until it might; Infinity if only answers still in flight can free room. */
   waitFor(weight: number, now: number): number {
-    const excess = this.used(now) + weight - this.cap;
+    const excess = this.used(now) + weight - this.cap(now);
     if (excess <= 0) return 0;
-    if (this.spentSum < excess) return Number.POSITIVE_INFINITY;
+    // A lowered ceiling rises at the next whole window: that alone may make room.
+    const climb = this.cut
+      ? this.limit.windowMs - (Math.max(0, now - this.cut.at) % this.limit.windowMs)
+      : Number.POSITIVE_INFINITY;
+    if (this.spentSum < excess) return climb;
     let freed = 0;
     for (let i = this.head; i < this.spent.length; i++) {
       const s = this.spent[i]!;
       freed += s.weight;
-      if (freed >= excess) return s.expiresAt - now;
+      if (freed >= excess) return Math.min(climb, s.expiresAt - now);
     }
-    return Number.POSITIVE_INFINITY;
+    return climb;
   }
 
   finish(weight: number, now: number): void {
@@ -93,6 +160,17 @@ class Bucket {
     const expiresAt = Math.max(now + this.limit.windowMs, last ? last.expiresAt : 0);
     this.spent.push({ expiresAt, weight });
     this.spentSum += weight;
+  }
+
+  private change(from: number, to: number, reason: CeilingChange["reason"]): void {
+    this.onChange?.({
+      bucket: this.name,
+      from,
+      to,
+      ceiling: this.ceiling,
+      windowMs: this.limit.windowMs,
+      reason,
+    });
   }
 }
 
@@ -109,6 +187,7 @@ export class WeightLimiter {
   private readonly clock: Clock;
   private readonly limitFor: (bucket: string) => BucketLimit;
   private readonly maxInFlight: number;
+  private readonly onCeilingChange: ((c: CeilingChange) => void) | undefined;
   private readonly buckets = new Map<string, Bucket>();
   private waiters: Waiter[] = [];
   private seq = 0;
@@ -121,14 +200,22 @@ export class WeightLimiter {
     this.clock = opts.clock;
     this.limitFor = opts.limitFor;
     this.maxInFlight = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
+    this.onCeilingChange = opts.onCeilingChange;
   }
 
   /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
   acquire(charges: readonly Charge[], priority = 0, signal?: AbortSignal): Promise<Permit> {
     for (const c of charges) {
       const b = this.bucket(c.bucket);
-      if (c.weight > b.cap) {
-        return Promise.reject(new RangeError(`weight ${c.weight} can never fit ${c.bucket} (cap ${b.cap})`));
+      // Against the configured ceiling: a lowered one climbs back in finite time, so waiting for it is fine.
+      if (c.weight > b.ceiling) {
+        const { budget, margin, windowMs } = b.limit;
+        return Promise.reject(
+          new RangeError(
+            `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.ceiling} per ${windowMs} ms ` +
+              `(budget ${budget} − margin ${margin}); raise that pool's limit in src/config.ts (rateLimits)`,
+          ),
+        );
       }
     }
     return new Promise<Permit>((resolve, reject) => {
@@ -164,6 +251,11 @@ export class WeightLimiter {
     return this.pauseEnd;
   }
 
+  /** The ceiling a bucket grants up to now: its configured one, or lower for a while after a 429. */
+  ceiling(bucket: string): number {
+    return this.bucket(bucket).cap(this.clock.now());
+  }
+
   /** Weight currently counted against a bucket (in flight + answered within the last window). */
   usage(bucket: string): number {
     return this.bucket(bucket).used(this.clock.now());
@@ -176,7 +268,7 @@ export class WeightLimiter {
   private bucket(name: string): Bucket {
     let b = this.buckets.get(name);
     if (!b) {
-      b = new Bucket(this.limitFor(name));
+      b = new Bucket(name, this.limitFor(name), this.onCeilingChange);
       this.buckets.set(name, b);
     }
     return b;
@@ -239,8 +331,16 @@ export class WeightLimiter {
   private grant(charges: readonly Charge[]): Permit {
     this.inFlight++;
     for (const c of charges) this.bucket(c.bucket).inFlight += c.weight;
+    const epochs = new Map(charges.map((c) => [c.bucket, this.bucket(c.bucket).epoch]));
     let released = false;
     return {
+      rateLimited: () => {
+        const now = this.clock.now();
+        for (const [name, epoch] of epochs) {
+          const b = this.bucket(name);
+          if (b.epoch === epoch) b.lower(now);
+        }
+      },
       release: () => {
         if (released) return;
         released = true;
