@@ -31,6 +31,11 @@ export interface BucketLimit {
   readonly margin: number;
   /** How the ceiling reacts to a 429; without it the ceiling never moves. */
   readonly adaptive?: AdaptiveLimit;
+  /**
+   * Weight of the ceiling that requests of priority `fromPriority` or later leave to the earlier ones: in a pool
+   * every request shares (the global request rate), a scan must not take the slot an order needs.
+   */
+  readonly reserve?: { readonly weight: number; readonly fromPriority: number };
 }
 
 export interface AdaptiveLimit {
@@ -122,6 +127,21 @@ class Bucket {
     return this.ceiling;
   }
 
+  /** The ceiling for a request of `priority`: less the reserve if it is one that leaves room to others. */
+  capFor(priority: number, now: number): number {
+    return this.lessReserve(this.cap(now), priority);
+  }
+
+  /** The most a request of `priority` can ever be granted at once. */
+  maxFor(priority: number): number {
+    return this.lessReserve(this.ceiling, priority);
+  }
+
+  private lessReserve(cap: number, priority: number): number {
+    const r = this.limit.reserve;
+    return r && priority >= r.fromPriority ? Math.max(1, cap - r.weight) : cap;
+  }
+
   /** After a 429: cut the ceiling (never below the floor) and start the slow climb back from now. */
   lower(now: number): void {
     const a = this.limit.adaptive;
@@ -136,8 +156,8 @@ class Bucket {
   }
 
   /** 0 if `weight` fits now; else ms until it might; Infinity if only answers still in flight can free room. */
-  waitFor(weight: number, now: number): number {
-    const excess = this.used(now) + weight - this.cap(now);
+  waitFor(weight: number, now: number, priority: number): number {
+    const excess = this.used(now) + weight - this.capFor(priority, now);
     if (excess <= 0) return 0;
     // A lowered ceiling rises at the next whole window: that alone may make room.
     const climb = this.cut
@@ -208,11 +228,11 @@ export class WeightLimiter {
     for (const c of charges) {
       const b = this.bucket(c.bucket);
       // Against the configured ceiling: a lowered one climbs back in finite time, so waiting for it is fine.
-      if (c.weight > b.ceiling) {
+      if (c.weight > b.maxFor(priority)) {
         const { budget, margin, windowMs } = b.limit;
         return Promise.reject(
           new RangeError(
-            `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.ceiling} per ${windowMs} ms ` +
+            `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.maxFor(priority)} per ${windowMs} ms ` +
               `(budget ${budget} − margin ${margin}); raise that pool's limit in src/config.ts (rateLimits)`,
           ),
         );
@@ -315,7 +335,8 @@ export class WeightLimiter {
       if (this.inFlight >= this.maxInFlight) break;
       if (w.charges.some((c) => held.has(c.bucket))) continue;
       let wait = 0;
-      for (const c of w.charges) wait = Math.max(wait, this.bucket(c.bucket).waitFor(c.weight, now));
+      for (const c of w.charges)
+        wait = Math.max(wait, this.bucket(c.bucket).waitFor(c.weight, now, w.priority));
       if (wait > 0) {
         for (const c of w.charges) held.add(c.bucket);
         next = Math.min(next, wait);

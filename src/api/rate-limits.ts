@@ -1,5 +1,6 @@
 import type { Logger } from "./alerts.js";
 import type { BucketLimit, CeilingChange } from "./limiter.js";
+import { Priority } from "./weights.js";
 
 /**
  * The pools MEXC may count a request against, and how full the client lets each get. The readings disagree, so every
@@ -52,6 +53,13 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   climbPct: 10,
 };
 
+/**
+ * Requests per second of the global rate that market data leaves to orders and account reads. Without it a scan
+ * keeps the pool full and an order waits for the next free slot (up to a second); an order and the lookup of its
+ * fill fit in 2.
+ */
+export const RESERVED_FOR_TRADING = 2;
+
 /** Bucket names, as `chargesFor` (weights.ts) spells them. */
 export const POOL = {
   requests: "rate:requests",
@@ -84,7 +92,10 @@ export function poolLimits(l: RateLimits): (bucket: string) => BucketLimit {
         : {}),
     };
   };
-  const requests = pool(l.requestsPerSecond, 1000);
+  const requests: BucketLimit = {
+    ...pool(l.requestsPerSecond, 1000),
+    reserve: { weight: RESERVED_FOR_TRADING, fromPriority: Priority.market },
+  };
   const orders = pool(l.ordersPerSecond, 1000);
   const account = pool(l.accountPerSecond, 1000);
   const ip = pool(l.ipBudget, l.windowMs, l.endpointMargin);

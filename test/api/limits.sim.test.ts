@@ -5,9 +5,12 @@ import { clientFor, sleep, start } from "./sim-helpers.js";
 
 describe("weight limiter against the simulator's real limit", () => {
   it("a flood of klines runs near the limit with zero 429s, and orders are not held behind it", async () => {
-    // MEXC's rule scaled down 10x in time so the test takes seconds: 50 weight per 1 s per endpoint.
+    // MEXC's rule scaled down 10x in time so the test takes seconds: 50 weight per 1 s per endpoint, and the
+    // global request rate scaled alike (20/s → 200/s) so that the per-endpoint pool is the one that binds.
     const sim = await start({ rateLimit: { enabled: true, windowMs: 1000, budget: 50 } });
-    const client = clientFor(sim, { limits: { windowMs: 1000, budget: 50, margin: 3 } });
+    const client = clientFor(sim, {
+      limits: { windowMs: 1000, budget: 50, margin: 3, requestsPerSecond: 200 },
+    });
     const rules = (await client.symbolRules("BTCUSDT"))!;
     const price = roundPrice(rules, (await client.tickerPrice("BTCUSDT")).price.mul("0.7"), "BUY");
     const order = {
@@ -51,10 +54,21 @@ describe("weight limiter against the simulator's real limit", () => {
     const all = Promise.all(
       Array.from({ length: 480 }, () => client.tickerPrice("BTCUSDT").then(() => done++)),
     );
-    for (let i = 0; i < 200 && done < 475; i++) await sleep(20);
-    await sleep(100);
-    expect(done).toBe(475); // budget 500 − margin 25; the rest wait for the window to move
-    await clock.advance(10_000);
+    const settle = async (target: number): Promise<void> => {
+      for (let i = 0; i < 200 && done < target; i++) await sleep(20);
+      await sleep(100);
+    };
+    // The strict defaults: 20 requests/s − margin 1 − 2 left to orders = 17 per second for market data; the rest
+    // wait for the virtual clock to move the window.
+    await settle(17);
+    expect(done).toBe(17);
+    await clock.advance(1_000);
+    await settle(34);
+    expect(done).toBe(34);
+    for (let s = 0; s < 27; s++) {
+      await clock.advance(1_000);
+      await settle(Math.min(480, 34 + 17 * (s + 1)));
+    }
     await all;
     expect(done).toBe(480);
     expect(sim.sim.stats.count429).toBe(0);
