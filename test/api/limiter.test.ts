@@ -3,6 +3,9 @@ import { type BucketLimit, type CeilingChange, WeightLimiter } from "../../src/a
 import { DEFAULT_RATE_LIMITS, poolLimits } from "../../src/api/rate-limits.js";
 import { type Charge, chargesFor, ENDPOINTS, Priority } from "../../src/api/weights.js";
 import { VirtualClock } from "../../src/clock.js";
+import { userConfig } from "../../src/config.js";
+import { parseConfig } from "../../src/config-schema.js";
+import { clientLimits } from "../../src/connect.js";
 import { seeded } from "./random.js";
 
 const LIMIT: BucketLimit = { budget: 500, windowMs: 10_000, margin: 25 };
@@ -417,5 +420,18 @@ describe("after a 429: cut the pools that request charged, climb back slowly", (
     await expect(
       limiter.acquire([{ bucket: "ip:GET /api/v3/ticker/24hr", weight: 286 }], Priority.market),
     ).rejects.toThrow(/can never fit pool ip:GET \/api\/v3\/ticker\/24hr: its ceiling is 285 per 10000 ms/);
+  });
+});
+
+describe("rateLimits in src/config.ts", () => {
+  it("defaults to the client's strict defaults, and the schema names a wrong key", () => {
+    const limits = clientLimits(parseConfig(userConfig));
+    expect({ ...DEFAULT_RATE_LIMITS, ...limits }).toEqual(DEFAULT_RATE_LIMITS);
+    const bad = structuredClone(userConfig);
+    bad.rateLimits.requestsPerSec = 0;
+    bad.rateLimits.climbPct = 0;
+    expect(() => parseConfig(bad)).toThrow(
+      /rateLimits\.requestsPerSec = 0: must be at least 1[\s\S]*rateLimits\.climbPct/,
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { D, roundPrice, roundQuantity } from "../../src/api/index.js";
 import { VirtualClock } from "../../src/clock.js";
-import { clientFor, sleep, start } from "./sim-helpers.js";
+import {
+  captureLogger,
+  clientFor,
+  rejection,
+  restingBuyOrder,
+  sleep,
+  start,
+  totalRequests,
+} from "./sim-helpers.js";
 
 describe("weight limiter against the simulator's real limit", () => {
   it("a flood of klines runs near the limit with zero 429s, and orders are not held behind it", async () => {
@@ -72,6 +80,57 @@ describe("weight limiter against the simulator's real limit", () => {
     await all;
     expect(done).toBe(480);
     expect(sim.sim.stats.count429).toBe(0);
+    client.close();
+    await sim.close();
+  });
+
+  it("a 429 cuts the pools its request charged (once per burst, logged once), which climb back; a 418 still stops every call", async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 5, 1));
+    const sim = await start({ clock, rateLimit: { enabled: false } });
+    const { logger, lines } = captureLogger();
+    const client = clientFor(sim, { clock, logger });
+    const order = await restingBuyOrder(client, "after-ban-1");
+    await clock.advance(2_000); // the set-up requests have left every 1 s window
+    const t0 = clock.now();
+    // Three depth requests sent together, all answered 429: one burst, one cut of each pool they charged.
+    sim.sim.faults.failNext("GET /api/v3/depth", { status: 429, count: 3, headers: { "retry-after": "1" } });
+    const burst = Promise.all([
+      client.depth("BTCUSDT", 5),
+      client.depth("ETHUSDT", 5),
+      client.depth("BTCUSDT", 5),
+    ]);
+    for (let i = 0; i < 100 && client.metrics().count429 < 3; i++) await sleep(10);
+    expect(client.metrics().count429).toBe(3);
+    await clock.advance(1_000); // the shared pause (Retry-After 1 s) ends; the three are retried
+    await burst;
+    const lowered = lines.filter((l) => l.includes("lowered"));
+    expect(lowered).toHaveLength(2);
+    expect(lowered.join("\n")).toContain("ceiling of ip:GET /api/v3/depth lowered from 285 to 142 per 10 s");
+    expect(lowered.join("\n")).toContain("ceiling of rate:requests lowered from 19 to 9 per 1 s");
+
+    // Three whole seconds after the cut: 9 + 3 × 2 = 15 requests/s, less the 2 left to orders: 13 market requests
+    // pass at once (17 with the ceiling untouched).
+    await clock.advanceTo(t0 + 3_000);
+    const before = totalRequests(sim);
+    const flood = Promise.all(Array.from({ length: 40 }, () => client.tickerPrice("BTCUSDT")));
+    await sleep(300);
+    expect(totalRequests(sim) - before).toBe(13);
+    for (let i = 0; i < 10; i++) await clock.advance(1_000);
+    await flood;
+    expect(lines.filter((l) => l.includes("ceiling of rate:requests back at 19"))).toHaveLength(1);
+
+    // A 418 still stops every call, whatever its pool.
+    sim.sim.faults.failNext("GET /api/v3/ticker/price", { status: 418, headers: { "retry-after": "60" } });
+    expect(await rejection(client.tickerPrice("BTCUSDT"))).toMatchObject({ kind: "banned", status: 418 });
+    const sent = totalRequests(sim);
+    const during = await Promise.all([
+      rejection(client.depth("BTCUSDT")),
+      rejection(client.account()),
+      rejection(client.newOrder(order)),
+      rejection(client.klines("BTCUSDT", "15m")),
+    ]);
+    for (const e of during) expect(e).toMatchObject({ kind: "banned" });
+    expect(totalRequests(sim)).toBe(sent);
     client.close();
     await sim.close();
   });
