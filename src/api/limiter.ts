@@ -10,9 +10,10 @@ import type { Charge } from "./weights.js";
  * 1 s window with a reservoir of 50/s). It also counts requests, not weights per endpoint, and a job heavier than the
  * refill amount waits forever without a word.
  *
- * This limiter keeps, per bucket (an endpoint as MEXC counts it, plus the per-second order and account buckets),
- * the weight of every request still "live", and grants a request only when the live weight plus its own stays
- * within budget − margin. A request is live from the moment it is granted until one full window after its answer
+ * This limiter keeps, per bucket (a pool MEXC may count against: each endpoint per IP and per account, the global
+ * request rate, the order rate, the account rate; see rate-limits.ts), the weight of every request still "live",
+ * and grants a request only when, in every bucket it charges, the live weight plus its own stays within the
+ * bucket's ceiling (budget − margin). A request is live from the moment it is granted until one full window after its answer
  * (or its failure) arrived. That makes the guarantee hold whatever the network latency: MEXC counted the request at
  * some instant between our send and our receipt, so it leaves MEXC's window no later than it leaves ours, and any
  * set of requests MEXC sees inside one 10 s span were all live here together when the last of them was granted.
@@ -21,7 +22,14 @@ import type { Charge } from "./weights.js";
  *
  * Waiting requests are served by priority (orders before account reads before market data), then in arrival order.
  * A request blocked on a bucket holds its place in that bucket (nothing later may overtake it there, so heavy
- * requests are not starved by light ones) but never blocks requests for other buckets.
+ * requests are not starved by light ones) but never blocks requests for other buckets. A bucket may keep a reserve
+ * that later priorities leave to earlier ones (market data leaves room in the global rate for orders).
+ *
+ * Adaptive ceilings: the readings of MEXC's limits disagree, so a 429 is taken as proof that ours was too generous.
+ * `Permit.rateLimited()` cuts the ceiling of every bucket that request charged (a burst of 429s to requests sent
+ * together cuts once), never below a floor; the ceiling then climbs back one step per whole window without a 429.
+ * A request heavier than a lowered ceiling waits for the climb (finite); one heavier than the configured ceiling is
+ * refused at once with a RangeError naming the pool. The shared pause for Retry-After is separate (`pauseUntil`).
  */
 
 export interface BucketLimit {
