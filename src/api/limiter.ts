@@ -44,6 +44,11 @@ export interface BucketLimit {
    * every request shares (the global request rate), a scan must not take the slot an order needs.
    */
   readonly reserve?: { readonly weight: number; readonly fromPriority: number };
+  /**
+   * Every request charges this bucket with weight 1 (the global request rate): a request waiting for another bucket
+   * does not hold its place here, or one full endpoint pool would stop every other endpoint.
+   */
+  readonly sharedByAll?: boolean;
 }
 
 export interface AdaptiveLimit {
@@ -343,10 +348,18 @@ export class WeightLimiter {
       if (this.inFlight >= this.maxInFlight) break;
       if (w.charges.some((c) => held.has(c.bucket))) continue;
       let wait = 0;
-      for (const c of w.charges)
-        wait = Math.max(wait, this.bucket(c.bucket).waitFor(c.weight, now, w.priority));
+      const short = new Set<string>();
+      for (const c of w.charges) {
+        const ms = this.bucket(c.bucket).waitFor(c.weight, now, w.priority);
+        if (ms > 0) short.add(c.bucket);
+        wait = Math.max(wait, ms);
+      }
       if (wait > 0) {
-        for (const c of w.charges) held.add(c.bucket);
+        // It keeps its place in its buckets, except in a bucket every request shares with the same weight (the
+        // global rate) where it has room: there holding would stop all other traffic, and no one can starve it.
+        for (const c of w.charges) {
+          if (short.has(c.bucket) || !this.bucket(c.bucket).limit.sharedByAll) held.add(c.bucket);
+        }
         next = Math.min(next, wait);
         continue;
       }

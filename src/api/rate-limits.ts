@@ -95,6 +95,7 @@ export function poolLimits(l: RateLimits): (bucket: string) => BucketLimit {
   const requests: BucketLimit = {
     ...pool(l.requestsPerSecond, 1000),
     reserve: { weight: RESERVED_FOR_TRADING, fromPriority: Priority.market },
+    sharedByAll: true,
   };
   const orders = pool(l.ordersPerSecond, 1000);
   const account = pool(l.accountPerSecond, 1000);
