@@ -19,6 +19,14 @@ const perPool = (unit: string) =>
     .int(`must be a whole number (${unit})`)
     .min(1, `must be at least 1 (${unit})`);
 
+const POOL_KEYS = [
+  "ipWeightPer10s",
+  "uidWeightPer10s",
+  "requestsPerSec",
+  "ordersPerSec",
+  "accountPerSec",
+] as const;
+
 const amountInput = z.union([z.number(), z.string()], {
   error: "must be an amount, as a number or a string",
 });
@@ -261,7 +269,20 @@ export const configSchema = z
           .min(1, "must be at least 1 percent (0 would never climb back)")
           .max(100, "must be at most 100 percent"),
       })
-      .strict(),
+      .strict()
+      .superRefine((r, ctx) => {
+        // The client keeps round(budget × marginPct / 100) of each pool free (src/api/rate-limits.ts).
+        for (const key of POOL_KEYS) {
+          const budget = r[key];
+          if (budget - Math.round((budget * r.marginPct) / 100) < 1) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `leaves nothing to send once marginPct (${r.marginPct} %) is kept free: raise it or lower marginPct`,
+            });
+          }
+        }
+      }),
     sim: z
       .object({
         seed: z.number().int("must be a whole number"),

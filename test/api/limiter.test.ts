@@ -447,6 +447,10 @@ describe("rateLimits in src/config.ts", () => {
     const bad = structuredClone(userConfig);
     bad.rateLimits.requestsPerSec = 0;
     bad.rateLimits.climbPct = 0;
+    const tight = structuredClone(userConfig);
+    tight.rateLimits.accountPerSec = 1;
+    tight.rateLimits.marginPct = 50;
+    expect(() => parseConfig(tight)).toThrow(/rateLimits\.accountPerSec = 1: leaves nothing to send/);
     expect(() => parseConfig(bad)).toThrow(
       /rateLimits\.requestsPerSec = 0: must be at least 1[\s\S]*rateLimits\.climbPct/,
     );
