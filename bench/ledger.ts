@@ -73,7 +73,7 @@ const client = new MexcClient({
   baseUrl: sim.url,
   apiKey: "k",
   apiSecret: "s",
-  limits: { ordersPerSecond: 1000 },
+  limits: { ordersPerSecond: 1000, requestsPerSecond: 1000 },
 });
 const dir = mkdtempSync(join(tmpdir(), "bench-ledger-"));
 const store = await Store.open({ path: join(dir, "sim", "state.json"), mode: "sim", now: clock.now() });

@@ -50,7 +50,12 @@ try {
     apiKey: "k",
     apiSecret: "s",
     clock,
-    limits: { budget: 1_000_000, ordersPerSecond: 1_000_000, accountPerSecond: 1_000_000 },
+    limits: {
+      budget: 1_000_000,
+      ordersPerSecond: 1_000_000,
+      accountPerSecond: 1_000_000,
+      requestsPerSecond: 1_000_000,
+    },
   });
   const store = await Store.open({ path: join(dir, "sim", "state.json"), mode: "sim", now: clock.now() });
   // Time every journal write (each update resolves once its change is fsynced).

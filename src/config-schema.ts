@@ -12,6 +12,21 @@ const seconds = (what = "seconds") =>
     .int(`must be a whole number of ${what}`)
     .positive(`must be more than 0 ${what}`);
 
+/** A rate-limit budget: a whole number of at least 1. */
+const perPool = (unit: string) =>
+  z
+    .number({ error: `must be a number (${unit})` })
+    .int(`must be a whole number (${unit})`)
+    .min(1, `must be at least 1 (${unit})`);
+
+const POOL_KEYS = [
+  "ipWeightPer10s",
+  "uidWeightPer10s",
+  "requestsPerSec",
+  "ordersPerSec",
+  "accountPerSec",
+] as const;
+
 const amountInput = z.union([z.number(), z.string()], {
   error: "must be an amount, as a number or a string",
 });
@@ -230,6 +245,44 @@ export const configSchema = z
         rulesRefreshSec: seconds(),
       })
       .strict(),
+    rateLimits: z
+      .object({
+        ipWeightPer10s: perPool("weight per 10 s"),
+        uidWeightPer10s: perPool("weight per 10 s"),
+        requestsPerSec: perPool("requests per second"),
+        ordersPerSec: perPool("orders per second"),
+        accountPerSec: perPool("requests per second"),
+        marginPct: z
+          .number({ error: "must be a percentage" })
+          .min(0, "must be 0 percent or more")
+          .max(50, "must be at most 50 percent (more leaves most of the limit unused)"),
+        backoffPct: z
+          .number({ error: "must be a percentage" })
+          .min(10, "must be at least 10 percent")
+          .max(100, "must be at most 100 percent (100: a 429 never lowers a ceiling)"),
+        floorPct: z
+          .number({ error: "must be a percentage" })
+          .min(1, "must be at least 1 percent")
+          .max(100, "must be at most 100 percent"),
+        climbPct: z
+          .number({ error: "must be a percentage" })
+          .min(1, "must be at least 1 percent (0 would never climb back)")
+          .max(100, "must be at most 100 percent"),
+      })
+      .strict()
+      .superRefine((r, ctx) => {
+        // The client keeps round(budget × marginPct / 100) of each pool free (src/api/rate-limits.ts).
+        for (const key of POOL_KEYS) {
+          const budget = r[key];
+          if (budget - Math.round((budget * r.marginPct) / 100) < 1) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `leaves nothing to send once marginPct (${r.marginPct} %) is kept free: raise it or lower marginPct`,
+            });
+          }
+        }
+      }),
     sim: z
       .object({
         seed: z.number().int("must be a whole number"),

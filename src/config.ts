@@ -215,6 +215,32 @@ export const userConfig = {
     rulesRefreshSec: 1800,
   },
 
+  /**
+   * How hard the client may use MEXC's rate limits. The sources disagree, so the defaults are the strictest readings
+   * (details in src/api/rate-limits.ts); the client never lets any sliding window of a pool pass its budget minus
+   * the margin, and a 429 lowers the pools that request charged for a while.
+   */
+  rateLimits: {
+    /** Weight per 10 s on each public endpoint, per IP. Docs ("LIMITS"): 500; a ccxt reviewer reads 300 (ccxt PR #22879). */
+    ipWeightPer10s: 300,
+    /** Weight per 10 s on each signed endpoint, per account (UID). Docs ("LIMITS"): 500. */
+    uidWeightPer10s: 500,
+    /** Requests per second, all endpoints together. MEXC support: 20 (JKorf/Mexc.Net #42). */
+    requestsPerSec: 20,
+    /** New orders + cancels per second. Docs ("New Order"): about 12; MEXC support: 12 (JKorf/Mexc.Net #42). */
+    ordersPerSec: 12,
+    /** GET /api/v3/account per second. Docs ("Account Information"): 2. */
+    accountPerSec: 2,
+    /** Percent of every pool kept unused, for other programs on the same IP or key (5: 285 of 300, 19 of 20). */
+    marginPct: 5,
+    /** After a 429, each pool that request charged is cut to this percent of its ceiling (50: halved; 100: never cut). */
+    backoffPct: 50,
+    /** A cut never goes below this percent of the configured ceiling. */
+    floorPct: 10,
+    /** Per window (10 s, or 1 s for the per-second pools) without a 429, a cut ceiling climbs back by this percent. */
+    climbPct: 10,
+  },
+
   /** The built-in simulated exchange used in sim mode. */
   sim: {
     /** Same seed, same market. */

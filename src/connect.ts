@@ -33,12 +33,30 @@ function simOptions(env: Env, config: Config, clock: Clock) {
   };
 }
 
+/** config.ts's rateLimits section, in the client's terms. */
+export function clientLimits(config: Config) {
+  const r = config.rateLimits;
+  return {
+    ipBudget: r.ipWeightPer10s,
+    uidBudget: r.uidWeightPer10s,
+    windowMs: 10_000,
+    requestsPerSecond: r.requestsPerSec,
+    ordersPerSecond: r.ordersPerSec,
+    accountPerSecond: r.accountPerSec,
+    marginPct: r.marginPct,
+    cutPct: r.backoffPct,
+    floorPct: r.floorPct,
+    climbPct: r.climbPct,
+  };
+}
+
 function clientOptions(config: Config, clock: Clock, log: Logger | undefined) {
   return {
     clock,
     timeoutMs: config.exchange.timeoutMs,
     recvWindow: config.exchange.recvWindowMs,
     rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
+    limits: clientLimits(config),
     ...(log ? { logger: log } : {}),
   };
 }

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { type Clock, RealClock } from "../clock.js";
 import { type AlertListener, Alerts, type Logger, silentLogger } from "./alerts.js";
 import { ApiError } from "./errors.js";
-import { type BucketLimit, WeightLimiter } from "./limiter.js";
+import { WeightLimiter } from "./limiter.js";
 import { assertOrderRules, assertOrderShape, orderParams, refId, refParams } from "./orders.js";
 import type { QueryParams } from "./query.js";
+import { DEFAULT_RATE_LIMITS, logCeilingChange, poolLimits, type RateLimits } from "./rate-limits.js";
 import { type ClientMetrics, RequestRunner } from "./request.js";
 import { SymbolRulesCache } from "./rules-cache.js";
 import {
@@ -60,17 +61,12 @@ export interface MexcClientOptions {
   /** ms a signed request stays valid at MEXC; default 5000, at most 60000. */
   recvWindow?: number;
   logger?: Logger;
-  limits?: {
-    /** Weight per endpoint per window, as MEXC counts it; default 500. */
+  /** Rate-limit pools (defaults and sources in rate-limits.ts: the strictest readings of MEXC's limits). */
+  limits?: Partial<Omit<RateLimits, "endpointMargin">> & {
+    /** Weight per window on every endpoint, public and signed alike: sets `ipBudget` and `uidBudget` together. */
     budget?: number;
-    /** default 10 000 ms. */
-    windowMs?: number;
-    /** Headroom left unused; default 25 (so at most 475 per 10 s). */
+    /** Headroom on the per-endpoint pools in weight (instead of `marginPct` there). */
     margin?: number;
-    /** New orders + cancels per second per account; default 10 (MEXC: about 12). */
-    ordersPerSecond?: number;
-    /** GET /api/v3/account per second; default 2 (MEXC's stated limit). */
-    accountPerSecond?: number;
     /** Requests in flight at once; beyond it, requests queue by priority. Default 32. */
     maxInFlight?: number;
   };
@@ -83,6 +79,11 @@ export interface MexcClientOptions {
   checkRules?: boolean;
   /** Replaces the HTTP transport (an in-process exchange for replays). */
   transport?: Transport;
+}
+
+/** Drops keys set to undefined, so they do not hide the defaults they were spread over. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const reveal = (s: SecretLike | undefined): string | undefined =>
@@ -107,18 +108,14 @@ export class MexcClient {
     if (!Number.isInteger(recvWindow) || recvWindow < 1 || recvWindow > 60_000) {
       throw new RangeError(`recvWindow must be an integer from 1 to 60000 ms, got ${recvWindow}`);
     }
-    const l = opts.limits ?? {};
-    const perEndpoint: BucketLimit = {
-      budget: l.budget ?? 500,
-      windowMs: l.windowMs ?? 10_000,
-      margin: l.margin ?? 25,
-    };
-    const limitFor = (bucket: string): BucketLimit => {
-      if (bucket === "rate:orders") return { budget: l.ordersPerSecond ?? 10, windowMs: 1000, margin: 0 };
-      if (bucket === "rate:account") return { budget: l.accountPerSecond ?? 2, windowMs: 1000, margin: 0 };
-      return perEndpoint;
-    };
-    const maxInFlight = l.maxInFlight ?? 32;
+    const { budget, margin, maxInFlight: inFlight, ...pools } = opts.limits ?? {};
+    const limitFor = poolLimits({
+      ...DEFAULT_RATE_LIMITS,
+      ...(budget !== undefined ? { ipBudget: budget, uidBudget: budget } : {}),
+      ...definedOnly(pools),
+      ...(margin !== undefined ? { endpointMargin: margin } : {}),
+    });
+    const maxInFlight = inFlight ?? 32;
     this.logger = opts.logger ?? silentLogger;
     this.transport =
       opts.transport ??
@@ -130,7 +127,12 @@ export class MexcClient {
       apiSecret: reveal(opts.apiSecret),
       clock,
       transport: this.transport,
-      limiter: new WeightLimiter({ clock, limitFor, maxInFlight }),
+      limiter: new WeightLimiter({
+        clock,
+        limitFor,
+        maxInFlight,
+        onCeilingChange: (c) => logCeilingChange(this.logger, c),
+      }),
       recvWindow,
       timeSyncRefreshMs: opts.timeSyncMs ?? 5 * 60_000,
       retry: {

@@ -10,9 +10,10 @@ import type { Charge } from "./weights.js";
  * 1 s window with a reservoir of 50/s). It also counts requests, not weights per endpoint, and a job heavier than the
  * refill amount waits forever without a word.
  *
- * This limiter keeps, per bucket (an endpoint as MEXC counts it, plus the per-second order and account buckets),
- * the weight of every request still "live", and grants a request only when the live weight plus its own stays
- * within budget − margin. A request is live from the moment it is granted until one full window after its answer
+ * This limiter keeps, per bucket (a pool MEXC may count against: each endpoint per IP and per account, the global
+ * request rate, the order rate, the account rate; see rate-limits.ts), the weight of every request still "live",
+ * and grants a request only when, in every bucket it charges, the live weight plus its own stays within the
+ * bucket's ceiling (budget − margin). A request is live from the moment it is granted until one full window after its answer
  * (or its failure) arrived. That makes the guarantee hold whatever the network latency: MEXC counted the request at
  * some instant between our send and our receipt, so it leaves MEXC's window no later than it leaves ours, and any
  * set of requests MEXC sees inside one 10 s span were all live here together when the last of them was granted.
@@ -21,14 +22,52 @@ import type { Charge } from "./weights.js";
  *
  * Waiting requests are served by priority (orders before account reads before market data), then in arrival order.
  * A request blocked on a bucket holds its place in that bucket (nothing later may overtake it there, so heavy
- * requests are not starved by light ones) but never blocks requests for other buckets.
+ * requests are not starved by light ones) but never blocks requests for other buckets. A bucket may keep a reserve
+ * that later priorities leave to earlier ones (market data leaves room in the global rate for orders).
+ *
+ * Adaptive ceilings: the readings of MEXC's limits disagree, so a 429 is taken as proof that ours was too generous.
+ * `Permit.rateLimited()` cuts the ceiling of every bucket that request charged (a burst of 429s to requests sent
+ * together cuts once), never below a floor; the ceiling then climbs back one step per whole window without a 429.
+ * A request heavier than a lowered ceiling waits for the climb (finite); one heavier than the configured ceiling is
+ * refused at once with a RangeError naming the pool. The shared pause for Retry-After is separate (`pauseUntil`).
  */
 
 export interface BucketLimit {
   readonly budget: number;
   readonly windowMs: number;
-  /** Headroom kept free: grants stop at budget − margin. */
+  /** Headroom kept free: grants stop at budget − margin (the pool's configured ceiling). */
   readonly margin: number;
+  /** How the ceiling reacts to a 429; without it the ceiling never moves. */
+  readonly adaptive?: AdaptiveLimit;
+  /**
+   * Weight of the ceiling that requests of priority `fromPriority` or later leave to the earlier ones: in a pool
+   * every request shares (the global request rate), a scan must not take the slot an order needs.
+   */
+  readonly reserve?: { readonly weight: number; readonly fromPriority: number };
+  /**
+   * Every request charges this bucket with weight 1 (the global request rate): a request waiting for another bucket
+   * does not hold its place here, or one full endpoint pool would stop every other endpoint.
+   */
+  readonly sharedByAll?: boolean;
+}
+
+export interface AdaptiveLimit {
+  /** After a 429 the ceiling becomes this percent of what it was (50: halved). */
+  readonly cutPct: number;
+  /** The ceiling never drops below this (weight per window); clamped to the configured ceiling. */
+  readonly floor: number;
+  /** Per whole window without a 429 the ceiling climbs back by this (weight), up to the configured ceiling. */
+  readonly step: number;
+}
+
+/** A pool's ceiling moved: lowered after a 429, or back at its configured value. */
+export interface CeilingChange {
+  readonly bucket: string;
+  readonly from: number;
+  readonly to: number;
+  readonly ceiling: number;
+  readonly windowMs: number;
+  readonly reason: "429" | "restored";
 }
 
 export interface LimiterOptions {
@@ -37,11 +76,19 @@ export interface LimiterOptions {
   readonly limitFor: (bucket: string) => BucketLimit;
   /** Requests in flight at once, across all buckets; beyond it requests queue by priority. */
   readonly maxInFlight?: number;
+  /** Told once per change of a pool's ceiling (for the log). */
+  readonly onCeilingChange?: (change: CeilingChange) => void;
 }
 
 export interface Permit {
   /** Marks the request as answered (or failed); its weight then stays counted for one more window. Idempotent. */
   release(): void;
+  /**
+   * The exchange answered 429: lowers the ceiling of every pool this request charged, unless that pool was already
+   * lowered after this request was granted (a burst of 429s to requests sent together cuts once, not once each).
+   * May be called before or after release.
+   */
+  rateLimited(): void;
 }
 
 interface Spent {
@@ -50,14 +97,23 @@ interface Spent {
 }
 
 class Bucket {
-  readonly cap: number;
+  /** The configured ceiling: budget − margin. */
+  readonly ceiling: number;
   inFlight = 0;
+  /** Counts the cuts: a permit remembers it at grant, so only 429s to requests sent since the last cut cut again. */
+  epoch = 0;
   private spent: Spent[] = [];
   private head = 0;
   private spentSum = 0;
+  /** Set while the ceiling is lowered: the value it was cut to, and when. */
+  private cut: { readonly at: number; readonly value: number } | undefined;
 
-  constructor(readonly limit: BucketLimit) {
-    this.cap = limit.budget - limit.margin;
+  constructor(
+    readonly name: string,
+    readonly limit: BucketLimit,
+    private readonly onChange: ((c: CeilingChange) => void) | undefined,
+  ) {
+    this.ceiling = limit.budget - limit.margin;
   }
 
   used(now: number): number {
@@ -72,18 +128,62 @@ class Bucket {
     return this.inFlight + this.spentSum;
   }
 
-  /** 0 if `weight` fits now; else ms until it will; Infinity if only answers still in flight can free room. */
-  waitFor(weight: number, now: number): number {
-    const excess = this.used(now) + weight - this.cap;
+  /** The ceiling in force at `now`: the configured one, or a lowered one climbing back a step per whole window. */
+  cap(now: number): number {
+    if (!this.cut) return this.ceiling;
+    const windows = Math.floor(Math.max(0, now - this.cut.at) / this.limit.windowMs);
+    const value = this.cut.value + windows * this.limit.adaptive!.step;
+    if (value < this.ceiling) return value;
+    const from = this.cut.value;
+    this.cut = undefined;
+    this.change(from, this.ceiling, "restored");
+    return this.ceiling;
+  }
+
+  /** The ceiling for a request of `priority`: less the reserve if it is one that leaves room to others. */
+  capFor(priority: number, now: number): number {
+    return this.lessReserve(this.cap(now), priority);
+  }
+
+  /** The most a request of `priority` can ever be granted at once. */
+  maxFor(priority: number): number {
+    return this.lessReserve(this.ceiling, priority);
+  }
+
+  private lessReserve(cap: number, priority: number): number {
+    const r = this.limit.reserve;
+    return r && priority >= r.fromPriority ? Math.max(1, cap - r.weight) : cap;
+  }
+
+  /** After a 429: cut the ceiling (never below the floor) and start the slow climb back from now. */
+  lower(now: number): void {
+    const a = this.limit.adaptive;
+    if (!a) return;
+    this.epoch++;
+    const from = this.cap(now);
+    const floor = Math.min(Math.max(1, a.floor), this.ceiling);
+    const to = Math.max(floor, Math.floor((from * a.cutPct) / 100));
+    if (to >= this.ceiling) return; // a pool too small to cut (ceiling at its floor)
+    this.cut = { at: now, value: to };
+    if (to !== from) this.change(from, to, "429");
+  }
+
+  /** 0 if `weight` fits now; else ms until it might; Infinity if only answers still in flight can free room. */
+  waitFor(weight: number, now: number, priority: number): number {
+    const excess = this.used(now) + weight - this.capFor(priority, now);
     if (excess <= 0) return 0;
-    if (this.spentSum < excess) return Number.POSITIVE_INFINITY;
+    // A lowered ceiling rises at the next whole window: that alone may make room.
+    const climb = this.cut
+      ? this.limit.windowMs - (Math.max(0, now - this.cut.at) % this.limit.windowMs)
+      : Number.POSITIVE_INFINITY;
+    if (this.spentSum < excess) return climb;
     let freed = 0;
     for (let i = this.head; i < this.spent.length; i++) {
       const s = this.spent[i]!;
       freed += s.weight;
-      if (freed >= excess) return s.expiresAt - now;
+      if (freed >= excess) return Math.min(climb, s.expiresAt - now);
     }
-    return Number.POSITIVE_INFINITY;
+    return climb;
   }
 
   finish(weight: number, now: number): void {
@@ -93,6 +193,17 @@ class Bucket {
     const expiresAt = Math.max(now + this.limit.windowMs, last ? last.expiresAt : 0);
     this.spent.push({ expiresAt, weight });
     this.spentSum += weight;
+  }
+
+  private change(from: number, to: number, reason: CeilingChange["reason"]): void {
+    this.onChange?.({
+      bucket: this.name,
+      from,
+      to,
+      ceiling: this.ceiling,
+      windowMs: this.limit.windowMs,
+      reason,
+    });
   }
 }
 
@@ -109,6 +220,7 @@ export class WeightLimiter {
   private readonly clock: Clock;
   private readonly limitFor: (bucket: string) => BucketLimit;
   private readonly maxInFlight: number;
+  private readonly onCeilingChange: ((c: CeilingChange) => void) | undefined;
   private readonly buckets = new Map<string, Bucket>();
   private waiters: Waiter[] = [];
   private seq = 0;
@@ -121,14 +233,22 @@ export class WeightLimiter {
     this.clock = opts.clock;
     this.limitFor = opts.limitFor;
     this.maxInFlight = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
+    this.onCeilingChange = opts.onCeilingChange;
   }
 
   /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
   acquire(charges: readonly Charge[], priority = 0, signal?: AbortSignal): Promise<Permit> {
     for (const c of charges) {
       const b = this.bucket(c.bucket);
-      if (c.weight > b.cap) {
-        return Promise.reject(new RangeError(`weight ${c.weight} can never fit ${c.bucket} (cap ${b.cap})`));
+      // Against the configured ceiling: a lowered one climbs back in finite time, so waiting for it is fine.
+      if (c.weight > b.maxFor(priority)) {
+        const { budget, margin, windowMs } = b.limit;
+        return Promise.reject(
+          new RangeError(
+            `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.maxFor(priority)} per ${windowMs} ms ` +
+              `(budget ${budget} − margin ${margin}); raise that pool's limit in src/config.ts (rateLimits)`,
+          ),
+        );
       }
     }
     return new Promise<Permit>((resolve, reject) => {
@@ -164,6 +284,11 @@ export class WeightLimiter {
     return this.pauseEnd;
   }
 
+  /** The ceiling a bucket grants up to now: its configured one, or lower for a while after a 429. */
+  ceiling(bucket: string): number {
+    return this.bucket(bucket).cap(this.clock.now());
+  }
+
   /** Weight currently counted against a bucket (in flight + answered within the last window). */
   usage(bucket: string): number {
     return this.bucket(bucket).used(this.clock.now());
@@ -176,7 +301,7 @@ export class WeightLimiter {
   private bucket(name: string): Bucket {
     let b = this.buckets.get(name);
     if (!b) {
-      b = new Bucket(this.limitFor(name));
+      b = new Bucket(name, this.limitFor(name), this.onCeilingChange);
       this.buckets.set(name, b);
     }
     return b;
@@ -223,9 +348,18 @@ export class WeightLimiter {
       if (this.inFlight >= this.maxInFlight) break;
       if (w.charges.some((c) => held.has(c.bucket))) continue;
       let wait = 0;
-      for (const c of w.charges) wait = Math.max(wait, this.bucket(c.bucket).waitFor(c.weight, now));
+      const short = new Set<string>();
+      for (const c of w.charges) {
+        const ms = this.bucket(c.bucket).waitFor(c.weight, now, w.priority);
+        if (ms > 0) short.add(c.bucket);
+        wait = Math.max(wait, ms);
+      }
       if (wait > 0) {
-        for (const c of w.charges) held.add(c.bucket);
+        // It keeps its place in its buckets, except in a bucket every request shares with the same weight (the
+        // global rate) where it has room: there holding would stop all other traffic, and no one can starve it.
+        for (const c of w.charges) {
+          if (short.has(c.bucket) || !this.bucket(c.bucket).limit.sharedByAll) held.add(c.bucket);
+        }
         next = Math.min(next, wait);
         continue;
       }
@@ -239,8 +373,16 @@ export class WeightLimiter {
   private grant(charges: readonly Charge[]): Permit {
     this.inFlight++;
     for (const c of charges) this.bucket(c.bucket).inFlight += c.weight;
+    const epochs = new Map(charges.map((c) => [c.bucket, this.bucket(c.bucket).epoch]));
     let released = false;
     return {
+      rateLimited: () => {
+        const now = this.clock.now();
+        for (const [name, epoch] of epochs) {
+          const b = this.bucket(name);
+          if (b.epoch === epoch) b.lower(now);
+        }
+      },
       release: () => {
         if (released) return;
         released = true;

@@ -12,7 +12,7 @@ import {
   retryAfterMs,
 } from "./error-map.js";
 import { ApiError, type ApiErrorInit } from "./errors.js";
-import type { WeightLimiter } from "./limiter.js";
+import type { Permit, WeightLimiter } from "./limiter.js";
 import { buildQuery, type QueryParams } from "./query.js";
 import { describeIssues, parseJson, serverTimeSchema } from "./schemas.js";
 import { sign } from "./signing.js";
@@ -225,7 +225,7 @@ export class RequestRunner {
     }
     let outcome: { value: T } | { error: unknown };
     try {
-      outcome = { value: this.interpret(c, res) };
+      outcome = { value: this.interpret(c, res, permit) };
     } catch (error) {
       outcome = { error };
     }
@@ -264,7 +264,7 @@ export class RequestRunner {
     return `${this.baseUrl}${c.spec.path}${query ? `?${query}` : ""}`;
   }
 
-  private interpret<T>(c: Call<T>, res: HttpResponse): T {
+  private interpret<T>(c: Call<T>, res: HttpResponse, permit: Permit): T {
     const endpoint = endpointKey(c.spec);
     this.o.logger.debug({ endpoint, status: res.status, httpMs: Math.round(res.httpMs) }, "MEXC answer");
     let body: unknown;
@@ -282,7 +282,7 @@ export class RequestRunner {
       throw this.badAnswer(c, describeIssues(parsed.error), res.status);
     }
     if (isOk && jsonError !== undefined) throw this.badAnswer(c, jsonError, res.status);
-    return this.failure(c, res, mexcError);
+    return this.failure(c, res, mexcError, permit);
   }
 
   /** A 2xx we cannot read. For an order it may still have been placed: that is an unknown outcome, not an error. */
@@ -305,12 +305,19 @@ export class RequestRunner {
     return this.error(badResponse(endpoint, detail, status));
   }
 
-  private failure(c: Call<unknown>, res: HttpResponse, mexcError: MexcErrorBody | undefined): never {
+  private failure(
+    c: Call<unknown>,
+    res: HttpResponse,
+    mexcError: MexcErrorBody | undefined,
+    permit: Permit,
+  ): never {
     const endpoint = endpointKey(c.spec);
     const now = this.o.clock.now();
     let untilMs: number | undefined;
     if (res.status === 429) {
       this.metrics.count429++;
+      // Our idea of the limit was too generous: the pools this request charged grant less for a while.
+      permit.rateLimited();
       untilMs = now + (retryAfterMs(res.headers["retry-after"], now) ?? DEFAULT_PAUSE_MS);
       const alreadyPaused = this.o.limiter.pausedUntil > now;
       this.o.limiter.pauseUntil(untilMs);

@@ -1,8 +1,9 @@
 /**
  * Every endpoint the client calls, with the weight MEXC charges and how it is counted. MEXC counts each endpoint
- * separately: its own budget of 500 weight per 10 s, per IP for public endpoints and per account (UID) for signed
- * ones. New-order and cancel additionally share about 12 requests/s per account, and account information is
- * limited to 2/s; those get buckets of their own.
+ * separately: its own weight budget per 10 s, per IP for public endpoints and per account (UID) for signed ones
+ * (docs, "LIMITS"). New-order and cancel additionally share about 12 requests/s per account, account information is
+ * limited to 2/s, and MEXC support counts all requests together at 20/s (JKorf/Mexc.Net #42); those get buckets of
+ * their own. The budgets of every bucket are in rate-limits.ts.
  */
 
 export type Method = "GET" | "POST" | "DELETE";
@@ -90,5 +91,7 @@ export function chargesFor(s: EndpointSpec, allSymbols = false): Charge[] {
   // MEXC lists POST /api/v3/order as "Weight(IP): 1, Weight(UID): 1": it counts on both sides.
   if (s.placesOrder) charges.push({ bucket: `ip:${key}`, weight });
   if (s.rate) charges.push({ bucket: `rate:${s.rate}`, weight: 1 });
+  // Every request, whatever its weight, counts once against the global request rate.
+  charges.push({ bucket: "rate:requests", weight: 1 });
   return charges;
 }

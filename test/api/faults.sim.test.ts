@@ -207,7 +207,7 @@ describe("rate limits", () => {
 
   it("a client configured above the real limit still obeys the exchange's 429s: no ban follows", async () => {
     const strict = await start({ rateLimit: { enabled: true, windowMs: 1000, budget: 20 } });
-    const c = clientFor(strict, { limits: { budget: 1000, maxInFlight: 1 } });
+    const c = clientFor(strict, { limits: { budget: 1000, requestsPerSecond: 1000, maxInFlight: 1 } });
     const alerts = collectAlerts(c);
     const results = await Promise.all(Array.from({ length: 60 }, () => c.tickerPrice("BTCUSDT")));
     expect(results).toHaveLength(60);

@@ -21,7 +21,7 @@ const MYTRADES = "GET /api/v3/myTrades";
 
 async function ledgerFor(feeAsset: "quote" | "base" | "MX") {
   ex = await startExchange({
-    client: { limits: { ordersPerSecond: 200 } },
+    client: { limits: { ordersPerSecond: 200, requestsPerSecond: 1000 } },
     sim: {
       feeAsset,
       accounts: [

@@ -109,6 +109,10 @@ export async function startScenario(o: ScenarioOptions = {}) {
     clock,
     timeoutMs: 5_000,
     retry: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 },
+    // The clock moves only in run(): a start-up of more than 19 requests (a restart reconciles the journal and
+    // syncs fills) would wait on the global request rate for virtual time that never comes. The other pools stay
+    // at their defaults; the global rate is tested in test/api/limiter.test.ts and limits.sim.test.ts.
+    limits: { requestsPerSecond: 1000 },
   };
   if ((o.transport ?? "http") === "http" && !o.simulator) {
     const running = await startSim({ ...simOptions, port: 0 });
