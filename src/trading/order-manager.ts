@@ -19,6 +19,7 @@ import {
   LIVE_STATES,
   type OrderStateName,
 } from "./order-state.js";
+import { selfTradeRefusal } from "./self-trade.js";
 import type { Lease, Treasury } from "./treasury.js";
 
 export interface PlaceRequest {
@@ -34,7 +35,10 @@ export interface PlaceRequest {
   quoteOrderQty?: D;
   /** Already rounded to the tick (roundPrice). */
   price?: D;
-  /** A reference price for the minimum-notional check of a MARKET order by quantity. */
+  /**
+   * A recent market price (last price or the book's mid): values a MARKET order by quantity for the minimum
+   * notional, and is the reference of MEXC's price band for a limit order. Without it neither is checked here.
+   */
   marketPrice?: D;
   /** The funds reserved for this order; settled when the exchange takes them, released if it never does. */
   lease?: Lease;
@@ -240,7 +244,10 @@ export class OrderManager {
       ...(req.quoteOrderQty ? { quoteOrderQty: req.quoteOrderQty } : {}),
       ...(req.marketPrice ? { marketPrice: req.marketPrice } : {}),
     });
-    return check.ok ? undefined : `${req.symbol}: ${check.message}`;
+    if (!check.ok) return `${req.symbol}: ${check.message}`;
+    // Checked against the journal in the same tick as place() writes the new PENDING entry (the store applies a
+    // change synchronously), so two bots placing at once cannot both pass against each other.
+    return selfTradeRefusal(req, this.entries());
   }
 
   /** One pass over every order that is not final: follow live ones, cancel expired ones, resolve unknown ones. */
