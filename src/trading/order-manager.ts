@@ -157,7 +157,9 @@ export class OrderManager {
   }
 
   async place(req: PlaceRequest): Promise<PlaceOutcome> {
-    const refusal = await this.#refusal(req);
+    // The self-trade check runs after the last await and before the new PENDING entry is written, in one
+    // synchronous stretch (the store applies a change at once): two bots placing together cannot both pass it.
+    const refusal = (await this.#refusal(req)) ?? selfTradeRefusal(req, this.entries());
     if (refusal) {
       this.#log?.info(
         { bot: req.bot, symbol: req.symbol, side: req.side, reason: refusal },
@@ -244,10 +246,7 @@ export class OrderManager {
       ...(req.quoteOrderQty ? { quoteOrderQty: req.quoteOrderQty } : {}),
       ...(req.marketPrice ? { marketPrice: req.marketPrice } : {}),
     });
-    if (!check.ok) return `${req.symbol}: ${check.message}`;
-    // Checked against the journal in the same tick as place() writes the new PENDING entry (the store applies a
-    // change synchronously), so two bots placing at once cannot both pass against each other.
-    return selfTradeRefusal(req, this.entries());
+    return check.ok ? undefined : `${req.symbol}: ${check.message}`;
   }
 
   /** One pass over every order that is not final: follow live ones, cancel expired ones, resolve unknown ones. */

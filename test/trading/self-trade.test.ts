@@ -120,6 +120,25 @@ describe("self-trade prevention where the order manager accepts orders", () => {
   });
 });
 
+describe("two bots placing at the same moment", () => {
+  it("cannot both pass the check: one crossing pair gives one order and one refusal", async () => {
+    const { ex, om, rules } = await setup();
+    const price = new D(ex.sim.market.price("BTCUSDC")).mul("0.97").toNearest(rules.tick, D.ROUND_DOWN);
+    const order = (bot: string, side: "BUY" | "SELL"): PlaceRequest => ({
+      bot,
+      reason: "same moment",
+      symbol: "BTCUSDC",
+      side,
+      type: "LIMIT",
+      price: side === "BUY" ? price : price.minus(rules.tick),
+      quantity: new D("0.001"),
+    });
+    const outs = await Promise.all([om.place(order("buyer", "BUY")), om.place(order("pnlseller", "SELL"))]);
+    expect(outs.map((o) => o.kind).sort()).toEqual(["placed", "refused"]);
+    expect(await ex.client.myTrades("BTCUSDC")).toEqual([]);
+  });
+});
+
 describe("which of our orders a new one would cross", () => {
   const entry = (side: "BUY" | "SELL", price: string | undefined, state = "OPEN", type = "LIMIT") =>
     ({
