@@ -24,6 +24,8 @@ kindFor(
 kindFor("auth", [401, 602, 10072, 700001, 700002, 700006, 700007, 30020]);
 kindFor("bad-symbol", [10007, -1121, 30021]);
 kindFor("unknown-order", [-2011, -2013]);
+// Undocumented, seen on the live exchange for symbols whose MARKET orders are off for API users (hummingbot #6932).
+kindFor("market-order-disabled", [30051]);
 
 /** Advice for codes where a generic sentence would not tell the user what to do. */
 const CODE_HELP: Record<number, string> = {
@@ -52,6 +54,8 @@ const CODE_HELP: Record<number, string> = {
   30001: "This side is not allowed on the symbol right now (tradeSideType): skip the order.",
   30018: "Market orders are disabled for this symbol: use a LIMIT order.",
   30019: "Market orders through the API are disabled for this symbol: use a LIMIT order.",
+  30051:
+    "MARKET orders through the API are disabled for this symbol: use a LIMIT order (the scanner falls back to one).",
   30000: "Trading is suspended for this symbol: skip it until exchangeInfo shows it online.",
   30016: "Trading is disabled for this symbol: skip it until exchangeInfo shows it online.",
   10096: "Too many decimal places: round with roundQuantity()/roundPrice() from the symbol rules.",
@@ -83,6 +87,7 @@ const KIND_HELP: Record<ApiErrorKind, string> = {
     "MEXC answered with an unexpected shape: the API may have changed; report it with this message.",
   "unknown-order": "Fetch the order by client id before concluding anything.",
   "bad-symbol": "Check the symbol against exchangeInfo and defaultSymbols.",
+  "market-order-disabled": "MARKET orders are disabled for this symbol: use a LIMIT order.",
 };
 
 export interface HttpFailure {

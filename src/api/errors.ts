@@ -21,6 +21,8 @@ export const API_ERROR_KINDS = [
   "bad-response",
   "unknown-order",
   "bad-symbol",
+  /** MARKET orders are not accepted on this symbol through the API (30051): a limit order may be. */
+  "market-order-disabled",
 ] as const;
 
 export type ApiErrorKind = (typeof API_ERROR_KINDS)[number];
