@@ -116,7 +116,13 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     const tradable: Ticker24h[] = [];
     for (const t of liquid) {
       const rules = await client.symbolRules(t.symbol);
-      if (rules?.tradable && (rules.tradeSide === "all" || rules.tradeSide === "buy-only")) tradable.push(t);
+      // keyAllowed: live, a pair the API key may not trade (selfSymbols) could be chosen but never bought.
+      if (
+        rules?.tradable &&
+        rules.keyAllowed &&
+        (rules.tradeSide === "all" || rules.tradeSide === "buy-only")
+      )
+        tradable.push(t);
     }
     tradable.sort((a, b) => (b.quoteVolume ?? new D(0)).comparedTo(a.quoteVolume ?? new D(0)));
     const chosen = cfg.maxPairs > 0 ? tradable.slice(0, cfg.maxPairs) : tradable;

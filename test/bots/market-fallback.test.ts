@@ -40,7 +40,7 @@ interface Sent {
 }
 
 /** `maxPairs: 1` scans only the most traded pair, so every run picks the same symbol. */
-async function setup(mode: "30051" | "quote-not-allowed", maxPairs = 1) {
+async function setup(mode: "30051" | "quote-not-allowed" | "plain", maxPairs = 1) {
   ex = await startExchange({
     sim: {
       generatedAlts: 30,
@@ -144,5 +144,14 @@ describe("scanner: MEXC refuses MARKET orders through the API", () => {
     expect(decision.reasons.join(" ")).toContain("quoteOrderQtyMarketAllowed: false");
     expect(orders.entries()).toHaveLength(1);
     expect(orders.entries()[0]?.state).not.toBe("REJECTED");
+  });
+
+  it("never picks a pair the API key may not trade (selfSymbols), so it is never chosen and refused", async () => {
+    const { client, scanner, sent } = await setup("plain", 0);
+    client.rules.restrictToKeySymbols(["ETHUSDT"]);
+    await scanner.run(ctx());
+    const report = scanner.lastReport;
+    expect(report?.selected).toBe(1);
+    expect(new Set(sent.map((s) => s.symbol))).toEqual(new Set(report?.best ? ["ETHUSDT"] : []));
   });
 });
