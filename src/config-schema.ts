@@ -115,6 +115,17 @@ export const configSchema = z
           .strict(),
         excludedSymbols: z.array(symbol),
         reportEveryCycles: z.number().int("must be a whole number").min(1, "must be at least 1"),
+        marketFallback: z
+          .object({
+            maxSlippagePct: z
+              .number({ error: "must be a percentage (a number)" })
+              .positive("must be above 0 percent")
+              .max(5, "must be at most 5 percent: a wider cap is not a market order's bounded slippage")
+              .transform((n) => new D(n)),
+            rememberSec: seconds(),
+            limitTimeoutSec: seconds(),
+          })
+          .strict(),
       })
       .strict(),
     antiHype: z

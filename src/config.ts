@@ -45,6 +45,17 @@ export const userConfig = {
     excludedSymbols: ["USDCUSDT", "FDUSDUSDT", "TUSDUSDT", "DAIUSDT", "USDEUSDT"],
     /** Send the scan report to Telegram every N scans. */
     reportEveryCycles: 2,
+    /**
+     * Where MEXC refuses MARKET orders through the API (error 30051, or quoteOrderQtyMarketAllowed false), buy
+     * with a marketable limit instead: at most `maxSlippagePct` above the best ask, IMMEDIATE_OR_CANCEL where the
+     * symbol lists it, else a LIMIT cancelled after `limitTimeoutSec`. Such a symbol is remembered for
+     * `rememberSec`, so the next buy goes straight to the limit.
+     */
+    marketFallback: {
+      maxSlippagePct: 0.5,
+      rememberSec: 86_400,
+      limitTimeoutSec: 30,
+    },
   },
 
   /**

@@ -16,6 +16,9 @@ import { EXIT_FIX_SETUP } from "./settings.js";
  * PnL seller's pairs) fails; an alt-basket entry or the buyer's optional USDCUSDT top-up only warns, because those
  * bots already skip a symbol that is missing or paused and go on with the others, and MEXC pauses or delists alts
  * often enough that one of them should not keep the whole suite from starting.
+ *
+ * Live only: the symbols the API key may trade (GET /api/v3/selfSymbols). From then on the client refuses any
+ * order outside them before sending; a pair a bot needs that the key may not trade fails (or warns, as above).
  */
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
@@ -91,6 +94,8 @@ const WHITELIST_FIX =
   "the public IP), or create a key bound to it.";
 const PERMISSION_FIX =
   "The key lacks a permission: enable spot trading and read (never withdrawal) for it in MEXC → API Management.";
+const KEY_SYMBOLS_FIX =
+  "Add the pair to the API key's trading pairs in MEXC → API Management (a key trades only the pairs it lists).";
 const UNREACHABLE_FIX =
   "Check the network and MEXC_BASE_URL; if MEXC is in maintenance (status page, announcements), start again later.";
 
@@ -257,9 +262,13 @@ export async function preflight(opts: PreflightOptions): Promise<PreflightReport
   } else {
     skip("can trade", "the account could not be read");
     skip("balances", "the account could not be read");
+    if (mode === "live") skip("api symbols", "the account could not be read");
   }
 
-  // 3. The pairs the enabled bots use.
+  // 3. Live: the symbols this API key may trade. Only then: the simulator's accounts have no such list to honour.
+  const keySymbols = mode === "live" && account ? await readKeySymbols(client, add) : undefined;
+
+  // 4. The pairs the enabled bots use.
   for (const { symbol, required, from } of configuredPairs(config)) {
     const check = `pair ${symbol}`;
     const whereFix = required
@@ -271,7 +280,16 @@ export async function preflight(opts: PreflightOptions): Promise<PreflightReport
       if (!rules) problem = "not a market of the exchange (not in exchangeInfo).";
       else if (!rules.tradable)
         problem = "listed but not tradable through the API now (paused, offline, or not in defaultSymbols).";
-      else if (rules.tradeSide !== "all") {
+      else if (keySymbols && !keySymbols.has(symbol)) {
+        add({
+          check,
+          status: required ? "fail" : "warn",
+          detail:
+            "this API key may not trade it (not in GET /api/v3/selfSymbols); every order on it would be refused.",
+          fix: `${KEY_SYMBOLS_FIX} ${whereFix}`,
+        });
+        continue;
+      } else if (rules.tradeSide !== "all") {
         add({
           check,
           status: "warn",
@@ -289,6 +307,52 @@ export async function preflight(opts: PreflightOptions): Promise<PreflightReport
     else add({ check, status: required ? "fail" : "warn", detail: problem, fix: whereFix });
   }
   return finish(mode, checks, offset);
+}
+
+/**
+ * GET /api/v3/selfSymbols (docs "User API default symbol"): the symbols this key may trade by API. A bot never
+ * sends an order outside it: the list goes to the client's symbol rules, which refuse such an order before
+ * sending. An exchange without the endpoint (HTTP 404: a stand-in for MEXC, never MEXC itself) only warns and
+ * restricts nothing; any other failure fails, as an unreadable account would.
+ */
+async function readKeySymbols(
+  client: MexcClient,
+  add: (r: CheckResult) => void,
+): Promise<ReadonlySet<string> | undefined> {
+  const check = "api symbols";
+  try {
+    const symbols = await client.selfSymbols();
+    client.rules.restrictToKeySymbols(symbols);
+    add(
+      symbols.length > 0
+        ? { check, status: "pass", detail: `this key may trade ${symbols.length} symbols by API` }
+        : {
+            check,
+            status: "fail",
+            detail: "the exchange lists no symbol this key may trade by API (GET /api/v3/selfSymbols).",
+            fix: KEY_SYMBOLS_FIX,
+          },
+    );
+    return new Set(symbols);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      add({
+        check,
+        status: "warn",
+        detail:
+          "the exchange does not offer GET /api/v3/selfSymbols: the key's symbols are not restricted here.",
+        fix: "MEXC itself offers it; if MEXC_BASE_URL points at MEXC, check the URL.",
+      });
+      return undefined;
+    }
+    add({
+      check,
+      status: "fail",
+      detail: `the key's API symbols could not be read: ${describe(err)}`,
+      ...(err instanceof ApiError && err.kind === "auth" ? { fix: authFix(err) } : {}),
+    });
+    return undefined;
+  }
 }
 
 function finish(mode: Mode, checks: CheckResult[], clockOffsetMs: number | undefined): PreflightReport {

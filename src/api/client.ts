@@ -19,6 +19,7 @@ import {
   klinesSchema,
   orderAckSchema,
   orderSchema,
+  selfSymbolsSchema,
   serverTimeSchema,
   ticker24hAllSchema,
   ticker24hSchema,
@@ -79,12 +80,24 @@ export interface MexcClientOptions {
   checkRules?: boolean;
   /** Replaces the HTTP transport (an in-process exchange for replays). */
   transport?: Transport;
+  /**
+   * `stpMode` sent with every new order: what MEXC does when it would match one of this account's own resting
+   * orders. Default "cancel_taker" (the new order's remainder is cancelled, the resting order of another bot stays;
+   * see trading/self-trade.ts for why). "" sends none (MEXC's default: no protection).
+   */
+  stpMode?: StpMode;
 }
 
 /** Drops keys set to undefined, so they do not hide the defaults they were spread over. */
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+/**
+ * The documented values (newer docs site, Spot Account/Trade → New Order, change log 2025-09-17 "Add STP"):
+ * "" no restriction (the default), "cancel_maker", "cancel_taker", "cancel_both". MEXC's announcement of
+ * 2025-09-11 writes them in capitals (CANCEL_TAKER …); the parameter table, which is the specification, does not.
+ */
+export type StpMode = "" | "cancel_maker" | "cancel_taker" | "cancel_both";
 
 const reveal = (s: SecretLike | undefined): string | undefined =>
   s === undefined ? undefined : typeof s === "string" ? s : s.reveal();
@@ -100,6 +113,7 @@ export class MexcClient {
   private readonly alerts = new Alerts();
   private readonly transport: Transport;
   private readonly checkRules: boolean;
+  private readonly stpMode: StpMode;
   private readonly logger: Logger;
 
   constructor(opts: MexcClientOptions) {
@@ -121,6 +135,7 @@ export class MexcClient {
       opts.transport ??
       new AxiosTransport({ clock, timeoutMs: opts.timeoutMs ?? 10_000, maxSockets: maxInFlight });
     this.checkRules = opts.checkRules ?? true;
+    this.stpMode = opts.stpMode ?? "cancel_taker";
     this.runner = new RequestRunner({
       baseUrl: opts.baseUrl,
       apiKey: reveal(opts.apiKey),
@@ -315,7 +330,7 @@ export class MexcClient {
     if (this.checkRules) assertOrderRules(req, await this.rules.get(req.symbol), endpoint);
     const ack = await this.runner.call({
       spec: ENDPOINTS.newOrder,
-      params: orderParams(req),
+      params: this.withStp(orderParams(req)),
       schema: orderAckSchema,
       clientOrderId: req.clientOrderId,
     });
@@ -325,7 +340,15 @@ export class MexcClient {
   /** Validates an order at MEXC without placing it. Skips the local rules check: it exists to ask MEXC. */
   async testOrder(req: NewOrderRequest): Promise<void> {
     assertOrderShape(req, endpointKey(ENDPOINTS.testOrder));
-    await this.runner.call({ spec: ENDPOINTS.testOrder, params: orderParams(req), schema: emptySchema });
+    await this.runner.call({
+      spec: ENDPOINTS.testOrder,
+      params: this.withStp(orderParams(req)),
+      schema: emptySchema,
+    });
+  }
+
+  private withStp(params: QueryParams): QueryParams {
+    return this.stpMode === "" ? params : [...params, ["stpMode", this.stpMode]];
   }
 
   getOrder(ref: OrderRef): Promise<Order> {
@@ -382,6 +405,11 @@ export class MexcClient {
       ],
       schema: z.array(orderSchema),
     });
+  }
+
+  /** The symbols this API key may trade through the API (signed; docs "User API default symbol"). */
+  async selfSymbols(): Promise<string[]> {
+    return (await this.runner.call({ spec: ENDPOINTS.selfSymbols, schema: selfSymbolsSchema })).data;
   }
 
   account(): Promise<Account> {

@@ -19,8 +19,30 @@ export class SymbolRulesCache {
   private table: Map<string, SymbolRules> | undefined;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<Map<string, SymbolRules>> | undefined;
+  /** The symbols this API key may trade (GET /api/v3/selfSymbols), once read; undefined: no restriction known. */
+  private keySymbols: ReadonlySet<string> | undefined;
 
   constructor(private readonly opts: RulesCacheOptions) {}
+
+  /**
+   * From now on only these symbols are `keyAllowed` (the live pre-flight reads them from GET /api/v3/selfSymbols):
+   * an order on any other is refused before sending, as MEXC would refuse it (30020 "no permission for the symbol").
+   */
+  restrictToKeySymbols(symbols: Iterable<string>): void {
+    this.keySymbols = new Set(symbols);
+    if (this.table) this.table = this.applyKey(this.table);
+  }
+
+  /** The restriction set by restrictToKeySymbols, if any. */
+  get keySymbolList(): ReadonlySet<string> | undefined {
+    return this.keySymbols;
+  }
+
+  private applyKey(table: Map<string, SymbolRules>): Map<string, SymbolRules> {
+    const key = this.keySymbols;
+    if (!key) return table;
+    return new Map([...table].map(([s, r]) => [s, { ...r, keyAllowed: key.has(s) }]));
+  }
 
   /** The rules of one symbol, or undefined when MEXC does not list it. */
   async get(symbol: string): Promise<SymbolRules | undefined> {
@@ -43,7 +65,7 @@ export class SymbolRulesCache {
     this.inFlight ??= this.opts
       .load()
       .then(({ info, defaultSymbols }) => {
-        this.table = rulesFromExchangeInfo(info, defaultSymbols);
+        this.table = this.applyKey(rulesFromExchangeInfo(info, defaultSymbols));
         this.loadedAt = this.opts.clock.now();
         return this.table;
       })

@@ -13,6 +13,7 @@ import {
   type OrderStatus,
   type OrderType,
   type Side,
+  type SymbolFilter,
   type SymbolInfo,
   type Ticker24h,
   type TickerPrice,
@@ -124,6 +125,43 @@ export const serverTimeSchema = z.object({ serverTime: int });
 export const emptySchema = z.looseObject({});
 export const defaultSymbolsSchema = z.object({ data: z.array(str) });
 
+/**
+ * GET /api/v3/selfSymbols (docs "User API default symbol"): `{"code": 200, "data": ["GENE1USDT", …], "msg": null}`,
+ * the symbols this API key may trade. A `data` of null reads as none.
+ */
+export const selfSymbolsSchema = z.object({
+  data: z.union([z.array(str), z.null()]).transform((d) => d ?? []),
+});
+
+/** A decimal field of a filter: absent, null or "" reads as null (the answers seen leave fields out). */
+function filterDecimal(f: Record<string, unknown>, key: string, ctx: Ctx): Decimal | null {
+  const v = f[key];
+  return isBlank(v) ? null : toDecimal(v, ctx);
+}
+
+/**
+ * exchangeInfo `filters`: the ones we act on, parsed; any other filter type is ignored, since MEXC adds filters
+ * without notice (change log 2025-09-17) and an unknown one must not stop the bots from reading the rules.
+ */
+const filterList = leaf((v, ctx): SymbolFilter[] => {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return fail(ctx, `expected a list of filters, got ${show(v)}`);
+  const out: SymbolFilter[] = [];
+  for (const f of v) {
+    if (typeof f !== "object" || f === null || Array.isArray(f)) continue;
+    const rec = f as Record<string, unknown>;
+    if (rec.filterType !== "PERCENT_PRICE_BY_SIDE") continue;
+    out.push({
+      filterType: "PERCENT_PRICE_BY_SIDE",
+      bidMultiplierUp: filterDecimal(rec, "bidMultiplierUp", ctx),
+      bidMultiplierDown: filterDecimal(rec, "bidMultiplierDown", ctx),
+      askMultiplierUp: filterDecimal(rec, "askMultiplierUp", ctx),
+      askMultiplierDown: filterDecimal(rec, "askMultiplierDown", ctx),
+    });
+  }
+  return out;
+});
+
 const symbolInfo: z.ZodType<SymbolInfo> = z
   .object({
     symbol: str,
@@ -144,6 +182,8 @@ const symbolInfo: z.ZodType<SymbolInfo> = z
     isSpotTradingAllowed: bool,
     permissions: strList,
     tradeSideType: codeStr("1"),
+    quoteOrderQtyMarketAllowed: boolOrNull,
+    filters: filterList,
   })
   .transform((s) => ({ ...s, quoteAssetPrecision: s.quoteAssetPrecision ?? s.quotePrecision }));
 

@@ -1,4 +1,5 @@
 import { D, type Decimal, stepOf } from "./decimal.js";
+import { bandLimits, type PriceBand, priceBandOf } from "./price-band.js";
 import { isOnStep } from "./rounding.js";
 import type { ExchangeInfo, OrderType, Side, SymbolInfo } from "./types.js";
 
@@ -7,6 +8,7 @@ import type { ExchangeInfo, OrderType, Side, SymbolInfo } from "./types.js";
  * exchangeInfo, since MEXC has no Binance-style LOT_SIZE / PRICE_FILTER filters:
  * step = 10^-baseAssetPrecision, tick = 10^-quoteAssetPrecision (the coarser if quotePrecision differs),
  * minimum quantity = baseSizePrecision, minimum notional = quoteAmountPrecision, maximum = maxQuoteAmount.
+ * Of `filters` only MEXC's price protection (PERCENT_PRICE_BY_SIDE, see price-band.ts) is read; others are ignored.
  */
 
 export type TradeSide = "all" | "buy-only" | "sell-only" | "closed";
@@ -34,6 +36,15 @@ export interface SymbolRules {
   tradeSide: TradeSide;
   /** Online, spot trading allowed, and listed in defaultSymbols (trading anything else through the API fails). */
   tradable: boolean;
+  /**
+   * This API key may trade the symbol: GET /api/v3/selfSymbols lists it, or the list was not read (sim, paper).
+   * Set by the rules cache once the live pre-flight has read the list.
+   */
+  keyAllowed: boolean;
+  /** May a MARKET BUY spend a quote amount? false when exchangeInfo says `quoteOrderQtyMarketAllowed: false`. */
+  quoteOrderQtyMarketAllowed: boolean;
+  /** MEXC's price protection of limit orders, as factors of the current price; null when none is given. */
+  priceBand: PriceBand | null;
   makerCommission: Decimal | null;
   takerCommission: Decimal | null;
 }
@@ -45,7 +56,11 @@ const TRADE_SIDE: Record<string, TradeSide> = {
   "4": "closed",
 };
 
-/** MEXC documents status "1" as online; its own sample response shows "ENABLED". */
+/**
+ * MEXC documents status "1" as online ("status:1 - online, 2 - Pause, 3 - offline", docs "Exchange Information");
+ * older answers and the docs' own sample say "ENABLED" (the field changed in 2024-08, change log 2024-08-16,
+ * hummingbot #7174).
+ */
 const ONLINE = new Set(["1", "ENABLED"]);
 
 export function rulesFromSymbol(s: SymbolInfo, apiSymbols: ReadonlySet<string>): SymbolRules {
@@ -68,6 +83,10 @@ export function rulesFromSymbol(s: SymbolInfo, apiSymbols: ReadonlySet<string>):
     // An unknown side type is treated as closed: better to skip a trade than to be refused mid-plan.
     tradeSide: TRADE_SIDE[s.tradeSideType] ?? "closed",
     tradable: ONLINE.has(s.status) && s.isSpotTradingAllowed && apiSymbols.has(s.symbol),
+    keyAllowed: true,
+    // Absent in older answers: MARKET by quote was allowed wherever MARKET was.
+    quoteOrderQtyMarketAllowed: s.quoteOrderQtyMarketAllowed !== false,
+    priceBand: priceBandOf(s.filters),
     makerCommission: s.makerCommission,
     takerCommission: s.takerCommission,
   };
@@ -95,12 +114,16 @@ export interface OrderToCheck {
   quantity?: Decimal | undefined;
   price?: Decimal | undefined;
   quoteOrderQty?: Decimal | undefined;
-  /** For a MARKET order by quantity: a recent price, to check the notional minimum before sending. */
+  /**
+   * A recent market price (last price or the book's mid): for a MARKET order by quantity it values the notional
+   * minimum; for a limit-style order it is the reference of the price band. Without it neither is checked.
+   */
   marketPrice?: Decimal | undefined;
 }
 
 export type CheckFailureReason =
   | "not-tradable"
+  | "not-allowed-for-key"
   | "side-not-allowed"
   | "order-type-not-allowed"
   | "missing-field"
@@ -108,6 +131,8 @@ export type CheckFailureReason =
   | "quantity-precision"
   | "price-precision"
   | "quote-precision"
+  | "quote-order-qty-not-allowed"
+  | "outside-price-band"
   | "below-min-quantity"
   | "below-min-notional"
   | "above-max-notional";
@@ -138,6 +163,12 @@ const f = (d: Decimal): string => d.toFixed();
 export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult {
   const sym = rules.symbol;
   if (!rules.tradable) return no("not-tradable", `${sym} is not tradable through the API now`);
+  if (!rules.keyAllowed) {
+    return no(
+      "not-allowed-for-key",
+      `${sym} is not among the symbols this API key may trade (GET /api/v3/selfSymbols)`,
+    );
+  }
   if (
     rules.tradeSide === "closed" ||
     (rules.tradeSide === "buy-only" && order.side === "SELL") ||
@@ -169,6 +200,12 @@ export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult
     if (quoteOrderQty !== undefined) {
       if (order.side !== "BUY")
         return no("missing-field", "quoteOrderQty is for MARKET BUY only; sell by quantity");
+      if (!rules.quoteOrderQtyMarketAllowed) {
+        return no(
+          "quote-order-qty-not-allowed",
+          `${sym} does not accept MARKET buys by quote amount (quoteOrderQtyMarketAllowed: false); buy with a limit order`,
+        );
+      }
       if (!isOnStep(quoteOrderQty, rules.quoteStep)) {
         return no(
           "quote-precision",
@@ -200,9 +237,38 @@ export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult
       rules.tick,
     );
   }
+  const band = order.marketPrice ? checkBand(rules, order.side, price, order.marketPrice) : undefined;
+  if (band) return band;
   const q = checkQuantity(rules, quantity);
   if (q) return q;
   return checkNotional(rules, new D(quantity).mul(price), rules.minNotional, rules.maxQuote);
+}
+
+function checkBand(
+  rules: SymbolRules,
+  side: Side,
+  price: Decimal,
+  reference: Decimal,
+): CheckResult | undefined {
+  const { min, max } = bandLimits(rules.priceBand, side, reference);
+  const at = `at a reference price of ${f(reference)}`;
+  if (max && price.gt(max)) {
+    return no(
+      "outside-price-band",
+      `${side} price ${f(price)} is above ${rules.symbol}'s price band (at most ${f(max)} ${at})`,
+      price,
+      max,
+    );
+  }
+  if (min && price.lt(min)) {
+    return no(
+      "outside-price-band",
+      `${side} price ${f(price)} is below ${rules.symbol}'s price band (at least ${f(min)} ${at})`,
+      price,
+      min,
+    );
+  }
+  return undefined;
 }
 
 function checkQuantity(rules: SymbolRules, quantity: Decimal): CheckResult | undefined {

@@ -40,7 +40,27 @@ export interface SymbolInfo {
   permissions: string[];
   /** "1" all, "2" buy only, "3" sell only, "4" closed. */
   tradeSideType: string;
+  /** May a MARKET BUY spend a quote amount (quoteOrderQty)? null when the answer does not say. */
+  quoteOrderQtyMarketAllowed?: boolean | null;
+  /** The symbol's filters we understand; unknown filter types are dropped when parsing. */
+  filters?: SymbolFilter[];
 }
+
+/**
+ * MEXC's price protection as exchangeInfo carries it (newer docs site, change log 2025-09-17 "Update params
+ * filters in exchangeInfo endpoint"): `PERCENT_PRICE_BY_SIDE`. Answers seen carry `bidMultiplierUp` (the top of a
+ * buy's price) and `askMultiplierDown` (the bottom of a sell's); the Binance-style `bidMultiplierDown` and
+ * `askMultiplierUp` are read too when present. null when the answer leaves a field out.
+ */
+export interface PercentPriceBySideFilter {
+  filterType: "PERCENT_PRICE_BY_SIDE";
+  bidMultiplierUp: Decimal | null;
+  bidMultiplierDown: Decimal | null;
+  askMultiplierUp: Decimal | null;
+  askMultiplierDown: Decimal | null;
+}
+
+export type SymbolFilter = PercentPriceBySideFilter;
 
 export interface ExchangeInfo {
   serverTime: number | null;

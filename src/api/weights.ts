@@ -69,6 +69,8 @@ export const ENDPOINTS = {
   account: spec("GET", "/api/v3/account", { ...read, weight: 10, rate: "account" }),
   myTrades: spec("GET", "/api/v3/myTrades", { ...read, weight: 10 }),
   tradeFee: spec("GET", "/api/v3/tradeFee", { ...read, weight: 20 }),
+  // Docs "User API default symbol": GET /api/v3/selfSymbols, signed, Weight(IP): 1.
+  selfSymbols: spec("GET", "/api/v3/selfSymbols", { ...read, weight: 1 }),
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

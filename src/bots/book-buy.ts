@@ -1,5 +1,6 @@
 import {
   checkOrder,
+  clampToBand,
   type KlineInterval,
   type MexcClient,
   type OrderBook,
@@ -26,7 +27,8 @@ import { candlesOf, change24hPctOf } from "./market-data.js";
  * Buying a quote amount of a symbol with a LIMIT order priced from the order book, shared by the balance buyer
  * and the 50/50 balancer (a routine, not a bot: bots never import each other). At the best ask while the spread is
  * tight (fills at once); `makerOffsetPct` under the ask when the spread is wider than that, where crossing it would
- * pay the whole spread. Never above the ask. A "rejected" placement is re-priced from the book and tried again;
+ * pay the whole spread. Never above the ask, and never above MEXC's price band (priced down into it, or skipped
+ * when no price fits; see api/price-band.ts). A "rejected" placement is re-priced from the book and tried again;
  * nothing else is: an unknown outcome is being looked up by the order manager and must never be sent twice.
  */
 
@@ -66,8 +68,12 @@ export interface PricedBuy {
   bid: D | undefined;
   /** (ask − bid) / ask in percent; undefined without bids. */
   spreadPct: D | undefined;
-  /** True when priced under the ask (wide spread), false when at it. */
+  /** True when priced under the ask (wide spread, or moved down into the price band), false when at it. */
   maker: boolean;
+  /** The price the band was measured from: the book's mid (the ask without bids). */
+  reference: D;
+  /** True when the book's price was above MEXC's price band and was moved down into it. */
+  clamped: boolean;
   /** quantity × price. */
   notional: D;
   /** What was reserved in the treasury: the notional plus the worst fee. */
@@ -136,7 +142,16 @@ export function priceFromBook(
   book: OrderBook,
   offsetPct: D,
 ):
-  | { ok: true; price: D; ask: D; bid: D | undefined; spreadPct: D | undefined; maker: boolean }
+  | {
+      ok: true;
+      price: D;
+      ask: D;
+      bid: D | undefined;
+      spreadPct: D | undefined;
+      maker: boolean;
+      reference: D;
+      clamped: boolean;
+    }
   | { ok: false; why: string } {
   const ask = book.asks[0]?.price;
   if (!ask?.gt(0)) return { ok: false, why: `${rules.symbol}: no asks in the book` };
@@ -148,7 +163,21 @@ export function priceFromBook(
   // Rounded down (BUY): never above the ask, never above what was computed.
   const price = roundPrice(rules, raw, "BUY");
   if (!price.gt(0)) return { ok: false, why: `${rules.symbol}: price ${raw.toFixed()} rounds to 0` };
-  return { ok: true, price, ask, bid, spreadPct, maker };
+  // MEXC measures its band from its current price, which the mid estimates better than either side of the book
+  // (and below the ask: the stricter reference for a buy's ceiling).
+  const reference = bid?.gt(0) ? ask.plus(bid).div(2) : ask;
+  const banded = clampToBand(rules.priceBand, rules.tick, "BUY", price, reference);
+  if (!banded.ok) return { ok: false, why: `${rules.symbol}: ${banded.why}` };
+  return {
+    ok: true,
+    price: banded.price,
+    ask,
+    bid,
+    spreadPct,
+    maker: maker || banded.clamped,
+    reference,
+    clamped: banded.clamped,
+  };
 }
 
 export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<BookBuyResult> {
@@ -178,6 +207,8 @@ export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<B
       bid: priced.bid,
       spreadPct: priced.spreadPct,
       maker: priced.maker,
+      reference: priced.reference,
+      clamped: priced.clamped,
       notional: size.notional,
       cost: size.cost,
     };
@@ -191,6 +222,8 @@ export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<B
       type: "LIMIT",
       quantity: size.quantity,
       price: priced.price,
+      // The band's reference, so the order manager checks the band too.
+      marketPrice: priced.reference,
       lease: grant.lease,
       timeoutMs: req.timeoutMs,
     });
@@ -252,7 +285,11 @@ const pct = (d: D): string => d.toDecimalPlaces(3, D.ROUND_HALF_EVEN).toFixed();
 /** "BUY 0.00099 BTC at 60010.5 USDC (the ask, spread 0.015 %) for 59.41 USDC" */
 export function describeOrder(o: PricedBuy): string {
   const spread = o.spreadPct ? `spread ${pct(o.spreadPct)} %` : "no bids";
-  const how = o.maker ? `maker under the ask ${o.ask.toFixed()}, ${spread}` : `the ask, ${spread}`;
+  const how = o.clamped
+    ? `under the ask ${o.ask.toFixed()}: the exchange's price band allows no more at ${o.reference.toFixed()}, ${spread}`
+    : o.maker
+      ? `maker under the ask ${o.ask.toFixed()}, ${spread}`
+      : `the ask, ${spread}`;
   return `BUY ${o.quantity.toFixed()} ${o.base} at ${o.price.toFixed()} ${o.quote} (${how}) for ${money(o.notional)} ${o.quote}`;
 }
 

@@ -1,4 +1,13 @@
-import { type Kline, type MexcClient, roundQuoteAmount, type Ticker24h } from "../api/index.js";
+import {
+  type ApiError,
+  clampToBand,
+  type Kline,
+  type MexcClient,
+  roundPrice,
+  roundQuoteAmount,
+  type SymbolRules,
+  type Ticker24h,
+} from "../api/index.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import {
@@ -11,8 +20,9 @@ import {
   scoreIndicators,
 } from "../filters/index.js";
 import type { Logger } from "../log.js";
-import type { OrderPlacer } from "../trading/order-placer.js";
+import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
+import { sizeBuy } from "./book-buy.js";
 import { formatScanReport } from "./bot-reports.js";
 import { candlesOf, change24hPctOf } from "./market-data.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
@@ -21,6 +31,14 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * Market scanner (seed note 002, MarketScanner): scans the liquid USDT pairs, scores each one on its candles, runs
  * the anti-hype filter over it and buys the best opportunity with a MARKET order sized from the free USDT.
  * Every `reportEveryCycles` finished scans it sends the scan report ("report" event) for people.
+ *
+ * Where MEXC will not take a MARKET buy by quote amount (exchangeInfo `quoteOrderQtyMarketAllowed: false`, or the
+ * order answered 30051 "api market order is disabled", hummingbot #6932, or 30018/30019, the documented
+ * "market order is disabled" codes), the same intent is bought with a marketable limit instead of skipping it:
+ * the price at most `marketFallback.maxSlippagePct` above the best ask (bounded slippage, as a market order's is
+ * not), inside MEXC's price band. A rejection is definite, so the fallback is a new order with a new client id,
+ * never a resend. The symbol is remembered for `rememberSec` (in memory: after a restart one more 30051 teaches
+ * it again), so the next buy goes straight to the limit.
  */
 
 export const SCANNER_BOT = "scanner";
@@ -88,6 +106,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
   const unknownVolumeLoggedAt = new Map<string, number>();
   /** Finished scans of run(), to send the report every reportEveryCycles (scan() alone is not a cycle). */
   let cycles = 0;
+  /** Symbols whose MARKET orders MEXC refused, until when (ms, runtime clock). */
+  const marketRefused = new Map<string, number>();
 
   async function scan(signal: AbortSignal | undefined, now: number): Promise<ScanReport> {
     const tickers = await client.ticker24hrAll();
@@ -101,7 +121,13 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     const tradable: Ticker24h[] = [];
     for (const t of liquid) {
       const rules = await client.symbolRules(t.symbol);
-      if (rules?.tradable && (rules.tradeSide === "all" || rules.tradeSide === "buy-only")) tradable.push(t);
+      // keyAllowed: live, a pair the API key may not trade (selfSymbols) could be chosen but never bought.
+      if (
+        rules?.tradable &&
+        rules.keyAllowed &&
+        (rules.tradeSide === "all" || rules.tradeSide === "buy-only")
+      )
+        tradable.push(t);
     }
     tradable.sort((a, b) => (b.quoteVolume ?? new D(0)).comparedTo(a.quoteVolume ?? new D(0)));
     const chosen = cfg.maxPairs > 0 ? tradable.slice(0, cfg.maxPairs) : tradable;
@@ -222,15 +248,35 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     }
     const amount = roundQuoteAmount(rules, grant.lease.amount);
     const reason = `scanner buy ${best.symbol}: score ${best.score} (${best.scoreReasons.join(", ") || "no score reasons"}); ${best.reasons.slice(best.scoreReasons.length).join(", ")}`;
-    const out = await orders.place({
-      bot: SCANNER_BOT,
-      reason,
-      symbol: best.symbol,
-      side: "BUY",
-      type: "MARKET",
-      quoteOrderQty: amount,
-      lease: grant.lease,
-    });
+    const marketOff = marketOffReason(rules, ctx.now);
+    let out: SubmitOutcome;
+    if (marketOff) {
+      treasury.release(grant.lease);
+      reasons.push(`${marketOff}: buying with a marketable limit instead`);
+      const limit = await limitBuy(rules, size, reason, reasons);
+      if (typeof limit === "string") return skip(limit);
+      out = limit;
+    } else {
+      out = await orders.place({
+        bot: SCANNER_BOT,
+        reason,
+        symbol: best.symbol,
+        side: "BUY",
+        type: "MARKET",
+        quoteOrderQty: amount,
+        lease: grant.lease,
+      });
+      if (out.kind === "rejected" && isMarketDisabled(out.error)) {
+        // The order manager released the lease with the rejection; the limit reserves anew.
+        marketRefused.set(best.symbol, ctx.now + cfg.marketFallback.rememberSec * 1000);
+        reasons.push(
+          `MARKET buy rejected (${out.error.code ?? out.error.kind}: ${out.error.detail}): ${best.symbol} remembered for ${cfg.marketFallback.rememberSec} s; buying with a marketable limit instead`,
+        );
+        const limit = await limitBuy(rules, size, reason, reasons);
+        if (typeof limit === "string") return skip(limit);
+        out = limit;
+      }
+    }
     switch (out.kind) {
       case "placed":
         return {
@@ -257,6 +303,67 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     }
   }
 
+  /** Why a MARKET buy by quote amount would not be taken on this symbol now, or undefined. */
+  function marketOffReason(rules: SymbolRules, now: number): string | undefined {
+    if (!rules.quoteOrderQtyMarketAllowed)
+      return `${rules.symbol} takes no MARKET buy by quote amount (quoteOrderQtyMarketAllowed: false)`;
+    if (rules.orderTypes.length > 0 && !rules.orderTypes.includes("MARKET"))
+      return `${rules.symbol} lists no MARKET orders (${rules.orderTypes.join(", ")})`;
+    const until = marketRefused.get(rules.symbol);
+    if (until !== undefined && until > now)
+      return `${rules.symbol} refused a MARKET order lately (api market order disabled)`;
+    if (until !== undefined) marketRefused.delete(rules.symbol);
+    return undefined;
+  }
+
+  /**
+   * The fallback: a limit buy of up to `quote` USDT at most maxSlippagePct above the best ask, IMMEDIATE_OR_CANCEL
+   * where the symbol lists it (MEXC's orderTypes usually does not), else a LIMIT that the order manager cancels
+   * after limitTimeoutSec. Answers the outcome, or the reason it was not sent.
+   */
+  async function limitBuy(
+    rules: SymbolRules,
+    quote: D,
+    reason: string,
+    reasons: string[],
+  ): Promise<SubmitOutcome | string> {
+    const f = cfg.marketFallback;
+    const book = await client.depth(rules.symbol, 5);
+    const ask = book.asks[0]?.price;
+    if (!ask?.gt(0)) return `${rules.symbol}: no asks in the book for the limit fallback`;
+    const bid = book.bids[0]?.price;
+    const reference = bid?.gt(0) ? ask.plus(bid).div(2) : ask;
+    const capped = roundPrice(rules, ask.mul(f.maxSlippagePct.div(100).plus(1)), "BUY");
+    const banded = clampToBand(rules.priceBand, rules.tick, "BUY", capped, reference);
+    if (!banded.ok) return `${rules.symbol}: ${banded.why}`;
+    if (banded.price.lt(ask)) {
+      return `${rules.symbol}: the exchange's price band allows at most ${banded.price.toFixed()}, under the ask ${ask.toFixed()}: no marketable limit`;
+    }
+    const grant = await treasury.reserveUpTo(SCANNER_BOT, QUOTE, quote, cfg.minBuyUsdt);
+    if (!grant.ok) return `refused by the treasury: ${grant.reason}`;
+    const sized = sizeBuy(rules, grant.lease.amount, banded.price);
+    if (!sized.ok) {
+      treasury.release(grant.lease);
+      return `limit fallback: ${sized.why}`;
+    }
+    const ioc = rules.orderTypes.includes("IMMEDIATE_OR_CANCEL");
+    reasons.push(
+      `limit fallback: ${ioc ? "IMMEDIATE_OR_CANCEL" : `LIMIT (cancelled after ${f.limitTimeoutSec} s)`} BUY ${sized.quantity.toFixed()} at ${banded.price.toFixed()} (ask ${ask.toFixed()} + at most ${f.maxSlippagePct.toFixed()} %)`,
+    );
+    return orders.place({
+      bot: SCANNER_BOT,
+      reason: `${reason}; limit fallback (market orders refused)`,
+      symbol: rules.symbol,
+      side: "BUY",
+      type: ioc ? "IMMEDIATE_OR_CANCEL" : "LIMIT",
+      quantity: sized.quantity,
+      price: banded.price,
+      marketPrice: reference,
+      lease: grant.lease,
+      ...(ioc ? {} : { timeoutMs: f.limitTimeoutSec * 1000 }),
+    });
+  }
+
   return {
     name: SCANNER_BOT,
     intervalMs: cfg.intervalSec * 1000,
@@ -267,6 +374,11 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
       return lastReport;
     },
   };
+}
+
+/** MEXC's answers for "no MARKET orders here": 30051 (hummingbot #6932), 30018/30019 (docs' error table). */
+function isMarketDisabled(e: ApiError): boolean {
+  return e.kind === "market-order-disabled" || e.code === 30018 || e.code === 30019 || e.code === 30051;
 }
 
 function volumeOf(t: Ticker24h): number {

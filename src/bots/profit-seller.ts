@@ -1,4 +1,11 @@
-import { checkOrder, type MexcClient, roundPrice, roundQuantity, type SymbolRules } from "../api/index.js";
+import {
+  checkOrder,
+  clampToBand,
+  type MexcClient,
+  roundPrice,
+  roundQuantity,
+  type SymbolRules,
+} from "../api/index.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
@@ -176,8 +183,26 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
 
       const free = await treasury.spendable(bot, asset);
       const quantity = roundQuantity(rules, D.min(position.quantity, free));
-      const limitPrice = roundPrice(rules, price.mul(s.limitPriceFactor), "SELL");
-      const check = checkOrder(rules, { side: "SELL", type: "LIMIT", quantity, price: limitPrice });
+      // Never under MEXC's price band (measured from the last price): moved up into it, or not sold this run.
+      const banded = clampToBand(
+        rules.priceBand,
+        rules.tick,
+        "SELL",
+        roundPrice(rules, price.mul(s.limitPriceFactor), "SELL"),
+        price,
+      );
+      if (!banded.ok) {
+        reasons.push(`${head}: not sold this run: ${banded.why}`);
+        continue;
+      }
+      const limitPrice = banded.price;
+      const check = checkOrder(rules, {
+        side: "SELL",
+        type: "LIMIT",
+        quantity,
+        price: limitPrice,
+        marketPrice: price,
+      });
       if (!check.ok) {
         reasons.push(
           `${head}: dust, not sold (${quantity.toFixed()} of ${free.toFixed()} free at ${limitPrice.toFixed()}: ${check.message})`,
@@ -197,10 +222,11 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
         type: "LIMIT",
         quantity,
         price: limitPrice,
+        marketPrice: price,
         lease: grant.lease,
         timeoutMs: s.timeoutMs,
       });
-      const what = `SELL ${quantity.toFixed()} ${asset} at ${limitPrice.toFixed()} ${rules.quote}`;
+      const what = `SELL ${quantity.toFixed()} ${asset} at ${limitPrice.toFixed()} ${rules.quote}${banded.clamped ? " (raised into the exchange's price band)" : ""}`;
       if (out.kind === "refused") {
         reasons.push(`${head}: ${what} refused: ${out.reason}`);
         continue;

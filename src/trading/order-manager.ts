@@ -19,6 +19,7 @@ import {
   LIVE_STATES,
   type OrderStateName,
 } from "./order-state.js";
+import { selfTradeRefusal } from "./self-trade.js";
 import type { Lease, Treasury } from "./treasury.js";
 
 export interface PlaceRequest {
@@ -34,7 +35,10 @@ export interface PlaceRequest {
   quoteOrderQty?: D;
   /** Already rounded to the tick (roundPrice). */
   price?: D;
-  /** A reference price for the minimum-notional check of a MARKET order by quantity. */
+  /**
+   * A recent market price (last price or the book's mid): values a MARKET order by quantity for the minimum
+   * notional, and is the reference of MEXC's price band for a limit order. Without it neither is checked here.
+   */
   marketPrice?: D;
   /** The funds reserved for this order; settled when the exchange takes them, released if it never does. */
   lease?: Lease;
@@ -159,7 +163,9 @@ export class OrderManager {
   }
 
   async place(req: PlaceRequest): Promise<PlaceOutcome> {
-    const refusal = await this.#refusal(req);
+    // The self-trade check runs after the last await and before the new PENDING entry is written, in one
+    // synchronous stretch (the store applies a change at once): two bots placing together cannot both pass it.
+    const refusal = (await this.#refusal(req)) ?? selfTradeRefusal(req, this.entries());
     if (refusal) {
       this.#log?.info(
         { bot: req.bot, symbol: req.symbol, side: req.side, reason: refusal },

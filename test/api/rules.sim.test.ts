@@ -12,6 +12,8 @@ import {
   roundQuoteAmount,
   type SymbolRules,
 } from "../../src/api/index.js";
+import { AxiosTransport, type HttpRequest } from "../../src/api/transport.js";
+import { RealClock } from "../../src/clock.js";
 import type { RunningSim } from "../../src/sim/index.js";
 import { seeded } from "./random.js";
 import { clientFor, start } from "./sim-helpers.js";
@@ -91,6 +93,60 @@ describe("symbol rules against the simulator", () => {
     expect(disagreements).toEqual([]);
     expect(passed).toBeGreaterThan(60);
     expect(refused).toBeGreaterThan(20);
+  });
+});
+
+describe("self-trade prevention sent to MEXC", () => {
+  /** The client over real HTTP, every request's URL kept: what the exchange would see. */
+  function recording(opts: { stpMode?: "" | "cancel_maker" } = {}) {
+    const urls: string[] = [];
+    const inner = new AxiosTransport({ clock: new RealClock(), timeoutMs: 2000, maxSockets: 4 });
+    const c = clientFor(sim, {
+      ...opts,
+      transport: {
+        send(req: HttpRequest) {
+          urls.push(req.url);
+          return inner.send(req);
+        },
+        close: () => inner.close(),
+      },
+    });
+    return { c, urls };
+  }
+  const order = (id: string): NewOrderRequest => ({
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "MARKET",
+    quoteOrderQty: new D("10"),
+    clientOrderId: id,
+  });
+  const posted = (urls: string[]) =>
+    urls.filter((u) => new URL(u).pathname.startsWith("/api/v3/order")).map((u) => new URL(u).searchParams);
+
+  it("sends stpMode=cancel_taker (the documented value) on every new and test order, inside the signature", async () => {
+    const { c, urls } = recording();
+    await c.newOrder(order("stp-1"));
+    await c.testOrder(order("stp-2"));
+    c.close();
+    const sent = posted(urls);
+    expect(sent).toHaveLength(2);
+    for (const q of sent) {
+      expect(q.get("stpMode")).toBe("cancel_taker");
+      // Signed: the parameter comes before the signature, so MEXC verifies it with the rest.
+      const keys = [...q.keys()];
+      expect(keys.indexOf("stpMode")).toBeLessThan(keys.indexOf("signature"));
+    }
+  });
+
+  it("sends another mode, or none, when configured", async () => {
+    const none = recording({ stpMode: "" });
+    await none.c.testOrder(order("stp-3"));
+    none.c.close();
+    expect(posted(none.urls)[0]?.has("stpMode")).toBe(false);
+    const maker = recording({ stpMode: "cancel_maker" });
+    await maker.c.testOrder(order("stp-4"));
+    maker.c.close();
+    expect(posted(maker.urls)[0]?.get("stpMode")).toBe("cancel_maker");
   });
 });
 
