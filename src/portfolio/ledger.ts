@@ -151,6 +151,9 @@ export class Ledger {
         s.ledger.cursors[symbol] = { lastTime };
       });
     if (added.length) this.#log?.info({ symbol, added: added.length }, "fills synced");
+    // Again at the end: an order acknowledged while this sync was under way asked for a sync and got this one,
+    // which may have booked its fill as manual on an earlier page or before the acknowledgement was journaled.
+    this.#attributeManual(symbol);
     return added;
   }
 
