@@ -3,6 +3,9 @@
  * `"clientOrderId": null` next to a hex `orderId` (spot v3 docs, "Account Trade List"), and real answers also
  * carry `""` (reference/mexc-spot-api.md, "What the real exchange sends"). Our own order journal knows every
  * order we placed, so a fill is attributed through it: exchange order id → our client order id → bot.
+ * The order id is the same string on both sides: the docs' samples give hex ids in the "New Order" answer and in
+ * myTrades alike, and captures of api.mexc.com show `C02__…` ids in both. Should they ever differ in form, our
+ * fills would show as manual (never as another bot's).
  */
 
 /** The bot of fills whose order no bot of ours placed (the website, the app, another tool, imported history). */
