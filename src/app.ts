@@ -8,6 +8,8 @@ import { type Fill, parseFillJson } from "./portfolio/fill.js";
 import { Ledger } from "./portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "./store/index.js";
 import { accountBalanceSource } from "./trading/balances.js";
+import { JournalArchive } from "./trading/journal-archive.js";
+import { JournalView } from "./trading/journal-view.js";
 import { OrderManager } from "./trading/order-manager.js";
 import { type Floors, Treasury } from "./trading/treasury.js";
 
@@ -26,6 +28,8 @@ export interface Trading {
   orders: OrderManager;
   treasury: Treasury;
   ledger: Ledger;
+  /** Ended orders moved out of the state (the suite archives; the ledger attributes old fills from it). */
+  archive: JournalArchive;
   stop(): Promise<void>;
 }
 
@@ -85,8 +89,18 @@ export async function startTrading(opts: {
     log: tradingLog,
     maxOpenOrders: config.risk.maxOpenOrders,
   });
+  const archive = JournalArchive.open(join(opts.dataDir, "journal-archive.jsonl"));
+  // Before any other listener of the order manager: a sync triggered by a change must see that change's order id.
+  const journal = new JournalView({ store, archive, orders });
   const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
-  const ledger = new Ledger({ client: exchange.client, store, fills, clock, log: logs.child("portfolio") });
+  const ledger = new Ledger({
+    client: exchange.client,
+    store,
+    fills,
+    clock,
+    log: logs.child("portfolio"),
+    journal,
+  });
 
   const symbols = new Set([
     ...config.pnlSeller.pairs,
@@ -110,6 +124,7 @@ export async function startTrading(opts: {
     orders,
     treasury,
     ledger,
+    archive,
     async stop() {
       abort.abort();
       await following;

@@ -22,7 +22,6 @@ import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
-import { JournalArchive } from "./trading/journal-archive.js";
 import { Proposals } from "./trading/proposals.js";
 
 export interface SuiteOptions {
@@ -210,7 +209,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const watchEveryMs = o.watchEveryMs ?? 60_000;
   const sampleEveryMs = config.telegram.valueSampleEverySec * 1000;
   let watching: Promise<void> = Promise.resolve();
-  const archive = JournalArchive.open(join(o.dataDir, "journal-archive.jsonl"));
+  const archive = trading.archive;
   // Ended orders stay in the state for two days (reports, /orders), or two reporter periods if that is longer.
   const keepJournalMs = Math.max(48 * 3_600_000, 2 * config.ordersReporter.intervalSec * 1000);
   let lastArchive = Number.NEGATIVE_INFINITY;

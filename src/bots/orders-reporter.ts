@@ -169,7 +169,7 @@ export function ordersReport(
 
   for (const f of fills) {
     if (!inPeriod(f.time)) continue;
-    const s = stats(botOf(f.clientOrderId));
+    const s = stats(botOf(f));
     s.fills++;
     add(s.volume, f.quote, f.quoteQty);
     if (!f.fee.isZero()) add(s.fees, f.feeAsset, f.fee);

@@ -1,4 +1,5 @@
 import { D } from "../decimal.js";
+import { botOfFill } from "./attribution.js";
 import { compareFills, type Fill, fillProblems } from "./fill.js";
 
 /**
@@ -78,11 +79,11 @@ const ZERO = new D(0);
 const ONE = new D(1);
 const DAY_MS = 86_400_000;
 
-/** Our client ids are `<bot>-<ulid>`; anything else was placed by a person or another tool. */
-export function botOf(clientOrderId: string | undefined): string {
-  const dash = clientOrderId === undefined ? -1 : clientOrderId.indexOf("-");
-  return dash > 0 ? (clientOrderId as string).slice(0, dash) : "manual";
-}
+/**
+ * The bot a fill's PnL belongs to: the ledger's attribution (through the order journal), else the bot in our client
+ * order id, else "manual". One parser of client ids for the whole program (attribution.ts).
+ */
+export const botOf = botOfFill;
 
 /** What the position would realize if sold now at `price` as a taker, net of that fee, minus what it cost. */
 export function unrealizedPnl(
@@ -280,7 +281,7 @@ export class CostBasisBook {
     p.realizedPnl = p.realizedPnl.plus(pnl);
     const day = this.dayOf(f.time);
     this.byDay.set(day, (this.byDay.get(day) ?? ZERO).plus(pnl));
-    const bot = botOf(f.clientOrderId);
+    const bot = botOf(f);
     this.byBot.set(bot, (this.byBot.get(bot) ?? ZERO).plus(pnl));
   }
 
@@ -305,7 +306,7 @@ export class CostBasisBook {
     held.realizedPnl = held.realizedPnl.plus(pnl);
     const day = this.dayOf(f.time);
     this.byDay.set(day, (this.byDay.get(day) ?? ZERO).plus(pnl));
-    const bot = botOf(f.clientOrderId);
+    const bot = botOf(f);
     this.byBot.set(bot, (this.byBot.get(bot) ?? ZERO).plus(pnl));
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { D } from "../decimal.js";
+import { BOT_ID } from "./attribution.js";
 
 /**
  * One trade of ours as MEXC's myTrades reports it. The exchange forgets trades after a month, so the ledger keeps
@@ -24,8 +25,17 @@ export interface Fill {
   readonly time: number;
   /** Exchange order id; imported rows carry no order, so they use their own fill id. */
   readonly orderId: string;
-  /** Absent for orders placed outside this program (web, app, another tool). */
+  /**
+   * Our client order id of the order, from the order journal (MEXC's myTrades often reports none: see
+   * attribution.ts); else the one the exchange reported, if any. Absent for most orders placed outside this program.
+   */
   readonly clientOrderId?: string;
+  /**
+   * The bot whose order this was ("manual" when no bot of ours placed it), attributed by the ledger when the fill
+   * is synced and kept in fills.jsonl. Absent only in fills written before attribution existed; the ledger
+   * attributes those once at start (see botOfFill for the fallback meanwhile).
+   */
+  readonly bot?: string;
   readonly isMaker: boolean;
   readonly source: FillSource;
 }
@@ -81,6 +91,7 @@ export const fillJsonSchema = z
     time: z.number().int().nonnegative(),
     orderId: z.string(),
     clientOrderId: z.string().min(1).optional(),
+    bot: z.string().regex(BOT_ID, "must be a bot id (lower-case letters and digits)").optional(),
     isMaker: z.boolean(),
     source: z.enum(["exchange", "import"]),
   })
@@ -108,6 +119,7 @@ export function fillToJson(f: Fill): FillJson {
     source: f.source,
   };
   if (f.clientOrderId !== undefined) json.clientOrderId = f.clientOrderId;
+  if (f.bot !== undefined) json.bot = f.bot;
   return json;
 }
 
@@ -129,7 +141,11 @@ export function fillFromJson(json: FillJson): Fill {
     isMaker: json.isMaker,
     source: json.source,
   };
-  return json.clientOrderId === undefined ? fill : { ...fill, clientOrderId: json.clientOrderId };
+  return {
+    ...fill,
+    ...(json.clientOrderId === undefined ? {} : { clientOrderId: json.clientOrderId }),
+    ...(json.bot === undefined ? {} : { bot: json.bot }),
+  };
 }
 
 /** From untrusted JSON; throws a ZodError naming every problem. */

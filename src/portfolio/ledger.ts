@@ -2,6 +2,7 @@ import type { MexcClient, Trade } from "../api/index.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { JsonLinesFile, Store } from "../store/index.js";
+import { attribute, botOfFill, MANUAL, type OrderJournalView } from "./attribution.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
 import { type Fill, type FillJson, fillToJson } from "./fill.js";
 
@@ -21,12 +22,25 @@ export interface LedgerOptions {
   log?: Logger;
   /** Quote assets our symbols end in, to split a symbol into base and quote. */
   quoteAssets?: readonly string[];
+  /**
+   * The order journal, to attribute each fill to the bot whose order it was (MEXC's myTrades often names no client
+   * order id). Without it (tools, tests) the exchange's client order id alone decides.
+   */
+  journal?: OrderJournalView;
 }
 
 /**
  * Every fill of the account, kept forever: MEXC forgets trades after a month, the cost basis must not.
  * Each symbol is synced incrementally from where its last sync stopped, so a routine PnL check costs one
  * myTrades call per symbol; duplicates (the same trade seen twice across pages or runs) are dropped by id.
+ *
+ * Each fill is attributed to a bot when it is synced, through the journal (see attribution.ts), and the bot is
+ * kept in fills.jsonl. A fill can be synced before the journal knows its order id (that id arrives with the
+ * order's acknowledgement, or with the lookup of an order whose answer was lost); such a fill is kept as manual and
+ * attributed again at every later sync of its symbol and at every start, until the journal knows its order. That
+ * costs a map lookup per manual fill, and a rewrite of fills.jsonl only when one changes; the first sync after
+ * the order's acknowledgement comes at once, because every fill of ours triggers a sync of its symbol.
+ * (Holding such fills back until the journal knows would stall the ledger behind an order that is never resolved.)
  */
 export class Ledger {
   readonly #client: MexcClient;
@@ -35,7 +49,10 @@ export class Ledger {
   readonly #clock: Clock;
   readonly #log: Logger | undefined;
   readonly #quotes: readonly string[];
+  readonly #journal: OrderJournalView | undefined;
   readonly #ids = new Set<string>();
+  /** Synced fills kept as manual, by symbol: attributed again while the journal may still learn their order. */
+  #manual = new Map<string, Fill[]>();
   #syncing = new Map<string, Promise<Fill[]>>();
   /** When each symbol's last sync started (in memory: after a restart everything is synced once). */
   readonly #syncedAt = new Map<string, number>();
@@ -48,7 +65,10 @@ export class Ledger {
     this.#clock = opts.clock;
     this.#log = opts.log;
     this.#quotes = opts.quoteAssets ?? ["USDT", "USDC", "BTC", "ETH"];
+    this.#journal = opts.journal;
     for (const f of this.#file.items) this.#ids.add(f.id);
+    if (this.#journal) this.#attributeKept();
+    else this.#indexManual();
   }
 
   get fills(): readonly Fill[] {
@@ -86,6 +106,7 @@ export class Ledger {
   }
 
   async #syncOnce(symbol: string): Promise<Fill[]> {
+    this.#attributeManual(symbol);
     const now = this.#clock.now();
     this.#syncedAt.set(symbol, now);
     const floor = now - HISTORY_MS + 60_000;
@@ -103,7 +124,10 @@ export class Ledger {
       const fresh = trades.filter((t) => !this.#ids.has(t.id)).map((t) => this.#toFill(t));
       if (fresh.length) {
         this.#file.append(fresh, fillToJson);
-        for (const f of fresh) this.#ids.add(f.id);
+        for (const f of fresh) {
+          this.#ids.add(f.id);
+          if (f.bot === MANUAL) this.#noteManual(f);
+        }
         added.push(...fresh);
       }
       const maxTime = trades.reduce((m, t) => Math.max(m, t.time), start);
@@ -127,6 +151,9 @@ export class Ledger {
         s.ledger.cursors[symbol] = { lastTime };
       });
     if (added.length) this.#log?.info({ symbol, added: added.length }, "fills synced");
+    // Again at the end: an order acknowledged while this sync was under way asked for a sync and got this one,
+    // which may have booked its fill as manual on an earlier page or before the acknowledgement was journaled.
+    this.#attributeManual(symbol);
     return added;
   }
 
@@ -135,6 +162,78 @@ export class Ledger {
     const result = mergeImportedFills(this.#file, fills);
     for (const f of this.#file.items) this.#ids.add(f.id);
     return result;
+  }
+
+  /**
+   * At start: attributes the fills kept before attribution existed (no `bot`; one rewrite of fills.jsonl, so it
+   * happens once) and tries again the manual fills whose order the journal may have learned since they were
+   * synced (a crash between a fill's sync and its order's acknowledgement).
+   */
+  #attributeKept(): void {
+    let migrated = 0;
+    let attributed = 0;
+    const disagreed: string[] = [];
+    const items = this.#file.items.map((f) => {
+      if (f.bot !== undefined && (f.bot !== MANUAL || f.source !== "exchange")) return f;
+      if (f.source !== "exchange") {
+        migrated++;
+        return { ...f, bot: botOfFill(f) };
+      }
+      const a = attribute(f, this.#journal);
+      if (a.disagreed !== undefined) disagreed.push(`${f.id}: ${a.disagreed} vs journal ${a.clientOrderId}`);
+      if (f.bot === undefined) migrated++;
+      else if (a.bot === MANUAL) return f;
+      else attributed++;
+      return withAttribution(f, a);
+    });
+    if (migrated + attributed > 0) {
+      this.#file.rewrite(items, fillToJson);
+      this.#cached = undefined;
+      this.#log?.info(
+        { migrated, attributed, fills: items.length },
+        "fills attributed to bots through the order journal",
+      );
+    }
+    if (disagreed.length)
+      this.#log?.warn(
+        { count: disagreed.length, examples: disagreed.slice(0, 5) },
+        "the exchange named other client order ids than the journal for some fills; the journal's were kept",
+      );
+    this.#indexManual();
+  }
+
+  /** Attributes again the symbol's manual fills whose order the journal knows by now; one rewrite if any. */
+  #attributeManual(symbol: string): void {
+    const manual = this.#manual.get(symbol);
+    if (!this.#journal || !manual?.length) return;
+    const changed = new Map<string, Fill>();
+    for (const f of manual) {
+      const a = attribute(f, this.#journal);
+      if (a.bot !== MANUAL) changed.set(f.id, withAttribution(f, a));
+    }
+    if (changed.size === 0) return;
+    this.#file.rewrite(
+      this.#file.items.map((f) => changed.get(f.id) ?? f),
+      fillToJson,
+    );
+    this.#cached = undefined;
+    this.#indexManual();
+    this.#log?.info(
+      { symbol, fills: [...changed.values()].map((f) => ({ id: f.id, bot: f.bot })) },
+      "manual fills attributed: the journal learned their order ids after they were synced",
+    );
+  }
+
+  #indexManual(): void {
+    this.#manual = new Map();
+    for (const f of this.#file.items) if (f.bot === MANUAL) this.#noteManual(f);
+  }
+
+  #noteManual(f: Fill): void {
+    if (f.source !== "exchange") return;
+    const list = this.#manual.get(f.symbol);
+    if (list) list.push(f);
+    else this.#manual.set(f.symbol, [f]);
   }
 
   /** The cost basis over every fill known; recomputed from the kept history (fast: ~1 s per 100,000 fills). */
@@ -157,6 +256,18 @@ export class Ledger {
       throw new Error(
         `cannot split ${t.symbol} into base and quote (known quotes: ${this.#quotes.join(", ")})`,
       );
+    const a = attribute(t, this.#journal);
+    if (a.disagreed !== undefined)
+      this.#log?.warn(
+        {
+          tradeId: t.id,
+          symbol: t.symbol,
+          orderId: t.orderId,
+          exchange: a.disagreed,
+          journal: a.clientOrderId,
+        },
+        "the exchange names another client order id than the journal for this fill; the journal's is kept",
+      );
     return {
       id: t.id,
       symbol: t.symbol,
@@ -170,7 +281,8 @@ export class Ledger {
       feeAsset: t.commissionAsset,
       time: t.time,
       orderId: t.orderId,
-      ...(t.clientOrderId ? { clientOrderId: t.clientOrderId } : {}),
+      ...(a.clientOrderId !== undefined ? { clientOrderId: a.clientOrderId } : {}),
+      bot: a.bot,
       isMaker: t.isMaker,
       source: "exchange",
     };
@@ -178,6 +290,12 @@ export class Ledger {
 }
 
 export type { FillJson };
+
+function withAttribution(f: Fill, a: { bot: string; clientOrderId?: string }): Fill {
+  const { clientOrderId: _old, ...rest } = f;
+  const clientOrderId = a.clientOrderId ?? f.clientOrderId;
+  return { ...rest, ...(clientOrderId !== undefined ? { clientOrderId } : {}), bot: a.bot };
+}
 
 /**
  * Appends imported fills that are new. Rows at or after the first fill synced from the exchange for the same
@@ -193,7 +311,10 @@ export function mergeImportedFills(
     if (f.source !== "exchange") continue;
     firstSynced.set(f.symbol, Math.min(firstSynced.get(f.symbol) ?? Infinity, f.time));
   }
-  const fresh = fills.filter((f) => !ids.has(f.id) && f.time < (firstSynced.get(f.symbol) ?? Infinity));
+  // Imported history has no order of ours to look up: its bot is what its client id says, usually manual.
+  const fresh = fills
+    .filter((f) => !ids.has(f.id) && f.time < (firstSynced.get(f.symbol) ?? Infinity))
+    .map((f) => (f.bot === undefined ? { ...f, bot: botOfFill(f) } : f));
   file.append(fresh, fillToJson);
   return { added: fresh.length, skipped: fills.length - fresh.length };
 }

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { StoreError } from "./store.js";
 
 /**
@@ -70,5 +71,33 @@ export class JsonLinesFile<T> {
       closeSync(fd);
     }
     this.#items.push(...records);
+  }
+
+  /**
+   * Replaces every record, atomically: a temp file, fsync'd, renamed over the file, the directory fsync'd, so a
+   * crash leaves either the old file or the new one whole. For the rare correction of records already written
+   * (the ledger's attribution of old fills); costs O(file), never call it per record.
+   */
+  rewrite(records: readonly T[], toJson: (r: T) => unknown): void {
+    const tmp = join(dirname(this.#path), `.${basename(this.#path)}.tmp`);
+    const text = records.map((r) => `${JSON.stringify(toJson(r))}\n`).join("");
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.#path);
+    const dir = openSync(dirname(this.#path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    // In place, element by element: callers hold the items array, and a spread of 100,000 would overflow the stack.
+    const next = Array.from(records); // records may be this very array
+    this.#items.length = 0;
+    for (const r of next) this.#items.push(r);
   }
 }

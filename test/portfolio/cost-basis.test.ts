@@ -8,6 +8,7 @@ import {
   unrealizedPnl,
 } from "../../src/portfolio/cost-basis.js";
 import type { Fill } from "../../src/portfolio/fill.js";
+import { botOfClientOrderId, newClientOrderId } from "../../src/trading/client-id.js";
 import { fill, str } from "./helpers.js";
 
 /**
@@ -301,12 +302,28 @@ describe("unrealizedPnl", () => {
 });
 
 describe("botOf", () => {
-  it("takes the prefix of our client ids, else manual", () => {
-    expect(botOf("scanner-01J0ABCDEF")).toBe("scanner");
-    expect(botOf("pnl_seller-01J0")).toBe("pnl_seller");
-    expect(botOf(undefined)).toBe("manual");
-    expect(botOf("web1234")).toBe("manual");
-    expect(botOf("-x")).toBe("manual");
+  it("takes the ledger's attribution first, whatever the client id says", () => {
+    expect(botOf({ bot: "pnl", clientOrderId: "scanner-000000000abcdef" })).toBe("pnl");
+    expect(botOf({ bot: "manual", clientOrderId: "scanner-000000000abcdef" })).toBe("manual");
+  });
+
+  it("without one (a fill kept before attribution), reads our client ids with the one parser, else manual", () => {
+    expect(botOf({ clientOrderId: "scanner-000000000abcdef" })).toBe("scanner");
+    expect(botOf({ clientOrderId: "pnl-mi8z3k0a9x2b7c1" })).toBe("pnl");
+    // Not our format: another tool's ids with a dash are not a bot of ours.
+    expect(botOf({ clientOrderId: "scanner-01J0ABCDEF" })).toBe("manual");
+    expect(botOf({ clientOrderId: "pnl_seller-01J0" })).toBe("manual");
+    expect(botOf({})).toBe("manual");
+    expect(botOf({ clientOrderId: "web1234" })).toBe("manual");
+    expect(botOf({ clientOrderId: "-x" })).toBe("manual");
+  });
+
+  it("agrees with the order manager's parser on every id it can make", () => {
+    for (const bot of ["scanner", "pnl", "alts", "buyer", "balancer", "reporter", "x9"]) {
+      const id = newClientOrderId(bot, 1_764_590_000_000);
+      expect(botOfClientOrderId(id)).toBe(bot);
+      expect(botOf({ clientOrderId: id })).toBe(bot);
+    }
   });
 });
 

@@ -54,3 +54,21 @@ describe("compareIds", () => {
     expect(["import-b", "import-a"].sort(compareIds)).toEqual(["import-a", "import-b"]);
   });
 });
+
+describe("Fill JSON: the ledger's attribution", () => {
+  it("keeps the bot, and leaves it out when absent (a fill kept before attribution)", () => {
+    const attributed = { ...sample, bot: "scanner" };
+    const json = fillToJson(attributed);
+    expect(json.bot).toBe("scanner");
+    expect(parseFillJson(JSON.parse(JSON.stringify(json))).bot).toBe("scanner");
+    const { bot: _, ...legacy } = attributed;
+    expect("bot" in fillToJson(legacy)).toBe(false);
+    expect("bot" in parseFillJson(fillToJson(legacy))).toBe(false);
+  });
+
+  it("refuses a bot that is not a bot id", () => {
+    const json = fillToJson({ ...sample, bot: "scanner" });
+    for (const bot of ["", "Scanner", "pnl-seller", "x"])
+      expect(fillJsonSchema.safeParse({ ...json, bot }).success, bot).toBe(false);
+  });
+});

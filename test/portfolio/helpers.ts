@@ -13,6 +13,11 @@ export interface FillSpec {
   base?: string;
   quote?: string;
   clientOrderId?: string;
+  /**
+   * The bot the ledger attributed the fill to. Fixtures name it by their client id's prefix ("a-1" is bot "a")
+   * unless given; null leaves the field out, as in fills written before the ledger attributed them.
+   */
+  bot?: string | null;
 }
 
 /** A fill from strings, so test data never passes through a JS number. */
@@ -35,7 +40,12 @@ export function fill(s: FillSpec): Fill {
     isMaker: false,
     source: "exchange",
   };
-  return s.clientOrderId === undefined ? f : { ...f, clientOrderId: s.clientOrderId };
+  const bot = s.bot === undefined ? s.clientOrderId?.split("-")[0] : (s.bot ?? undefined);
+  return {
+    ...f,
+    ...(s.clientOrderId === undefined ? {} : { clientOrderId: s.clientOrderId }),
+    ...(bot === undefined ? {} : { bot }),
+  };
 }
 
 /** Exact decimal equality, with a readable failure. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { MexcClient } from "../../src/api/index.js";
+import { MexcClient, type Transport } from "../../src/api/index.js";
 import { VirtualClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
 import { type Config, parseConfig } from "../../src/config-schema.js";
@@ -81,6 +81,8 @@ export interface ScenarioOptions {
   clock?: VirtualClock;
   /** Shapes the market before the suite reads it (regimes in the past are allowed). */
   market?: (sim: Simulator, now: number) => void;
+  /** Wraps the in-process transport (e.g. to answer as MEXC's docs show where the simulator differs). */
+  wrapTransport?: (t: Transport) => Transport;
 }
 
 /**
@@ -126,7 +128,12 @@ export async function startScenario(o: ScenarioOptions = {}) {
   } else {
     sim = o.simulator ?? new Simulator(simOptions);
     url = "http://in-process.sim";
-    client = new MexcClient({ baseUrl: url, transport: inProcessTransport(sim, clock), ...clientOptions });
+    const transport = inProcessTransport(sim, clock);
+    client = new MexcClient({
+      baseUrl: url,
+      transport: o.wrapTransport ? o.wrapTransport(transport) : transport,
+      ...clientOptions,
+    });
     close = async () => client.close();
   }
   o.market?.(sim, clock.now());

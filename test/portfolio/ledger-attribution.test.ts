@@ -1,0 +1,176 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { roundQuantity } from "../../src/api/index.js";
+import { AxiosTransport } from "../../src/api/transport.js";
+import { RealClock } from "../../src/clock.js";
+import { D } from "../../src/decimal.js";
+import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
+import { Ledger } from "../../src/portfolio/ledger.js";
+import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { JournalEntry } from "../../src/store/journal-schema.js";
+import { newClientOrderId } from "../../src/trading/client-id.js";
+import { JournalArchive } from "../../src/trading/journal-archive.js";
+import { JournalView } from "../../src/trading/journal-view.js";
+import { OrderManager } from "../../src/trading/order-manager.js";
+import { blankTradeClientIds } from "../support/blank-trade-ids.js";
+import { startExchange, tempStore } from "../support/exchange.js";
+
+let ex: Awaited<ReturnType<typeof startExchange>> | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.close();
+  await ex?.close();
+  ex = undefined;
+  store = undefined;
+});
+
+const SYMBOL = "ADAUSDT";
+const clock = new RealClock();
+
+/** The simulator, answering myTrades as MEXC's docs do (no client id); the real order manager; a ledger on both. */
+async function setUp() {
+  ex = await startExchange({
+    client: {
+      transport: blankTradeClientIds(new AxiosTransport({ clock, timeoutMs: 1_000 })),
+      limits: { ordersPerSecond: 200 },
+    },
+    sim: {
+      accounts: [{ apiKey: "sim-api-key", apiSecret: "sim-api-secret", balances: { USDT: "1000" } }],
+    },
+  });
+  store = await tempStore();
+  const dir = mkdtempSync(join(tmpdir(), "mpb-attrib-"));
+  const orders = new OrderManager({ client: ex.client, store, clock, maxOpenOrders: 10 });
+  const archive = JournalArchive.open(join(dir, "journal-archive.jsonl"));
+  const journal = new JournalView({ store, archive, orders });
+  const path = join(dir, "fills.jsonl");
+  const open = () =>
+    new Ledger({
+      client: (ex as NonNullable<typeof ex>).client,
+      store: store as Store,
+      fills: JsonLinesFile.open<Fill>(path, parseFillJson),
+      clock,
+      journal,
+    });
+  return { ex, orders, journal, path, open, ledger: open() };
+}
+
+const onDisk = (path: string) => JsonLinesFile.open<Fill>(path, parseFillJson).items;
+const byBot = (ledger: Ledger) =>
+  Object.fromEntries([...ledger.costBasis().byBot].map(([k, v]) => [k, v.toFixed()]));
+
+describe("ledger: fills attributed through the order journal", () => {
+  it("books a bot's fills and realized PnL to the bot though myTrades names no client id; a hand order stays manual", async () => {
+    const { ex, orders, ledger, path } = await setUp();
+    const buy = await orders.place({
+      bot: "pnl",
+      reason: "test buy",
+      symbol: SYMBOL,
+      side: "BUY",
+      type: "MARKET",
+      quoteOrderQty: new D(20),
+    });
+    expect(buy.kind).toBe("placed");
+    const rules = await ex.client.symbolRules(SYMBOL);
+    const held = new D(ex.sim.account().balances.ADA?.free ?? "0");
+    const sell = await orders.place({
+      bot: "pnl",
+      reason: "test sell",
+      symbol: SYMBOL,
+      side: "SELL",
+      type: "MARKET",
+      quantity: roundQuantity(rules!, held.div(2)),
+      marketPrice: new D(ex.sim.market.price(SYMBOL)),
+    });
+    expect(sell.kind).toBe("placed");
+    // Placed on the website: not a client id of ours, and the journal never heard of it.
+    await ex.client.newOrder({
+      symbol: SYMBOL,
+      side: "SELL",
+      type: "MARKET",
+      quantity: roundQuantity(rules!, held.div(4)),
+      clientOrderId: "web1234sell",
+    });
+
+    const trades = await ex.client.myTrades(SYMBOL, {});
+    expect(trades.length).toBeGreaterThanOrEqual(3);
+    expect(trades.every((t) => t.clientOrderId === null)).toBe(true);
+
+    await ledger.sync(SYMBOL);
+    const ours = new Set([buy, sell].map((o) => (o.kind === "placed" ? o.entry.orderId : "")));
+    for (const f of ledger.fills) {
+      expect(f.bot).toBe(ours.has(f.orderId) ? "pnl" : "manual");
+      if (ours.has(f.orderId)) expect(f.clientOrderId).toMatch(/^pnl-/);
+    }
+    expect(ledger.fills.some((f) => f.bot === "manual")).toBe(true);
+    const pnl = byBot(ledger);
+    expect(Object.keys(pnl).sort()).toEqual(["manual", "pnl"]);
+    expect(pnl.pnl).not.toBe("0");
+    // Kept on disk with the fill, not worked out again at every read.
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { bot?: string });
+    expect(lines.map((l) => l.bot).sort()).toEqual(ledger.fills.map((f) => f.bot).sort());
+  });
+
+  it("a fill synced before the journal learns its order id is attributed once it does, and stays so", async () => {
+    const { ex, orders, ledger, path, open } = await setUp();
+    // A crash between journaling and the acknowledgement: the entry is PENDING, without an order id,
+    // while the order is on the exchange (sent as the order manager sends it) and has filled.
+    const now = clock.now();
+    const id = newClientOrderId("alts", now);
+    const entry: JournalEntry = {
+      clientOrderId: id,
+      bot: "alts",
+      reason: "test",
+      intent: { symbol: SYMBOL, side: "BUY", type: "MARKET", quoteOrderQty: "15" },
+      state: "PENDING",
+      executedQty: "0",
+      cummulativeQuoteQty: "0",
+      createdAt: now,
+      updatedAt: now,
+      notFound: 0,
+      transitions: [{ at: now, from: null, to: "PENDING", note: "test" }],
+    };
+    await store?.update((s) => {
+      s.journal[id] = entry;
+    });
+    await ex.client.newOrder({
+      symbol: SYMBOL,
+      side: "BUY",
+      type: "MARKET",
+      quoteOrderQty: new D(15),
+      clientOrderId: id,
+    });
+    const [early] = await ledger.sync(SYMBOL);
+    expect(early?.bot).toBe("manual");
+
+    // The lookup at start finds the order: the journal now knows its id, and the next sync attributes the fill.
+    await orders.reconcile([SYMBOL]);
+    expect(orders.entry(id)?.orderId).toBe(early?.orderId);
+    expect(await ledger.sync(SYMBOL)).toEqual([]);
+    expect(ledger.fills.map((f) => [f.id, f.bot, f.clientOrderId])).toEqual([[early?.id, "alts", id]]);
+    expect(onDisk(path).map((f) => f.bot)).toEqual(["alts"]);
+    expect(byBot(ledger)).toEqual({});
+
+    // Once: later syncs and a restart leave the file as it is (no rewrite), and new fills still append.
+    const inode = statSync(path).ino;
+    await ledger.sync(SYMBOL);
+    const again = open();
+    expect(again.fills.map((f) => f.bot)).toEqual(["alts"]);
+    expect(statSync(path).ino).toBe(inode);
+    await orders.place({
+      bot: "scanner",
+      reason: "test",
+      symbol: SYMBOL,
+      side: "BUY",
+      type: "MARKET",
+      quoteOrderQty: new D(10),
+    });
+    await again.sync(SYMBOL);
+    expect(onDisk(path).map((f) => f.bot)).toEqual(["alts", "scanner"]);
+  });
+});
