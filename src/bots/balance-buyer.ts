@@ -87,6 +87,7 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       reasons.push(`top-up from USDT: only ${money(usdt)} USDT free, the chunk is ${chunk.toFixed()}`);
       return { acted: false, summary: "no purchase: USDC short, USDT short too", reasons };
     }
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const r = await buy("USDCUSDT", chunk, `top up USDC with ${chunk.toFixed()} USDT`, ctx.signal);
     reasons.push(`top-up: ${describeBuy(r)}`);
     if (!ordered(r)) return { acted: false, summary: "no purchase: USDC top-up not sent", reasons };
@@ -213,6 +214,8 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       parts = parts.map((p) => ({ ...p, quote: p.quote.mul(free).div(planned) }));
     }
 
+    // On disk before the first order leaves: a crash after it must not let the restarted buyer buy again.
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const done: { asset: Asset; r: BookBuyResult }[] = [];
     for (const { s, quote } of parts) {
       const why = `balance buy ${s.asset}: ${money(quote)} USDC, ×${s.hype.verdict.multiplier}`;

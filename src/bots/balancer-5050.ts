@@ -211,6 +211,8 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
       parts = parts.map((p) => ({ ...p, quote: p.quote.mul(free).div(planned) }));
     }
 
+    // On disk before the first order leaves: a crash after it must not let the restarted balancer buy again.
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const done: { symbol: string; r: BookBuyResult }[] = [];
     for (const { x, quote } of parts) {
       if (ctx.signal.aborted) {

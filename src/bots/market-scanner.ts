@@ -201,6 +201,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     reasons.push(
       `size ${size.toFixed(2)} USDT from free ${free.toFixed(2)} USDT${best.multiplier !== 1 ? ` (anti-hype ×${best.multiplier})` : ""}`,
     );
+    // The scanner's limit is one purchase per interval: its start is on disk before the order leaves.
+    await ctx.commitLimits();
     const grant = await treasury.reserveUpTo(SCANNER_BOT, QUOTE, size, cfg.minBuyUsdt);
     if (!grant.ok) return skip(`refused by the treasury: ${grant.reason}`);
     const rules = await client.symbolRules(best.symbol);

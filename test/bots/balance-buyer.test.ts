@@ -68,7 +68,7 @@ async function setup(
 }
 
 function ctx(): RunContext {
-  return { now: Date.now(), signal: new AbortController().signal, emit() {} };
+  return { now: Date.now(), signal: new AbortController().signal, emit() {}, commitLimits: async () => {} };
 }
 
 const notional = (e: JournalEntry | undefined): D =>

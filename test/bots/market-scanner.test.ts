@@ -47,7 +47,7 @@ async function setup(usdt: string, tweak: (c: Raw) => void = () => {}) {
 }
 
 function ctx(): RunContext {
-  return { now: Date.now(), signal: new AbortController().signal, emit() {} };
+  return { now: Date.now(), signal: new AbortController().signal, emit() {}, commitLimits: async () => {} };
 }
 
 describe("market scanner", () => {
