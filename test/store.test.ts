@@ -212,3 +212,15 @@ describe("fills.jsonl (issue 13, defects 5 and 6)", () => {
     expect(JsonLinesFile.open<Fill>(path, parseFillJson).items.map((f) => f.id)).toEqual(["1", "3"]);
   });
 });
+
+describe("fills.jsonl read by a tool (the suite may be appending)", () => {
+  it("reads the records and changes nothing: no newline added, no torn tail cut", () => {
+    const complete = `${fillLine("1")}\n${fillLine("2")}`;
+    const torn = `${fillLine("1")}\n${fillLine("2").slice(0, 40)}`;
+    for (const text of [complete, torn]) {
+      const path = fillsFile(text);
+      expect(JsonLinesFile.read<Fill>(path, parseFillJson).length).toBe(text === complete ? 2 : 1);
+      expect(readFileSync(path, "utf8")).toBe(text);
+    }
+  });
+});

@@ -30,13 +30,25 @@ export class JsonLinesFile<T> {
   }
 
   static open<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, true);
+  }
+
+  /**
+   * The records, for a tool that only reads (the suite may be appending meanwhile): nothing is created, repaired
+   * or cut off; a torn last line is left out, damage stops it the same way.
+   */
+  static read<T>(path: string, parse: (value: unknown) => T): readonly T[] {
+    return JsonLinesFile.#load(path, parse, false).items;
+  }
+
+  static #load<T>(path: string, parse: (value: unknown) => T, repair: boolean): JsonLinesFile<T> {
     const file = new JsonLinesFile<T>(path);
     let text: string;
     try {
       text = readFileSync(path, "utf8");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-      closeSync(openSync(path, "a", 0o600));
+      if (repair) closeSync(openSync(path, "a", 0o600));
       return file;
     }
     const lines = text.split("\n");
@@ -53,7 +65,7 @@ export class JsonLinesFile<T> {
         json = JSON.parse(line);
       } catch (e) {
         if (!last) throw damaged(path, i + 1, `it is not valid JSON (${(e as Error).message})`);
-        keepTornTail(path, validBytes, line);
+        if (repair) keepTornTail(path, validBytes, line);
         return file;
       }
       try {
@@ -63,7 +75,7 @@ export class JsonLinesFile<T> {
       }
       validBytes += Buffer.byteLength(line) + (last ? 0 : 1);
     }
-    if (text !== "" && !text.endsWith("\n")) writeDurably(path, "\n");
+    if (repair && text !== "" && !text.endsWith("\n")) writeDurably(path, "\n");
     return file;
   }
 
