@@ -207,11 +207,14 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       parts = [{ s: single, quote: amountOf(single, true) }];
     }
 
-    // A dip boost may take the total past the budget; never past what is spendable.
+    // A dip boost may take the total past the budget: the maximum and what is spendable apply last (issue 13).
     const planned = parts.reduce((sum, p) => sum.plus(p.quote), new D(0));
-    if (planned.gt(free)) {
-      reasons.push(`planned ${money(planned)} USDC is more than the free ${money(free)}: scaled down`);
-      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(free).div(planned) }));
+    if (planned.gt(budget)) {
+      const limit = budget.lt(c.maxPurchaseUsdc)
+        ? `the free ${money(free)}`
+        : `the ${c.maxPurchaseUsdc.toFixed()} USDC maximum`;
+      reasons.push(`planned ${money(planned)} USDC is more than ${limit}: scaled down`);
+      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(budget).div(planned) }));
     }
 
     // On disk before the first order leaves: a crash after it must not let the restarted buyer buy again.

@@ -160,14 +160,18 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     };
   }
 
-  /** The purchase size before the treasury caps it (seed: 60 % under $20, else 30 % capped at $50, min $6). */
+  /**
+   * The purchase size before the treasury caps it to what is free (seed: 60 % under $20, else 30 % capped at $50,
+   * min $6), times the anti-hype multiplier. The minimum and then the maximum apply last, after the multiplier
+   * (issue 13): a dip boost never buys more than `maxBuyUsdt`, a damped buy still buys the minimum (below it the
+   * exchange would refuse the order). The config refuses a minimum above the maximum at start.
+   */
   function sizeFor(free: D, multiplier: number): D {
     const s = cfg.sizing;
     const base = free.lt(s.smallBalanceBelowUsdt)
       ? free.times(s.smallBalancePct).div(100)
       : D.min(free.times(s.normalPct).div(100), s.maxBuyUsdt);
-    // A damped buy still buys the minimum: below it the exchange would refuse the order anyway.
-    return D.max(D.max(base, cfg.minBuyUsdt).times(multiplier), cfg.minBuyUsdt);
+    return D.min(D.max(base.times(multiplier), cfg.minBuyUsdt), s.maxBuyUsdt);
   }
 
   async function run(ctx: RunContext): Promise<Decision> {
