@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,6 +7,8 @@ import { SIM_KEY, SIM_SECRET } from "./support/exchange.js";
 import { isolatedEnv, type Spawned, spawnTsx } from "./support/spawn.js";
 
 /**
+ * Setup errors found at start exit 2 (something for the operator to fix) and say what to fix.
+ *
  * Issue 13, defect 5: a damaged fills.jsonl is something for the operator to fix, like a damaged state.json: exit 2
  * (a supervisor does not restart-loop on it) with the file, the line and what to do; the file is never rewritten.
  * Live mode against a simulator on loopback standing in for MEXC, because sim and paper mode start every session
@@ -56,5 +58,17 @@ describe("npm start with a damaged fills.jsonl", () => {
     expect(readFileSync(fills, "utf8")).toBe(damaged);
     // Nothing was traded with a ledger that could not be read.
     expect(exchange.sim.stats.ordersCreated).toBe(0);
+  }, 60_000);
+});
+
+describe("npm start with contradictory settings (issue 13, defect 4)", () => {
+  it("exits 2 naming both keys, before creating any state", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mpb-main-contradiction-"));
+    run = spawnTsx("src/main.ts", ["--config", "test/fixtures/contradictory-config.ts"], isolatedEnv(dir));
+    const { code } = await run.exited;
+    expect(run.out.stderr).toContain("scanner.minBuyUsdt = 100");
+    expect(run.out.stderr).toContain("scanner.sizing.maxBuyUsdt (50)");
+    expect(code).toBe(2);
+    expect(existsSync(join(dir, "data"))).toBe(false);
   }, 60_000);
 });
