@@ -101,6 +101,8 @@ export async function startTrading(opts: {
     timeoutMsOf: (bot) => timeouts[bot],
   });
   const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
+  for (const repair of fills.repairs)
+    tradingLog.warn({ file: "fills.jsonl", repair }, "fills file repaired at start");
   const ledger = new Ledger({ client: exchange.client, store, fills, clock, log: logs.child("portfolio") });
 
   const symbols = new Set([

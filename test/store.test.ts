@@ -194,8 +194,9 @@ describe("fills.jsonl (issue 13, defects 5 and 6)", () => {
     const path = fillsFile(`${fillLine("1")}\n${fillLine("2")}`);
     const file = JsonLinesFile.open<Fill>(path, parseFillJson);
     expect(file.items.map((f) => f.id)).toEqual(["1", "2"]);
-    // Repaired at open, before any append.
+    // Repaired at open, before any append, and said so.
     expect(readFileSync(path, "utf8")).toBe(`${fillLine("1")}\n${fillLine("2")}\n`);
+    expect(file.repairs).toEqual(["the last line (2) had no final newline: added"]);
     file.append([parseFillJson(JSON.parse(fillLine("3")))], fillToJson);
     const again = JsonLinesFile.open<Fill>(path, parseFillJson);
     expect(again.items.map((f) => f.id)).toEqual(["1", "2", "3"]);
@@ -208,6 +209,7 @@ describe("fills.jsonl (issue 13, defects 5 and 6)", () => {
     expect(file.items.map((f) => f.id)).toEqual(["1"]);
     expect(readFileSync(path, "utf8")).toBe(`${fillLine("1")}\n`);
     expect(readFileSync(`${path}.torn`, "utf8")).toContain(torn);
+    expect(file.repairs[0]).toMatch(/line 2 was torn .*kept in .*fills\.jsonl\.torn/);
     file.append([parseFillJson(JSON.parse(fillLine("3")))], fillToJson);
     expect(JsonLinesFile.open<Fill>(path, parseFillJson).items.map((f) => f.id)).toEqual(["1", "3"]);
   });

@@ -24,6 +24,7 @@ import { StoreError } from "./store.js";
 export class JsonLinesFile<T> {
   readonly #path: string;
   readonly #items: T[] = [];
+  readonly #repairs: string[] = [];
 
   private constructor(path: string) {
     this.#path = path;
@@ -65,7 +66,12 @@ export class JsonLinesFile<T> {
         json = JSON.parse(line);
       } catch (e) {
         if (!last) throw damaged(path, i + 1, `it is not valid JSON (${(e as Error).message})`);
-        if (repair) keepTornTail(path, validBytes, line);
+        if (repair) {
+          keepTornTail(path, validBytes, line);
+          file.#repairs.push(
+            `line ${i + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line)} bytes kept in ${path}.torn`,
+          );
+        }
         return file;
       }
       try {
@@ -75,12 +81,20 @@ export class JsonLinesFile<T> {
       }
       validBytes += Buffer.byteLength(line) + (last ? 0 : 1);
     }
-    if (repair && text !== "" && !text.endsWith("\n")) writeDurably(path, "\n");
+    if (repair && text !== "" && !text.endsWith("\n")) {
+      writeDurably(path, "\n");
+      file.#repairs.push(`the last line (${lines.length}) had no final newline: added`);
+    }
     return file;
   }
 
   get items(): readonly T[] {
     return this.#items;
+  }
+
+  /** What open() repaired, in words, for the log: the owner should know the file was touched. */
+  get repairs(): readonly string[] {
+    return this.#repairs;
   }
 
   /** Appends records and returns once they are on disk. */
