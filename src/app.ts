@@ -50,6 +50,19 @@ async function heldSymbols(exchange: Exchange): Promise<string[]> {
   return out;
 }
 
+/**
+ * Each bot's order timeout (ms) by its client-id name, for orders adopted at start; the scanner's MARKET orders and
+ * the reporter have none.
+ */
+export function orderTimeoutsOf(config: Config): Record<string, number> {
+  return {
+    [BOT_IDS.balanceBuyer]: config.balanceBuyer.orderTimeoutSec * 1000,
+    [BOT_IDS.pnlSeller]: config.pnlSeller.orderTimeoutSec * 1000,
+    [BOT_IDS.altsSeller]: config.altsSeller.orderTimeoutSec * 1000,
+    [BOT_IDS.balancer5050]: config.balancer5050.orderTimeoutSec * 1000,
+  };
+}
+
 /** The USDC each bot must leave after a purchase (seed: $2 for the balance buyer, $20 for the 50/50 balancer). */
 export function floorsOf(config: Config): Floors {
   return {
@@ -81,6 +94,7 @@ export async function startTrading(opts: {
     floors: floorsOf(config),
     log: tradingLog,
   });
+  const timeouts = orderTimeoutsOf(config);
   const orders = new OrderManager({
     client: exchange.client,
     store,
@@ -88,11 +102,14 @@ export async function startTrading(opts: {
     treasury,
     log: tradingLog,
     maxOpenOrders: config.risk.maxOpenOrders,
+    timeoutMsOf: (bot) => timeouts[bot],
   });
   const archive = JournalArchive.open(join(opts.dataDir, "journal-archive.jsonl"));
   // Before any other listener of the order manager: a sync triggered by a change must see that change's order id.
   const journal = new JournalView({ store, archive, orders });
   const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
+  for (const repair of fills.repairs)
+    tradingLog.warn({ file: "fills.jsonl", repair }, "fills file repaired at start");
   const ledger = new Ledger({
     client: exchange.client,
     store,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contradictions } from "./config-checks.js";
 import { D } from "./decimal.js";
 
 /**
@@ -65,15 +66,17 @@ const splitOf = <K extends string>(keys: readonly [K, ...K[]]) =>
   z
     .object(Object.fromEntries(keys.map((k) => [k, percent])) as Record<K, typeof percent>)
     .strict()
-    .refine(
-      (o) =>
-        Object.values<InstanceType<typeof D>>(o as never)
-          .reduce((a, b) => a.plus(b), new D(0))
-          .eq(100),
-      {
-        message: "the parts must sum to 100 percent",
-      },
-    );
+    .superRefine((o, ctx) => {
+      const parts = keys.map((k) => [k, (o as Record<K, InstanceType<typeof D>>)[k]] as const);
+      const sum = parts.reduce((a, [, v]) => a.plus(v), new D(0));
+      if (sum.eq(100)) return;
+      // Names every part, so the user sees which keys to change together.
+      const terms = parts.map(([k, v]) => `${k} ${v.toFixed()}`).join(" + ");
+      ctx.addIssue({
+        code: "custom",
+        message: `${terms} = ${sum.toFixed()}: the parts must sum to 100 percent`,
+      });
+    });
 
 const autoTrade = z.boolean({ error: "must be true, false or left out (undefined)" }).optional();
 const enabled = z.boolean({ error: "must be true or false" });
@@ -142,7 +145,8 @@ export const configSchema = z
       })
       .strict()
       .refine((a) => a.dampChange24hPct < a.blockChange24hPct, {
-        message: "dampChange24hPct must be below blockChange24hPct (damping comes before blocking)",
+        message:
+          "must be below antiHype.blockChange24hPct (damping comes before blocking): lower one or raise the other",
         path: ["dampChange24hPct"],
       }),
     balanceBuyer: z
@@ -349,7 +353,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 /** Validates a config object; throws ConfigError naming every bad key. */
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const contradicting = contradictions(result.data);
+    if (contradicting.length === 0) return result.data;
+    throw new ConfigError(
+      contradicting.map((p) => ({ key: p.key, value: valueAt(input, p.key.split(".")), rule: p.rule })),
+    );
+  }
   const problems: ConfigProblem[] = result.error.issues.map((issue) => {
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {

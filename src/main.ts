@@ -10,7 +10,7 @@ import { runPreflightOrExplain } from "./preflight.js";
 import { safeError } from "./redact.js";
 import { EXIT_FIX_SETUP, loadSettings } from "./settings.js";
 import { Store, StoreError } from "./store/index.js";
-import { startSuite } from "./suite.js";
+import { type Suite, startSuite } from "./suite.js";
 
 function safeMessage(err: unknown): string {
   const safe = safeError(err);
@@ -124,7 +124,21 @@ async function main(argv: string[]): Promise<number> {
     signals.release();
     return failed;
   }
-  const suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir, exchange });
+  let suite: Suite;
+  try {
+    suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir, exchange });
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    // A damaged fills.jsonl (or another data file) is for the operator to fix, like a damaged state.json: exit 2,
+    // so a supervisor does not restart-loop on it (issue 13).
+    log.error({ err: e }, "cannot open a data file");
+    process.stderr.write(`${e.message}\n`);
+    await exchange.close();
+    await store.close();
+    await logs.close();
+    signals.release();
+    return EXIT_FIX_SETUP;
+  }
   crashAlert = (text) => suite.notifier.notify({ type: "lifecycle", severity: "alert", text });
   suite.start();
   suite.notifier.notify({

@@ -102,3 +102,52 @@ describe("config", () => {
     ]);
   });
 });
+
+describe("config: settings that contradict each other (issue 13)", () => {
+  it.each([
+    [
+      "a scanner minimum above its maximum",
+      (c: any) => (c.scanner.minBuyUsdt = 100),
+      "scanner.minBuyUsdt",
+      "100",
+      "scanner.sizing.maxBuyUsdt",
+    ],
+    [
+      "a balancer minimum per asset above its maximum per operation",
+      (c: any) => (c.balancer5050.minPerAssetUsd = 150),
+      "balancer5050.minPerAssetUsd",
+      "150",
+      "balancer5050.maxPerOperationUsdc",
+    ],
+    [
+      "damping that starts above blocking",
+      (c: any) => (c.antiHype.dampChange24hPct = 25),
+      "antiHype.dampChange24hPct",
+      "25",
+      "blockChange24hPct",
+    ],
+    [
+      "a balancer split not summing to 100",
+      (c: any) => (c.balancer5050.btcEthSplitPct = { BTC: 50, ETH: 40 }),
+      "balancer5050.btcEthSplitPct",
+      '{"BTC":50,"ETH":40}',
+      "BTC 50 + ETH 40 = 90",
+    ],
+  ])("refuses %s, naming both keys", (_name, change, key, value, other) => {
+    const err = problemsOf(withChange(change));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]?.key).toBe(key);
+    expect(err.message).toContain(`${key} = ${value}`);
+    expect(err.message).toContain(other);
+  });
+
+  it("accepts a minimum equal to its maximum", () => {
+    const c = parseConfig(
+      withChange((c) => {
+        c.scanner.minBuyUsdt = 50;
+        c.balancer5050.minPerAssetUsd = 100;
+      }),
+    );
+    expect(c.scanner.minBuyUsdt.toFixed()).toBe("50");
+  });
+});

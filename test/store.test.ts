@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Store, StoreError } from "../src/store/index.js";
+import { type Fill, fillToJson, parseFillJson } from "../src/portfolio/fill.js";
+import { JsonLinesFile, Store, StoreError } from "../src/store/index.js";
 import { tempStatePath } from "./support/exchange.js";
 
 function tempState(): string {
@@ -120,5 +121,108 @@ describe("store defaults", () => {
     expect(b.state.killSwitch.active).toBe(false);
     await a.close();
     await b.close();
+  });
+});
+
+/** A fill as fills.jsonl holds it. */
+const fillLine = (id: string) =>
+  JSON.stringify({
+    id,
+    symbol: "BTCUSDC",
+    base: "BTC",
+    quote: "USDC",
+    side: "BUY",
+    price: "60000",
+    qty: "0.001",
+    quoteQty: "60",
+    fee: "0.06",
+    feeAsset: "USDC",
+    time: 1_700_000_000_000,
+    orderId: "1",
+    isMaker: false,
+    source: "exchange",
+  });
+
+function fillsFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl");
+  writeFileSync(path, text);
+  return path;
+}
+
+function expectDamaged(path: string, line: number): StoreError {
+  let err: unknown;
+  try {
+    JsonLinesFile.open<Fill>(path, parseFillJson);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(StoreError);
+  const message = (err as StoreError).message;
+  expect(message).toContain(path);
+  expect(message).toContain(`line ${line}`);
+  // What to do, in words: not the parser's JSON dump of every issue.
+  expect(message).toMatch(/then start again/);
+  expect(message).not.toContain('"code"');
+  expect(message).not.toContain("\n");
+  return err as StoreError;
+}
+
+describe("fills.jsonl (issue 13, defects 5 and 6)", () => {
+  it("a damaged line names the file, the line and what to do, and the file is left as it is", () => {
+    const text = `${fillLine("1")}\n{"id":"2","symbol":"BTCUSDC","side":"BUY"}\n${fillLine("3")}\n`;
+    const path = fillsFile(text);
+    const err = expectDamaged(path, 2);
+    expect(err.message).toMatch(/price|base|quote/);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+
+  it("a last line that is valid JSON but not a fill is damage, not a torn write: refused, never cut off", () => {
+    const text = `${fillLine("1")}\n{"id":"2","price":"oops"}`;
+    const path = fillsFile(text);
+    expectDamaged(path, 2);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+
+  it("a line that is not JSON in the middle is damage too", () => {
+    const text = `${fillLine("1")}\n{"id":"2",\n${fillLine("3")}\n`;
+    const path = fillsFile(text);
+    expectDamaged(path, 2);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+
+  it("a complete last line without its newline is kept, and the next append starts on a line of its own", () => {
+    const path = fillsFile(`${fillLine("1")}\n${fillLine("2")}`);
+    const file = JsonLinesFile.open<Fill>(path, parseFillJson);
+    expect(file.items.map((f) => f.id)).toEqual(["1", "2"]);
+    // Repaired at open, before any append, and said so.
+    expect(readFileSync(path, "utf8")).toBe(`${fillLine("1")}\n${fillLine("2")}\n`);
+    expect(file.repairs).toEqual(["the last line (2) had no final newline: added"]);
+    file.append([parseFillJson(JSON.parse(fillLine("3")))], fillToJson);
+    const again = JsonLinesFile.open<Fill>(path, parseFillJson);
+    expect(again.items.map((f) => f.id)).toEqual(["1", "2", "3"]);
+  });
+
+  it("a torn last line (a write cut short) is cut off at open and kept aside, so nothing is lost", () => {
+    const torn = fillLine("2").slice(0, 40);
+    const path = fillsFile(`${fillLine("1")}\n${torn}`);
+    const file = JsonLinesFile.open<Fill>(path, parseFillJson);
+    expect(file.items.map((f) => f.id)).toEqual(["1"]);
+    expect(readFileSync(path, "utf8")).toBe(`${fillLine("1")}\n`);
+    expect(readFileSync(`${path}.torn`, "utf8")).toContain(torn);
+    expect(file.repairs[0]).toMatch(/line 2 was torn .*kept in .*fills\.jsonl\.torn/);
+    file.append([parseFillJson(JSON.parse(fillLine("3")))], fillToJson);
+    expect(JsonLinesFile.open<Fill>(path, parseFillJson).items.map((f) => f.id)).toEqual(["1", "3"]);
+  });
+});
+
+describe("fills.jsonl read by a tool (the suite may be appending)", () => {
+  it("reads the records and changes nothing: no newline added, no torn tail cut", () => {
+    const complete = `${fillLine("1")}\n${fillLine("2")}`;
+    const torn = `${fillLine("1")}\n${fillLine("2").slice(0, 40)}`;
+    for (const text of [complete, torn]) {
+      const path = fillsFile(text);
+      expect(JsonLinesFile.read<Fill>(path, parseFillJson).length).toBe(text === complete ? 2 : 1);
+      expect(readFileSync(path, "utf8")).toBe(text);
+    }
   });
 });

@@ -87,6 +87,7 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       reasons.push(`top-up from USDT: only ${money(usdt)} USDT free, the chunk is ${chunk.toFixed()}`);
       return { acted: false, summary: "no purchase: USDC short, USDT short too", reasons };
     }
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const r = await buy("USDCUSDT", chunk, `top up USDC with ${chunk.toFixed()} USDT`, ctx.signal);
     reasons.push(`top-up: ${describeBuy(r)}`);
     if (!ordered(r)) return { acted: false, summary: "no purchase: USDC top-up not sent", reasons };
@@ -206,13 +207,18 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       parts = [{ s: single, quote: amountOf(single, true) }];
     }
 
-    // A dip boost may take the total past the budget; never past what is spendable.
+    // A dip boost may take the total past the budget: the maximum and what is spendable apply last (issue 13).
     const planned = parts.reduce((sum, p) => sum.plus(p.quote), new D(0));
-    if (planned.gt(free)) {
-      reasons.push(`planned ${money(planned)} USDC is more than the free ${money(free)}: scaled down`);
-      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(free).div(planned) }));
+    if (planned.gt(budget)) {
+      const limit = budget.lt(c.maxPurchaseUsdc)
+        ? `the free ${money(free)}`
+        : `the ${c.maxPurchaseUsdc.toFixed()} USDC maximum`;
+      reasons.push(`planned ${money(planned)} USDC is more than ${limit}: scaled down`);
+      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(budget).div(planned) }));
     }
 
+    // On disk before the first order leaves: a crash after it must not let the restarted buyer buy again.
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const done: { asset: Asset; r: BookBuyResult }[] = [];
     for (const { s, quote } of parts) {
       const why = `balance buy ${s.asset}: ${money(quote)} USDC, ×${s.hype.verdict.multiplier}`;

@@ -204,13 +204,19 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
     const cands = await candidatesOf(symbols, heldOf, reasons);
     if (cands.length === 0) return skip(`no ${side === "core" ? "BTC/ETH" : "basket"} symbol to buy`);
     let parts = allocate(side, cands, amount, reasons);
-    // A dip boost may take the total past the amount; never past what is spendable.
+    // A dip boost may take the total past the amount: the maximum and what is spendable apply last (issue 13).
     const planned = parts.reduce((s, p) => s.plus(p.quote), new D(0));
-    if (planned.gt(free)) {
-      reasons.push(`planned ${money(planned)} USDC is more than the free ${money(free)}: scaled down`);
-      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(free).div(planned) }));
+    const most = D.min(c.maxPerOperationUsdc, free);
+    if (planned.gt(most)) {
+      const limit = free.lt(c.maxPerOperationUsdc)
+        ? `the free ${money(free)}`
+        : `the ${c.maxPerOperationUsdc.toFixed()} USDC maximum`;
+      reasons.push(`planned ${money(planned)} USDC is more than ${limit}: scaled down`);
+      parts = parts.map((p) => ({ ...p, quote: p.quote.mul(most).div(planned) }));
     }
 
+    // On disk before the first order leaves: a crash after it must not let the restarted balancer buy again.
+    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
     const done: { symbol: string; r: BookBuyResult }[] = [];
     for (const { x, quote } of parts) {
       if (ctx.signal.aborted) {

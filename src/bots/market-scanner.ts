@@ -198,14 +198,18 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     };
   }
 
-  /** The purchase size before the treasury caps it (seed: 60 % under $20, else 30 % capped at $50, min $6). */
+  /**
+   * The purchase size before the treasury caps it to what is free (seed: 60 % under $20, else 30 % capped at $50,
+   * min $6), times the anti-hype multiplier. The minimum and then the maximum apply last, after the multiplier
+   * (issue 13): a dip boost never buys more than `maxBuyUsdt`, a damped buy still buys the minimum (below it the
+   * exchange would refuse the order). The config refuses a minimum above the maximum at start.
+   */
   function sizeFor(free: D, multiplier: number): D {
     const s = cfg.sizing;
     const base = free.lt(s.smallBalanceBelowUsdt)
       ? free.times(s.smallBalancePct).div(100)
       : D.min(free.times(s.normalPct).div(100), s.maxBuyUsdt);
-    // A damped buy still buys the minimum: below it the exchange would refuse the order anyway.
-    return D.max(D.max(base, cfg.minBuyUsdt).times(multiplier), cfg.minBuyUsdt);
+    return D.min(D.max(base.times(multiplier), cfg.minBuyUsdt), s.maxBuyUsdt);
   }
 
   async function run(ctx: RunContext): Promise<Decision> {
@@ -239,6 +243,8 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     reasons.push(
       `size ${size.toFixed(2)} USDT from free ${free.toFixed(2)} USDT${best.multiplier !== 1 ? ` (anti-hype ×${best.multiplier})` : ""}`,
     );
+    // The scanner's limit is one purchase per interval: its start is on disk before the order leaves.
+    await ctx.commitLimits();
     const grant = await treasury.reserveUpTo(SCANNER_BOT, QUOTE, size, cfg.minBuyUsdt);
     if (!grant.ok) return skip(`refused by the treasury: ${grant.reason}`);
     const rules = await client.symbolRules(best.symbol);

@@ -18,6 +18,14 @@ export interface RunContext {
   signal: AbortSignal;
   /** Hands work to other bots (e.g. "funds-freed") without importing them. */
   emit(event: RuntimeEvent): void;
+  /**
+   * Call and await before sending (or proposing) an order: puts this run's start time (the interval counts from
+   * it) and, when given, the cooldown the order starts on disk, so a crash right after the order leaves cannot
+   * let the restarted bot spend again inside them (issue 13). Rejects when the store cannot write: then send
+   * nothing. A run that ends without `Decision.cooldownUntil` gets back the cooldown it had before; a run that
+   * throws keeps the one committed here (it may have sent the order).
+   */
+  commitLimits(cooldownUntil?: number): Promise<void>;
 }
 
 /** One bot as the runtime sees it. */

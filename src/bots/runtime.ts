@@ -213,12 +213,27 @@ export class MonitorRuntime {
     this.#persist(name, (b) => {
       b.lastRunAt = startedAt;
     });
+    /** The cooldown before this run, while the run has committed another one (restored if it sends nothing). */
+    let before: { cooldownUntil: number | undefined } | undefined;
+    const commitLimits = async (cooldownUntil?: number): Promise<void> => {
+      if (cooldownUntil !== undefined) {
+        before ??= { cooldownUntil: slot.cooldownUntil };
+        slot.cooldownUntil = cooldownUntil;
+      }
+      await this.#store.update((s) => {
+        const b = botEntry(s, name);
+        b.lastRunAt = startedAt;
+        if (cooldownUntil !== undefined) b.cooldownUntil = cooldownUntil;
+      });
+    };
     try {
       const decision = await slot.monitor.run({
         now: startedAt,
         signal: this.#stop.signal,
         emit: (event) => this.events.emit(event),
+        commitLimits,
       });
+      if (decision.cooldownUntil === undefined && before) this.#restoreCooldown(slot, before.cooldownUntil);
       this.#succeeded(slot, decision, startedAt);
     } catch (err) {
       this.#failed(slot, err, startedAt);
@@ -245,6 +260,15 @@ export class MonitorRuntime {
       });
     }
     this.events.emit({ type: "decision", bot, decision });
+  }
+
+  /** A committed cooldown whose order never went out (skipped, rejected, refused) is taken back. */
+  #restoreCooldown(slot: Slot, cooldownUntil: number | undefined): void {
+    slot.cooldownUntil = cooldownUntil;
+    this.#persist(slot.monitor.name, (b) => {
+      if (cooldownUntil === undefined) delete b.cooldownUntil;
+      else b.cooldownUntil = cooldownUntil;
+    });
   }
 
   #failed(slot: Slot, err: unknown, startedAt: number): void {

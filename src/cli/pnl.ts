@@ -23,7 +23,8 @@ runCli(async () => {
     );
     return 0;
   }
-  const fills = JsonLinesFile.open<Fill>(file, parseFillJson).items;
+  // Read only: the suite may be appending to it right now.
+  const fills = JsonLinesFile.read<Fill>(file, parseFillJson);
   const clock = new RealClock();
   const client = marketDataClient(env, config, clock);
   try {

@@ -1,29 +1,57 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { StoreError } from "./store.js";
 
 /**
  * An append-only file of JSON lines, fsync'd on every append. For records that never change and only grow
  * (fills): rewriting them inside state.json on every journal write would cost O(history) per order.
- * A torn last line (the process died mid-append, so nobody was told it was written) is cut off at open;
- * a bad line anywhere else means damage and stops the program.
+ *
+ * At open, before any append:
+ * - a complete last line without its final newline (an editor, a copy, a write cut right before the "\n") gets
+ *   its newline, or the next append would be glued to it and the file would not read at the next start;
+ * - a torn last line (not JSON at all: the process died mid-append, so nobody was told it was written) is cut off,
+ *   and its bytes are kept in `<file>.torn` so nothing is ever lost;
+ * - any other bad line (not JSON in the middle, or JSON that is not a record, last line included) is damage: the
+ *   program stops, naming the file and the line, and the file is never rewritten.
  */
 export class JsonLinesFile<T> {
   readonly #path: string;
   readonly #items: T[] = [];
+  readonly #repairs: string[] = [];
 
   private constructor(path: string) {
     this.#path = path;
   }
 
   static open<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, true);
+  }
+
+  /**
+   * The records, for a tool that only reads (the suite may be appending meanwhile): nothing is created, repaired
+   * or cut off; a torn last line is left out, damage stops it the same way.
+   */
+  static read<T>(path: string, parse: (value: unknown) => T): readonly T[] {
+    return JsonLinesFile.#load(path, parse, false).items;
+  }
+
+  static #load<T>(path: string, parse: (value: unknown) => T, repair: boolean): JsonLinesFile<T> {
     const file = new JsonLinesFile<T>(path);
     let text: string;
     try {
       text = readFileSync(path, "utf8");
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-      closeSync(openSync(path, "a", 0o600));
+      if (repair) closeSync(openSync(path, "a", 0o600));
       return file;
     }
     const lines = text.split("\n");
@@ -35,22 +63,29 @@ export class JsonLinesFile<T> {
         if (!last) validBytes += 1;
         continue;
       }
+      let json: unknown;
       try {
-        file.#items.push(parse(JSON.parse(line)));
-        validBytes += Buffer.byteLength(line) + (last ? 0 : 1);
+        json = JSON.parse(line);
       } catch (e) {
-        if (last) {
-          // Torn tail: never acknowledged, safe to drop.
-          const fd = openSync(path, "r+");
-          ftruncateSync(fd, validBytes);
-          closeSync(fd);
-          break;
+        if (!last) throw damaged(path, i + 1, `it is not valid JSON (${(e as Error).message})`);
+        if (repair) {
+          keepTornTail(path, validBytes, line);
+          file.#repairs.push(
+            `line ${i + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line)} bytes kept in ${path}.torn`,
+          );
         }
-        throw new StoreError(
-          `${path} line ${i + 1} is damaged (${(e as Error).message}). Move the file aside or fix the line, then start again.`,
-          path,
-        );
+        return file;
       }
+      try {
+        file.#items.push(parse(json));
+      } catch (e) {
+        throw damaged(path, i + 1, describe(e));
+      }
+      validBytes += Buffer.byteLength(line) + (last ? 0 : 1);
+    }
+    if (repair && text !== "" && !text.endsWith("\n")) {
+      writeDurably(path, "\n");
+      file.#repairs.push(`the last line (${lines.length}) had no final newline: added`);
     }
     return file;
   }
@@ -59,17 +94,15 @@ export class JsonLinesFile<T> {
     return this.#items;
   }
 
+  /** What open() repaired, in words, for the log: the owner should know the file was touched. */
+  get repairs(): readonly string[] {
+    return this.#repairs;
+  }
+
   /** Appends records and returns once they are on disk. */
   append(records: readonly T[], toJson: (r: T) => unknown): void {
     if (records.length === 0) return;
-    const text = records.map((r) => JSON.stringify(toJson(r))).join("\n") + "\n";
-    const fd = openSync(this.#path, "a", 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeDurably(this.#path, records.map((r) => JSON.stringify(toJson(r))).join("\n") + "\n");
     this.#items.push(...records);
   }
 
@@ -100,4 +133,52 @@ export class JsonLinesFile<T> {
     this.#items.length = 0;
     for (const r of next) this.#items.push(r);
   }
+}
+
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, "a", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The torn bytes go to `<file>.torn` (on disk first), then the file is cut back to its last whole line. */
+function keepTornTail(path: string, validBytes: number, line: string): void {
+  appendFileSync(`${path}.torn`, `${line}\n`, { mode: 0o600 });
+  const torn = openSync(`${path}.torn`, "r");
+  try {
+    fsyncSync(torn);
+  } finally {
+    closeSync(torn);
+  }
+  const fd = openSync(path, "r+");
+  try {
+    ftruncateSync(fd, validBytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function damaged(path: string, line: number, what: string): StoreError {
+  return new StoreError(
+    `${path} line ${line} is damaged: ${what}. The file was left as it is. Stop here and keep a copy of it: fix ` +
+      `or remove that line (or restore a backup of the file), then start again.`,
+    path,
+  );
+}
+
+/** A parser's error in one line: zod's message is a JSON dump of every issue, so only the first is told. */
+function describe(e: unknown): string {
+  const issues = (e as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
+  const first = Array.isArray(issues) ? issues[0] : undefined;
+  if (first) {
+    const key = first.path?.map(String).join(".") || "(the record)";
+    const more = issues && issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : "";
+    return `${key}: ${(first.message ?? "is invalid").replace(/\s+/g, " ")}${more}`;
+  }
+  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
 }

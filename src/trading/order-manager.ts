@@ -91,6 +91,11 @@ export interface OrderManagerOptions {
     /** A LOST order is still looked up this often, for late fills (ms). */
     lostRecheckMs?: number;
   };
+  /**
+   * The order timeout (ms) of the bot a client id names, given to orders adopted at start so they are cancelled
+   * like that bot's own; undefined for a bot whose orders do not time out (or an unknown bot).
+   */
+  timeoutMsOf?: (bot: string) => number | undefined;
 }
 
 const DEFAULT_BACKOFF = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
@@ -110,6 +115,7 @@ export class OrderManager {
   readonly #lostAfterNotFound: number;
   readonly #lostAfterMs: number;
   readonly #lostRecheckMs: number;
+  readonly #timeoutMsOf: (bot: string) => number | undefined;
   readonly #leases = new Map<string, Lease>();
   /** POSTs under way in this process: their PENDING entries are not looked up meanwhile. */
   readonly #inFlight = new Set<string>();
@@ -135,6 +141,7 @@ export class OrderManager {
     this.#lostAfterNotFound = opts.lookup?.lostAfterNotFound ?? 4;
     this.#lostAfterMs = opts.lookup?.lostAfterMs ?? 60_000;
     this.#lostRecheckMs = opts.lookup?.lostRecheckMs ?? 300_000;
+    this.#timeoutMsOf = opts.timeoutMsOf ?? (() => undefined);
   }
 
   /** Called after every state change, once it is on disk. */
@@ -381,11 +388,40 @@ export class OrderManager {
         adopted.push(o.clientOrderId);
       }
     }
+    await this.#expireAdoptedWithoutTimeout();
     this.#nextLookup.clear();
     await this.poll();
     const unresolved = this.entries((e) => e.state === "PENDING" || e.state === "UNKNOWN").length;
     this.#log?.info({ adopted, unresolved, searched: [...search] }, "journal reconciled with the exchange");
     return { adopted, unresolved };
+  }
+
+  /**
+   * When an adopted order expires: its bot's timeout counted from when the exchange took it (never later than from
+   * now), so an order resting since before the restart is not given a fresh full timeout.
+   */
+  #adoptedExpiry(bot: string, since: number): { expiresAt?: number } {
+    const timeoutMs = this.#timeoutMsOf(bot);
+    if (timeoutMs === undefined) return {};
+    return { expiresAt: Math.min(since, this.#clock.now()) + timeoutMs };
+  }
+
+  /** Orders adopted by an earlier version never got an expiry: the buyer would wait on them forever. */
+  async #expireAdoptedWithoutTimeout(): Promise<void> {
+    const stale = this.entries(
+      (e) => e.adopted === true && LIVE_STATES.has(e.state) && e.expiresAt === undefined,
+    );
+    const given = stale
+      .map((e) => ({ id: e.clientOrderId, ...this.#adoptedExpiry(e.bot, e.createdAt) }))
+      .filter((x): x is { id: string; expiresAt: number } => x.expiresAt !== undefined);
+    if (given.length === 0) return;
+    await this.#store.update((s) => {
+      for (const { id, expiresAt } of given) {
+        const e = s.journal[id];
+        if (e) e.expiresAt = expiresAt;
+      }
+    });
+    this.#log?.info({ orders: given }, "adopted orders without a timeout now expire like their bot's");
   }
 
   async #adopt(bot: string, o: Order): Promise<void> {
@@ -411,6 +447,7 @@ export class OrderManager {
         cummulativeQuoteQty: o.cummulativeQuoteQty.toFixed(),
         createdAt: o.time ?? now,
         updatedAt: now,
+        ...this.#adoptedExpiry(bot, o.time ?? now),
         notFound: 0,
         adopted: true,
         transitions: [{ at: now, from: null, to: state, note: reason }],

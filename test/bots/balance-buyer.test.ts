@@ -68,7 +68,7 @@ async function setup(
 }
 
 function ctx(): RunContext {
-  return { now: Date.now(), signal: new AbortController().signal, emit() {} };
+  return { now: Date.now(), signal: new AbortController().signal, emit() {}, commitLimits: async () => {} };
 }
 
 const notional = (e: JournalEntry | undefined): D =>
@@ -169,10 +169,14 @@ describe("balance buyer", () => {
     const entries = orders.entries((e) => e.bot === "buyer");
     const btc = notional(bySymbol(entries, "BTCUSDC"));
     const eth = notional(bySymbol(entries, "ETHUSDC"));
-    expect(btc.lte(120) && btc.gt("119.8")).toBe(true);
-    expect(eth.lte(40) && eth.gt("39.8")).toBe(true);
+    // 60 × 2 = 120 for BTC and 40 for ETH plan 160; the 100 USDC maximum applies last (issue 13): 75 and 25.
+    // The dip still shows: BTC gets three times ETH instead of one and a half.
+    expect(btc.lte(75) && btc.gt("74.8")).toBe(true);
+    expect(eth.lte(25) && eth.gt("24.8")).toBe(true);
+    expect(btc.plus(eth).lte(100)).toBe(true);
     expect(d.reasons.join("\n")).toMatch(/BTC dip -\d+(\.\d+)?%: DCA ×2/);
-    expect(d.reasons.join("\n")).toMatch(/BTC 120 USDC \(×2\): BUY/);
+    expect(d.reasons.join("\n")).toMatch(/planned 160 USDC is more than the 100 USDC maximum/);
+    expect(d.reasons.join("\n")).toMatch(/BTC 75 USDC \(×2\): BUY/);
   });
 
   it("reports an unknown outcome as sent (cooldown) and a refusal as not sent", async () => {

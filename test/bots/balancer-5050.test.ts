@@ -29,13 +29,14 @@ afterEach(async () => {
  * Prices then (USDT): BTC ≈ 59 470, ETH ≈ 2 671, ADA ≈ 0.5375.
  */
 const START = Date.UTC(2026, 0, 15, 12);
+const HOUR = 3_600_000;
 const POST_ORDER = "POST /api/v3/order";
 const BASKET = ["ADAUSDC", "DOTUSDC", "LINKUSDC", "MATICUSDC", "AVAXUSDC"];
 type Raw = ReturnType<typeof structuredClone<typeof userConfig>>;
 
 async function setup(
   balances: Record<string, string>,
-  opts: { tweak?: (c: Raw) => void; autoTrade?: boolean } = {},
+  opts: { tweak?: (c: Raw) => void; autoTrade?: boolean; before?: (e: Exchange) => void } = {},
 ) {
   ex = await startExchange({
     sim: {
@@ -43,6 +44,7 @@ async function setup(
       accounts: [{ apiKey: SIM_KEY, apiSecret: SIM_SECRET, balances }],
     },
   });
+  opts.before?.(ex);
   store = await tempStore();
   const raw = structuredClone(userConfig);
   opts.tweak?.(raw);
@@ -74,7 +76,7 @@ async function setup(
 }
 
 function ctx(): RunContext {
-  return { now: Date.now(), signal: new AbortController().signal, emit() {} };
+  return { now: Date.now(), signal: new AbortController().signal, emit() {}, commitLimits: async () => {} };
 }
 
 const notional = (e: JournalEntry | undefined): D =>
@@ -113,6 +115,28 @@ describe("50/50 balancer", () => {
     expect(text).toMatch(
       /amount 90 USDC = min\(max 100, free 90 after keeping 20, half the [\d.]+ USD gap\)/,
     );
+  });
+
+  it("a dip boost never takes an operation past maxPerOperationUsdc: the cap applies last (issue 13)", async () => {
+    const { orders, bot } = await setup(
+      { ...ALTS_70, USDC: "1000" },
+      {
+        // −10 % over an hour that ended an hour ago: a dip for BTC, the volume back to normal.
+        before: (e) =>
+          e.sim.market.regime("BTCUSDC", { kind: "dip", startMs: START - 2 * HOUR, durationMs: HOUR }),
+      },
+    );
+    const d = await bot.run(ctx());
+    expect(d.acted).toBe(true);
+    const text = d.reasons.join("\n");
+    expect(text).toMatch(/BTCUSDC dip -\d+(\.\d+)?%: DCA ×2/);
+    const entries = orders.entries((e) => e.bot === "balancer");
+    const btc = notional(bySymbol(entries, "BTCUSDC"));
+    const eth = notional(bySymbol(entries, "ETHUSDC"));
+    // 100 × 60 % × 2 = 120 for BTC and 40 for ETH plan 160: scaled to the 100 maximum, 75 and 25.
+    expect(btc.plus(eth).lte(100)).toBe(true);
+    expect(btc.lte(75) && btc.gt("74.8")).toBe(true);
+    expect(text).toMatch(/planned 160 USDC is more than the 100 USDC maximum/);
   });
 
   it("alts at 30 %: spreads the purchase over the basket and reports the symbols it cannot buy", async () => {

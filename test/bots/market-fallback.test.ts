@@ -90,7 +90,12 @@ async function setup(mode: "30051" | "quote-not-allowed" | "plain", maxPairs = 1
   return { ex, client, orders, scanner, sent, config };
 }
 
-const ctx = (now = Date.now()): RunContext => ({ now, signal: new AbortController().signal, emit() {} });
+const ctx = (now = Date.now()): RunContext => ({
+  now,
+  signal: new AbortController().signal,
+  emit() {},
+  commitLimits: async () => {},
+});
 
 describe("scanner: MEXC refuses MARKET orders through the API", () => {
   it("after a 30051 buys the same intent with a marketable limit, at most the slippage cap above the ask", async () => {

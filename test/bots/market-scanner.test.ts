@@ -47,7 +47,7 @@ async function setup(usdt: string, tweak: (c: Raw) => void = () => {}) {
 }
 
 function ctx(): RunContext {
-  return { now: Date.now(), signal: new AbortController().signal, emit() {} };
+  return { now: Date.now(), signal: new AbortController().signal, emit() {}, commitLimits: async () => {} };
 }
 
 describe("market scanner", () => {
@@ -65,10 +65,11 @@ describe("market scanner", () => {
     // Best first: no opportunity scores higher.
     for (const p of report.opportunities) expect(p.score).toBeLessThanOrEqual(report.best.score);
 
-    // 1000 USDT is not a small balance: 30 % = 300, capped at 50, times the anti-hype multiplier, at least 6.
+    // 1000 USDT is not a small balance: 30 % = 300, capped at 50, times the anti-hype multiplier, at least 6,
+    // and the 50 maximum once more, last (issue 13).
     const rules = await ex.client.symbolRules(report.best.symbol);
     if (!rules) throw new Error("no rules");
-    const expected = roundQuoteAmount(rules, D.max(new D(50).times(report.best.multiplier), 6));
+    const expected = roundQuoteAmount(rules, D.min(D.max(new D(50).times(report.best.multiplier), 6), 50));
     const entries = orders.entries();
     expect(entries).toHaveLength(1);
     const entry = entries[0];
@@ -76,6 +77,30 @@ describe("market scanner", () => {
     expect(entry?.intent).toMatchObject({ symbol: report.best.symbol, side: "BUY", type: "MARKET" });
     expect(entry?.intent.quoteOrderQty).toBe(expected.toFixed());
     expect(entry?.reason).toContain(`score ${report.best.score}`);
+  });
+
+  it("a dip boost (×2) never takes a buy past maxBuyUsdt: the cap applies last (issue 13)", async () => {
+    const { ex, orders, scanner } = await setup("1000");
+    // Every USDT pair fell 10 % over an hour that ended an hour ago: whichever is best is a dip, boosted ×2.
+    const now = Date.now();
+    for (const t of await ex.client.ticker24hrAll()) {
+      if (t.symbol.endsWith("USDT"))
+        ex.sim.market.regime(t.symbol, {
+          kind: "dip",
+          startMs: now - 2 * HOUR,
+          durationMs: HOUR,
+          change: -0.1,
+        });
+    }
+    const decision = await scanner.run(ctx());
+    const best = scanner.lastReport?.best;
+    if (!best) throw new Error("no opportunity found");
+    expect(decision.acted).toBe(true);
+    expect(best.multiplier).toBe(2);
+    const quote = new D(orders.entries()[0]?.intent.quoteOrderQty ?? "0");
+    expect(quote.lte(50)).toBe(true);
+    expect(quote.gt(49)).toBe(true);
+    expect(ex.sim.stats.ordersCreated).toBe(1);
   });
 
   it("sizes a small balance at 60 % of it", async () => {

@@ -292,6 +292,7 @@ describe("orders reporter (simulator)", () => {
       now: Date.now(),
       signal: new AbortController().signal,
       emit: (e) => events.push(e),
+      commitLimits: async () => {},
     });
     const decision = await reporter.run(ctx());
 

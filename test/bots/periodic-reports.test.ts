@@ -61,6 +61,7 @@ describe("market scanner: periodic scan report", () => {
           now: Date.now(),
           signal: new AbortController().signal,
           emit: (e) => events.push(e),
+          commitLimits: async () => {},
         }),
       );
       byRun.push(events);
@@ -117,6 +118,7 @@ describe("profit seller: periodic PnL summary and rebalance", () => {
         now: t0 + sec * SEC,
         signal: new AbortController().signal,
         emit: (e) => mine.push(e),
+        commitLimits: async () => {},
       };
       const decision = await bot.run(ctx);
       events.push(mine);

@@ -75,7 +75,12 @@ async function setup(filter: Record<string, string>) {
   const treasury = new Treasury({ source: accountBalanceSource(client, clock), clock });
   const orders = new OrderManager({ client, store, clock, treasury, maxOpenOrders: 10 });
   const bot = createProfitSeller({ kind: "core", client, treasury, orders, ledger, config });
-  const ctx = (): RunContext => ({ now: Date.now(), signal: new AbortController().signal, emit: () => {} });
+  const ctx = (): RunContext => ({
+    now: Date.now(),
+    signal: new AbortController().signal,
+    emit: () => {},
+    commitLimits: async () => {},
+  });
   // A BTC position in profit.
   await client.newOrder({
     symbol: "BTCUSDC",

@@ -72,6 +72,7 @@ async function setup(kind: "core" | "alts", config: Config) {
     now: Date.now(),
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
+    commitLimits: async () => {},
   });
   return { ex, simClock, ledger, orders, bot, events, ctx };
 }

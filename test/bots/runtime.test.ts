@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RuntimeEvent } from "../../src/bots/events.js";
 import type { MonitorRuntime } from "../../src/bots/runtime.js";
@@ -277,6 +277,40 @@ describe("MonitorRuntime restart and stop", () => {
     expect(cooling2.starts).toEqual([T0 + 10 * MIN]);
     await clock.advanceTo(T0 + HOUR);
     expect(hourly2.starts).toEqual([T0 + HOUR]);
+  });
+
+  it("commitLimits puts the run's start and the cooldown on disk before it returns (issue 13)", async () => {
+    let onDisk: unknown;
+    const buyer = testBot("buyer", MIN, async (ctx) => {
+      await ctx.commitLimits(ctx.now + 10 * MIN);
+      // What a crash right now would leave: the file itself, not the store's memory.
+      onDisk = JSON.parse(readFileSync(store.path, "utf8")).bots.buyer;
+      return { acted: true, cooldownUntil: ctx.now + 10 * MIN };
+    });
+    start([buyer]);
+    await clock.advance(0);
+    expect(onDisk).toMatchObject({ lastRunAt: T0, cooldownUntil: T0 + 10 * MIN });
+  });
+
+  it("a committed cooldown is taken back when the run sends nothing, kept when the run throws", async () => {
+    const quiet = testBot("quiet", MIN, async (ctx) => {
+      await ctx.commitLimits(ctx.now + 10 * MIN);
+      return { acted: false, summary: "the order was rejected" };
+    });
+    const broken = testBot("broken", MIN, async (ctx) => {
+      await ctx.commitLimits(ctx.now + 10 * MIN);
+      throw new Error("lost after the order left");
+    });
+    const runtime = start([quiet, broken]);
+    await clock.advance(0);
+    await store.update(() => {});
+    const status = runtime.status();
+    expect(status.find((s) => s.name === "quiet")?.cooldownUntil).toBeUndefined();
+    expect(store.state.bots.quiet?.cooldownUntil).toBeUndefined();
+    expect(status.find((s) => s.name === "broken")?.cooldownUntil).toBe(T0 + 10 * MIN);
+    await clock.advance(2 * MIN);
+    expect(quiet.starts).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+    expect(broken.starts).toEqual([T0]);
   });
 
   it("stop() aborts the signal and waits for a running decision within grace", async () => {
