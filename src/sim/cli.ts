@@ -1,6 +1,6 @@
 /**
  * Standalone simulator: `npm run sim -- --port 0 --seed 42 [--alts N] [--fee-asset quote|base|MX] [--control]
- * [--upstream URL] [--no-rate-limit]`. Prints its URL and test credentials; stops on SIGINT/SIGTERM.
+ * [--upstream URL] [--no-rate-limit] [--accept-duplicate-client-ids]`. Prints its URL and test credentials; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_ACCOUNT, type FeeAsset, startSim } from "./index.js";
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     control: { type: "boolean", default: false },
     upstream: { type: "string" },
     "no-rate-limit": { type: "boolean", default: false },
+    "accept-duplicate-client-ids": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -43,6 +44,8 @@ const running = await startSim({
   control: values.control,
   upstream: values.upstream,
   rateLimit: { enabled: !values["no-rate-limit"] },
+  // For audits (npm run chaos): a resent order shows as a second order instead of a -2010 rejection.
+  ...(values["accept-duplicate-client-ids"] ? { rejectDuplicateClientOrderId: false } : {}),
 });
 
 process.stdout.write(
