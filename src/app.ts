@@ -128,8 +128,14 @@ export async function startTrading(opts: {
   await orders.reconcile(symbols);
   await ledger.syncAll([...ledger.tradedSymbols, ...(await heldSymbols(exchange))]);
   // A fill anywhere means new trades to sync for that symbol.
+  // Kept until done, so a stop waits for them: a fill the journal knows and the ledger not (npm run chaos found one
+  // that a clean stop left out until the next start).
+  const syncing = new Set<Promise<unknown>>();
   orders.onChange(({ entry }) => {
-    if (entry.executedQty !== "0") void ledger.sync(entry.intent.symbol).catch(() => {});
+    if (entry.executedQty === "0") return;
+    const p = ledger.sync(entry.intent.symbol).catch(() => {});
+    syncing.add(p);
+    void p.finally(() => syncing.delete(p));
   });
 
   const abort = new AbortController();
@@ -145,6 +151,7 @@ export async function startTrading(opts: {
     async stop() {
       abort.abort();
       await following;
+      await Promise.all(syncing);
       await exchange.close();
     },
   };

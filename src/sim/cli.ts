@@ -1,6 +1,7 @@
 /**
  * Standalone simulator: `npm run sim -- --port 0 --seed 42 [--alts N] [--fee-asset quote|base|MX] [--control]
- * [--upstream URL] [--no-rate-limit] [--real-variants]`. Prints its URL and test credentials; stops on SIGINT/SIGTERM.
+ * [--upstream URL] [--no-rate-limit] [--real-variants] [--accept-duplicate-client-ids]`. Prints its URL and test
+ * credentials; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_ACCOUNT, type FeeAsset, startSim } from "./index.js";
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     upstream: { type: "string" },
     "no-rate-limit": { type: "boolean", default: false },
     "real-variants": { type: "boolean", default: false },
+    "accept-duplicate-client-ids": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -45,6 +47,8 @@ const running = await startSim({
   upstream: values.upstream,
   rateLimit: { enabled: !values["no-rate-limit"] },
   realVariants: values["real-variants"],
+  // For audits (npm run chaos): a resent order shows as a second order instead of a -2010 rejection.
+  ...(values["accept-duplicate-client-ids"] ? { rejectDuplicateClientOrderId: false } : {}),
 });
 
 process.stdout.write(
