@@ -99,7 +99,8 @@ describe("live pre-flight: the symbols this API key may trade", () => {
   });
 
   it("only warns and restricts nothing where the exchange has no such endpoint (a stand-in answering 404)", async () => {
-    const { client, go } = await liveAgainst(undefined);
+    // The simulator serves selfSymbols now: the stand-in without it is a transport that answers 404.
+    const { client, go } = await liveAgainst({ status: 404, body: "Not Found" });
     const report = await go;
     expect(statusOf(report, "api symbols")).toBe("warn");
     expect((await client.symbolRules("BTCUSDT"))?.keyAllowed).toBe(true);

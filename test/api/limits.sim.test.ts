@@ -15,7 +15,9 @@ describe("weight limiter against the simulator's real limit", () => {
   it("a flood of klines runs near the limit with zero 429s, and orders are not held behind it", async () => {
     // MEXC's rule scaled down 10x in time so the test takes seconds: 50 weight per 1 s per endpoint, and the
     // global request rate scaled alike (20/s → 200/s) so that the per-endpoint pool is the one that binds.
-    const sim = await start({ rateLimit: { enabled: true, windowMs: 1000, budget: 50 } });
+    const sim = await start({
+      rateLimit: { enabled: true, windowMs: 1000, budget: 50, requestsPerSecond: 200 },
+    });
     const client = clientFor(sim, {
       limits: { windowMs: 1000, budget: 50, margin: 3, requestsPerSecond: 200 },
     });

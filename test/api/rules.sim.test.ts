@@ -84,6 +84,9 @@ describe("symbol rules against the simulator", () => {
         if (!(e instanceof ApiError)) throw e;
         answer = `${e.kind} ${e.code}: ${e.detail}`;
       }
+      // MEXC refuses MARKET orders on some symbols with 30051 without saying so in exchangeInfo (hummingbot #6932):
+      // no local rule can foresee it, so the scanner falls back to a limit instead (test/bots/market-fallback).
+      if (check.ok && req.type === "MARKET" && answer.startsWith("market-order-disabled")) continue;
       if (check.ok) passed++;
       else refused++;
       if (check.ok !== (answer === "accepted")) {

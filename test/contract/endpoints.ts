@@ -240,6 +240,10 @@ export function callsFor(fixtures: readonly EndpointFixture[]): Record<string, E
       invoke: (c) => c.defaultSymbols(),
       check: (result, s) => expect(result).toEqual(rec(s).data),
     },
+    "self-symbols": {
+      invoke: (c) => c.selfSymbols(),
+      check: (result, s) => expect(result).toEqual(rec(s).data),
+    },
     "exchange-info": {
       invoke: (c) => c.exchangeInfo("TOMO3LUSDT"),
       check: (result, s) => {

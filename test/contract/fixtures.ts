@@ -22,6 +22,8 @@ export interface DocumentedParam {
   readonly name: string;
   /** "Mandatory: YES" in the docs' parameter table. */
   readonly mandatory: boolean;
+  /** Where a parameter is documented elsewhere than the endpoint's own heading (the newer docs site). */
+  readonly source?: Source;
 }
 
 export interface SampleResponse {

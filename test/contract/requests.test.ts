@@ -210,8 +210,11 @@ describe("signing as MEXC documents it (§ SIGNED Endpoint Examples for POST /ap
     const [sent] = exchange.to("POST", "/api/v3/order/test");
     const cut = sent!.query.lastIndexOf("&signature=");
     const signed = sent!.query.slice(0, cut);
-    // The docs' totalParams, with the client id every order of ours carries added before recvWindow.
-    expect(signed.replace(`&newClientOrderId=${CLIENT_ORDER_ID}`, "")).toBe(v.totalParams);
+    // The docs' totalParams, with the client id and the self-trade mode every order of ours carries added before
+    // recvWindow.
+    expect(
+      signed.replace(`&newClientOrderId=${CLIENT_ORDER_ID}`, "").replace("&stpMode=cancel_taker", ""),
+    ).toBe(v.totalParams);
     expect(sent!.query.slice(cut + "&signature=".length)).toBe(hmac(v.secretKey, signed + sent!.body));
     expect(sent!.header(signing.headers.apiKey)).toBe(v.apiKey);
   });
