@@ -113,6 +113,8 @@ export class OrderManager {
   readonly #nextLookup = new Map<string, number>();
   readonly #listeners = new Set<(c: OrderChange) => void>();
   #polling: Promise<void> | undefined;
+  /** Set once the program stops: from then on no new order leaves, whatever the bot (issue 13, defect 2). */
+  #stopping: string | undefined;
 
   constructor(opts: OrderManagerOptions) {
     this.#client = opts.client;
@@ -152,8 +154,18 @@ export class OrderManager {
     return this.#store.state.killSwitch.active;
   }
 
+  /**
+   * The program is stopping: every later `place` is refused with `reason`, which the bot's decision line shows.
+   * A bot's run may be past its own abort checks (a scan that finished, a decision made), so the order manager is
+   * the last place the stop is enforced. Orders already sent are followed and resolved as usual. Not persisted.
+   */
+  refuseNewOrders(reason: string): void {
+    this.#stopping ??= reason;
+  }
+
   async place(req: PlaceRequest): Promise<PlaceOutcome> {
-    const refusal = await this.#refusal(req);
+    // Looked at again after the checks' own awaits: the stop may have begun while the symbol rules were read.
+    const refusal = (await this.#refusal(req)) ?? this.#stopping;
     if (refusal) {
       this.#log?.info(
         { bot: req.bot, symbol: req.symbol, side: req.side, reason: refusal },
@@ -226,6 +238,7 @@ export class OrderManager {
   }
 
   async #refusal(req: PlaceRequest): Promise<string | undefined> {
+    if (this.#stopping) return this.#stopping;
     if (this.killSwitchActive) return "the kill switch is on: no new orders until /resume all";
     if (this.openCount() >= this.#maxOpen) {
       return `${this.openCount()} orders are open or unresolved, the limit is ${this.#maxOpen} (risk.maxOpenOrders)`;
