@@ -100,6 +100,8 @@ export function createLogs(opts: LogOptions): Logs {
   // A broken disk must not crash the bots; it is reported once on stderr.
   let reported = false;
   file.on("error", (err) => {
+    // A record of work abandoned by the stop, arriving after close: dropped, it is no disk problem.
+    if ((err as NodeJS.ErrnoException).code === "ERR_STREAM_WRITE_AFTER_END") return;
     if (!reported) writeErr(`log file error: ${scrub(String(err))}\n`);
     reported = true;
   });

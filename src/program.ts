@@ -184,13 +184,15 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
       log: mainLog,
       telegram: env.telegram !== undefined,
       ...(upstream ? { upstream } : {}),
-      out: writeOut,
-      err: writeErr,
+      // A pre-flight left behind by a stop must not print a report of checks it could no longer finish.
+      out: (t) => void (signals.requested ? undefined : writeOut(t)),
+      err: (t) => void (signals.requested ? undefined : writeErr(t)),
     }),
     signals,
   );
   upstream?.client.close();
-  if (failed === STOPPED) return stoppedDuringStart({ exchange, store }, "pre-flight");
+  // The exchange stays open for the abandoned pre-flight's last requests; the exit ends them.
+  if (failed === STOPPED) return stoppedDuringStart({ store }, "pre-flight");
   if (failed !== undefined) {
     await exchange.close();
     await store.close();
