@@ -4,7 +4,7 @@ import { RealClock } from "./clock.js";
 import { type Config, ConfigError } from "./config-schema.js";
 import { connectExchange, type Exchange, marketDataClient } from "./connect.js";
 import { type Env, EnvError } from "./env.js";
-import { createLogs, type Logger, type Logs } from "./log.js";
+import { createLogs, type Logger } from "./log.js";
 import { startFreshSimSession, statePaths } from "./paths.js";
 import { runPreflightOrExplain } from "./preflight.js";
 import { safeError } from "./redact.js";
@@ -55,18 +55,26 @@ function bounded(p: Promise<unknown>, ms: number): Promise<void> {
 
 /**
  * The stop must end within shutdown.graceSec of the signal whatever hangs (a dead network in the pre-flight or the
- * reconciliation, a Telegram that does not answer): past it the process exits 0 anyway. Nothing is lost: every
- * order is in the journal before it is sent and the next start reconciles.
+ * reconciliation, a Telegram that does not answer): shortly before, the process closes the state file (its lock)
+ * and the log and exits 0 anyway. Nothing is lost: every order is in the journal before it is sent, and the next
+ * start reconciles.
  */
-function armGraceDeadline(signals: StopSignals, graceMs: number, logs: Logs, log: Logger): void {
+function armGraceDeadline(
+  signals: StopSignals,
+  graceMs: number,
+  log: Logger,
+  closeAll: () => Promise<void>,
+): void {
   signals.onStop((signal) => {
-    const left = Math.max(0, graceMs - (Date.now() - (signals.requestedAt ?? Date.now())));
+    // A second before the grace ends (half of it for a very short one), for the closing itself.
+    const deadline = graceMs - Math.min(1_000, graceMs / 2);
+    const left = Math.max(0, deadline - (Date.now() - (signals.requestedAt ?? Date.now())));
     setTimeout(() => {
       log.warn(
         { signal, graceMs },
         "the clean stop did not end within shutdown.graceSec: exiting now; the next start reconciles the journal",
       );
-      void bounded(logs.close(), 500).then(() => process.exit(0));
+      void closeAll().then(() => process.exit(0));
     }, left);
   });
 }
@@ -112,12 +120,19 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
   });
   log = logs.child("main");
   const mainLog = log;
-  armGraceDeadline(signals, config.shutdown.graceSec * 1000, logs, mainLog);
+  let openStore: Store | undefined;
+  let exiting = false;
+  armGraceDeadline(signals, config.shutdown.graceSec * 1000, mainLog, async () => {
+    // What still runs may fail on the closed state file now: that is the forced exit, not a crash.
+    exiting = true;
+    if (openStore) await bounded(openStore.close(), 400);
+    await bounded(logs.close(), 400);
+  });
   let crashAlert: ((text: string) => void) | undefined;
   let crashed = false;
   const crash = (err: unknown, what: string) => {
     // Once only: an error while going down (say, in the crash report itself) must not start another round.
-    if (crashed) return;
+    if (crashed || exiting) return;
     crashed = true;
     try {
       mainLog.fatal(
@@ -154,6 +169,7 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
         );
     }
     store = await Store.open({ path: paths.stateFile, mode: env.mode, now: clock.now() });
+    openStore = store;
   } catch (e) {
     if (e instanceof StoreError) {
       mainLog.error({ err: e }, "cannot open the state file");

@@ -44,8 +44,12 @@ async function exitWithin(run: Spawned, ms: number): Promise<number | string> {
   return Promise.race([exited, timeout]);
 }
 
-/** How long a bare `node --import tsx` takes here before the first line of a script runs (ms). */
+/** How long a bare `node --import tsx` takes here before the first line of a script runs (ms), the worse of two. */
 async function tsxBootMs(): Promise<number> {
+  return Math.max(await tsxBootOnce(), await tsxBootOnce());
+}
+
+async function tsxBootOnce(): Promise<number> {
   const started = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", "-e", "process.stdout.write('up')"], {
     cwd: ROOT,
@@ -84,8 +88,8 @@ describe("a broken console", () => {
 
 describe("SIGTERM during start-up", () => {
   it.each([
-    { moment: "just after node and tsx are up", after: (boot: number) => boot + 200 },
-    { moment: "while the program loads its modules", after: (boot: number) => boot + 1_200 },
+    { moment: "just after node and tsx are up", after: (boot: number) => boot + 500 },
+    { moment: "while the program loads its modules", after: (boot: number) => boot + 1_500 },
   ])(
     "exits 0 when it comes $moment",
     async ({ after }) => {
