@@ -11,9 +11,19 @@ import { guardStdio, writeErr } from "./stdio.js";
 
 guardStdio();
 const signals = watchSignals();
+// While the modules load nothing has been opened or started: a signal then ends the process at once, exit 0.
+let loaded = false;
+signals.onStop((signal) => {
+  if (loaded) return;
+  writeErr(`${signal}: stopped while loading; nothing was started.\n`);
+  process.exit(0);
+});
 
 import("./program.js")
-  .then(({ runProgram }) => runProgram(process.argv.slice(2), signals))
+  .then(({ runProgram }) => {
+    loaded = true;
+    return runProgram(process.argv.slice(2), signals);
+  })
   .then(
     (code) => process.exit(code),
     (err: unknown) => {
