@@ -323,11 +323,15 @@ export interface ConfigProblem {
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
-  constructor(readonly problems: ConfigProblem[]) {
+  /** `file`: the config file the values came from (`--config <file>`), named in the message. */
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly file = "src/config.ts",
+  ) {
     super(
-      `src/config.ts has ${problems.length} invalid value${problems.length === 1 ? "" : "s"}:\n` +
+      `${file} has ${problems.length} invalid value${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((p) => `  - ${p.key} = ${show(p.value)}: ${p.rule}`).join("\n") +
-        "\nFix the value(s) in src/config.ts and start again.",
+        `\nFix the value(s) in ${file} and start again.`,
     );
   }
 }
@@ -350,8 +354,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** Validates a config object; throws ConfigError naming every bad key. */
-export function parseConfig(input: unknown): Config {
+/** Validates a config object; throws ConfigError naming every bad key (and `file`, where the values came from). */
+export function parseConfig(input: unknown, file?: string): Config {
   const result = configSchema.safeParse(input);
   if (result.success) {
     const contradicting = contradictions(result.data);
@@ -373,5 +377,5 @@ export function parseConfig(input: unknown): Config {
     }
     return { key: path.join(".") || "(root)", value: valueAt(input, path), rule: issue.message };
   });
-  throw new ConfigError(problems);
+  throw new ConfigError(problems, file);
 }

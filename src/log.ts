@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { type DestinationStream, type Logger, multistream, pino, stdSerializers } from "pino";
 import { createStream, type RotatingFileStream } from "rotating-file-stream";
 import { safeError, scrub } from "./redact.js";
+import { guardedConsole, writeErr } from "./stdio.js";
 
 export type { Logger } from "pino";
 
@@ -99,7 +100,9 @@ export function createLogs(opts: LogOptions): Logs {
   // A broken disk must not crash the bots; it is reported once on stderr.
   let reported = false;
   file.on("error", (err) => {
-    if (!reported) process.stderr.write(`log file error: ${scrub(String(err))}\n`);
+    // A record of work abandoned by the stop, arriving after close: dropped, it is no disk problem.
+    if ((err as NodeJS.ErrnoException).code === "ERR_STREAM_WRITE_AFTER_END") return;
+    if (!reported) writeErr(`log file error: ${scrub(String(err))}\n`);
     reported = true;
   });
 
@@ -108,9 +111,11 @@ export function createLogs(opts: LogOptions): Logs {
     { stream: file as unknown as DestinationStream, level: level as pino.Level },
   ];
   const consoleMode = opts.console ?? "none";
-  const out = opts.consoleStream ?? process.stdout;
+  const target = opts.consoleStream ?? process.stdout;
+  // A console whose reader went away (EPIPE) is dropped, never retried and never a crash: the file goes on.
+  const out = guardedConsole(target);
   if (consoleMode === "pretty") {
-    const color = Boolean((out as NodeJS.WriteStream).isTTY);
+    const color = Boolean((target as NodeJS.WriteStream).isTTY);
     streams.push({
       stream: prettyStream(out, color) as unknown as DestinationStream,
       level: level as pino.Level,

@@ -54,6 +54,17 @@ export interface PreflightOptions {
    * time the bots compare with the exchange's (trade history windows, order timeouts, the UTC day of the loss limit).
    */
   maxClockOffsetMs?: number;
+  /**
+   * Whether a Telegram bot is configured (main passes it; the "approvals" check runs only when it is given): in
+   * live mode a bot whose autoTrade is unset turns its orders into proposals, and without Telegram nobody can
+   * approve them (issue 13, defect 10).
+   */
+  telegram?: boolean;
+  /**
+   * Paper mode: the MEXC-compatible upstream the simulator takes its market data from (MEXC_BASE_URL), checked
+   * first. The simulator itself answers locally, so its "server" check says nothing about the network.
+   */
+  upstream?: { client: MexcClient; url: string };
 }
 
 const MARK: Record<CheckStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
@@ -98,6 +109,47 @@ const KEY_SYMBOLS_FIX =
   "Add the pair to the API key's trading pairs in MEXC → API Management (a key trades only the pairs it lists).";
 const UNREACHABLE_FIX =
   "Check the network and MEXC_BASE_URL; if MEXC is in maintenance (status page, announcements), start again later.";
+const upstreamFix = (url: string) =>
+  `Paper mode reads MEXC's public market data from ${url} (MEXC_BASE_URL): check this machine's network ` +
+  "(connection, DNS, proxy, firewall) and the URL, then start again.";
+
+/** The bots that place orders, by config section. */
+const TRADING_BOTS = ["scanner", "balanceBuyer", "pnlSeller", "altsSeller", "balancer5050"] as const;
+
+/**
+ * Who approves the proposals: a bot with autoTrade false (or unset, in live mode) proposes its orders, and only
+ * Telegram's Execute button places them. Without Telegram, unset fails (the user did not choose) and false warns.
+ */
+export function approvalsCheck(config: Config, mode: Mode, telegram: boolean): CheckResult {
+  const enabled = TRADING_BOTS.filter((b) => config[b].enabled);
+  const unset = mode === "live" ? enabled.filter((b) => config[b].autoTrade === undefined) : [];
+  const off = enabled.filter((b) => config[b].autoTrade === false);
+  if (telegram || (unset.length === 0 && off.length === 0))
+    return {
+      check: "approvals",
+      status: "pass",
+      detail: telegram
+        ? "proposals are sent to Telegram for approval"
+        : "every enabled bot trades by itself (autoTrade)",
+    };
+  if (unset.length > 0)
+    return {
+      check: "approvals",
+      status: "fail",
+      detail:
+        `no Telegram bot is configured, and ${unset.map((b) => `${b}.autoTrade`).join(", ")} ${unset.length === 1 ? "is" : "are"} ` +
+        "unset, which in live mode turns every order of these bots into a proposal nobody can approve.",
+      fix:
+        "Set TELEGRAM_BOT_TOKEN and TELEGRAM_ALLOWED_CHAT_IDS in .env to approve them in Telegram, or set autoTrade " +
+        "for these bots in the config: `autoTrade: true` to let a bot trade alone, or `enabled: false` to turn it off.",
+    };
+  return {
+    check: "approvals",
+    status: "warn",
+    detail: `no Telegram bot is configured and ${off.map((b) => `${b}.autoTrade`).join(", ")} ${off.length === 1 ? "is" : "are"} false: their proposals are printed, and expire unapproved.`,
+    fix: "Set TELEGRAM_BOT_TOKEN and TELEGRAM_ALLOWED_CHAT_IDS in .env to approve them.",
+  };
+}
 
 export interface ConfiguredPair {
   symbol: string;
@@ -135,6 +187,13 @@ function describe(err: unknown): string {
   return typeof safe === "string" ? safe : safe.message;
 }
 
+/** A network failure in plain words: MEXC's own help for it ("Could not reach MEXC") would blame the wrong party. */
+function upstreamProblem(err: unknown): string {
+  if (err instanceof ApiError && err.kind === "network")
+    return `no connection (${err.cause?.code ?? err.detail}): the network or the upstream is down.`;
+  return describe(err);
+}
+
 function authFix(err: ApiError): string {
   if (err.code === 700006) return WHITELIST_FIX;
   if (err.code === 700007 || err.code === 401 || err.code === 30020) return PERMISSION_FIX;
@@ -158,6 +217,28 @@ export async function preflight(opts: PreflightOptions): Promise<PreflightReport
     else log.info(fields, line);
   };
   const skip = (check: string, why: string) => add({ check, status: "skip", detail: `not checked: ${why}` });
+
+  // 0. Settings alone: who approves the proposals.
+  if (opts.telegram !== undefined) add(approvalsCheck(config, mode, opts.telegram));
+
+  // Paper mode: the market data comes from the upstream; without it nothing else can be judged.
+  if (opts.upstream) {
+    const { client: upstreamClient, url } = opts.upstream;
+    try {
+      await upstreamClient.time();
+      add({ check: "market data", status: "pass", detail: `${url} answers (GET /api/v3/time)` });
+    } catch (err) {
+      add({
+        check: "market data",
+        status: "fail",
+        detail: `the market data upstream ${url} is not reachable: ${upstreamProblem(err)}`,
+        fix: upstreamFix(url),
+      });
+      for (const c of ["server", "clock", "api key", "can trade", "balances", "pairs"])
+        skip(c, "the market data upstream did not answer");
+      return finish(mode, checks, undefined);
+    }
+  }
 
   // 1. Reachability and the clock, from one unsigned GET /api/v3/time read at its midpoint.
   let offset: number | undefined;

@@ -280,6 +280,8 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
       log.info({ bots: monitors.map((m) => m.name) }, "bots started");
     },
     async stop({ graceMs, cancelOpenOrders }) {
+      // First, before any await: a run past its abort checks must not send an order now (issue 13, defect 2).
+      orders.refuseNewOrders("the program is stopping: no new orders are sent");
       watch.abort();
       await telegram?.stop();
       const result = await runtime.stop({ graceMs });

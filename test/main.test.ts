@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,43 @@ describe("main", () => {
     expect(run.out.stderr).toContain("scanner.intervalSec = -5: must be more than 0");
     expect(existsSync(join(run.dir, "data"))).toBe(false);
   });
+
+  it("names the --config file, not src/config.ts, in its errors", async () => {
+    const run = start(["--config", "test/fixtures/bad-config.ts"]);
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toContain("test/fixtures/bad-config.ts has 1 invalid value");
+    expect(run.out.stderr).not.toContain("src/config.ts has");
+    expect(run.out.stderr).toContain("Fix the value(s) in test/fixtures/bad-config.ts");
+  });
+
+  it("exits 2 naming the file and the line of a syntax error in the --config file, without a stack trace", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "mpb-cfg-")), "broken-config.ts");
+    writeFileSync(file, "export const userConfig = {\n  scanner: { enabled: true,, }\n};\n");
+    const run = start(["--config", file]);
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toContain(file);
+    expect(run.out.stderr).toMatch(/broken-config\.ts:2/);
+    expect(run.out.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(run.dir, "data"))).toBe(false);
+  });
+
+  it("exits 2 naming a --config file that does not exist", async () => {
+    const run = start(["--config", "nope.ts"]);
+    expect(await run.exited).toBe(2);
+    expect(run.out.stderr).toContain("nope.ts");
+    expect(run.out.stderr).toContain("does not exist");
+    expect(run.out.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([[["--config"]], [["--config", "--other"]], [["--config="]]])(
+    "exits 2 on --config without a file name (%j)",
+    async (args) => {
+      const run = start(args);
+      expect(await run.exited).toBe(2);
+      expect(run.out.stderr).toContain("--config needs a file name");
+      expect(existsSync(join(run.dir, "data"))).toBe(false);
+    },
+  );
 
   it("exits 2 on an invalid environment and says what is missing", async () => {
     const run = start([], { MODE: "live" });

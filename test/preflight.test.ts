@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MexcClient } from "../src/api/index.js";
 import { RealClock } from "../src/clock.js";
 import { userConfig } from "../src/config.js";
 import { type Config, parseConfig } from "../src/config-schema.js";
@@ -234,6 +235,96 @@ describe("preflight", () => {
   });
 });
 
+describe("who approves the proposals (issue 13, defect 10)", () => {
+  const TRADING = ["scanner", "balanceBuyer", "pnlSeller", "altsSeller", "balancer5050"] as const;
+
+  function runWith(ex: Running, cfg: Config, telegram: boolean, mode: "live" | "sim" = "live") {
+    return preflight({
+      client: ex.client,
+      config: cfg,
+      mode,
+      clock: new RealClock(),
+      log: captureLog().log,
+      telegram,
+    });
+  }
+
+  it("fails in live mode without Telegram when bots leave autoTrade unset, naming them and what to do", async () => {
+    const ex = await exchange();
+    const err = await failure(runWith(ex, config(), false));
+    expect(err.failed.map((c) => c.check)).toEqual(["approvals"]);
+    for (const bot of TRADING) expect(err.message).toContain(`${bot}.autoTrade`);
+    expect(err.message).toContain("TELEGRAM_BOT_TOKEN");
+    expect(err.message).toContain("autoTrade: true");
+  });
+
+  it("passes with a Telegram token, or with autoTrade set for every enabled trading bot", async () => {
+    const ex = await exchange();
+    expect(statusOf(await runWith(ex, config(), true), "approvals")).toBe("pass");
+    const explicit = config((c) => {
+      for (const bot of TRADING) c[bot].autoTrade = bot !== "scanner";
+    });
+    const report = await runWith(ex, explicit, false);
+    // autoTrade: false without Telegram is the user's choice, but worth a word: nobody can approve.
+    expect(statusOf(report, "approvals")).toBe("warn");
+    expect(report.checks.find((c) => c.check === "approvals")?.detail).toContain("scanner");
+    const disabled = config((c) => {
+      for (const bot of TRADING) c[bot].enabled = false;
+    });
+    expect(statusOf(await runWith(ex, disabled, false), "approvals")).toBe("pass");
+  });
+
+  it("does not apply in sim mode, where autoTrade unset means true", async () => {
+    const ex = await exchange();
+    expect(statusOf(await runWith(ex, config(), false, "sim"), "approvals")).toBe("pass");
+  });
+});
+
+describe("paper mode with the market data upstream unreachable (issue 13, defect 11)", () => {
+  it("fails naming the network and the upstream, not MEXC maintenance, and checks nothing behind it", async () => {
+    // A port that refuses connections: the offline machine's view of api.mexc.com.
+    const dead = await exchange();
+    const deadUrl = dead.url;
+    await dead.close();
+    running = undefined;
+    const ex = await exchange({ sim: { upstream: deadUrl } });
+    const upstream = { client: new MexcClient({ baseUrl: deadUrl, timeoutMs: 1_000 }), url: deadUrl };
+    const err = await failure(
+      preflight({
+        client: ex.client,
+        config: config(),
+        mode: "paper",
+        clock: new RealClock(),
+        log: captureLog().log,
+        upstream,
+      }),
+    );
+    upstream.client.close();
+    expect(err.failed.map((c) => c.check)).toEqual(["market data"]);
+    expect(err.message).toContain(deadUrl);
+    expect(err.message).toMatch(/network/i);
+    expect(err.message).not.toMatch(/maintenance/i);
+    expect(reportLines(err.report).join("\n")).not.toContain("reachable, server time");
+    for (const c of ["server", "clock", "api key", "can trade", "balances", "pairs"])
+      expect(statusOf(err.report, c)).toBe("skip");
+  });
+
+  it("the program exits 2 (a failed pre-flight) saying the network or upstream is unreachable", async () => {
+    const dead = await exchange();
+    const deadUrl = dead.url;
+    await dead.close();
+    running = undefined;
+    const dir = mkdtempSync(join(tmpdir(), "mpb-paper-"));
+    const paper = spawnTsx("src/main.ts", [], isolatedEnv(dir, { MODE: "paper", MEXC_BASE_URL: deadUrl }));
+    const { code } = await paper.exited;
+    expect(code).toBe(2);
+    expect(paper.out.stdout).toContain("FAIL  market data");
+    expect(paper.out.stdout).not.toContain("PASS  server");
+    expect(paper.out.stderr).toContain(`the market data upstream ${deadUrl} is not reachable`);
+    expect(paper.out.stdout + paper.out.stderr).not.toMatch(/maintenance/i);
+  }, 60_000);
+});
+
 describe("runPreflightOrExplain", () => {
   it("prints the checks and lets the program go on when they pass", async () => {
     const ex = await exchange();
@@ -309,8 +400,11 @@ describe("live mode refuses an incomplete environment before any request", () =>
   });
 });
 
+/** autoTrade chosen (false) for every bot: live mode without Telegram passes the pre-flight with a warning. */
+const CHOSEN = "test/fixtures/proposals-config.ts";
+
 describe("live mode against a simulator standing in for MEXC", () => {
-  function startLive(ex: Running, extra: Record<string, string> = {}) {
+  function startLive(ex: Running, extra: Record<string, string> = {}, args = ["--config", CHOSEN]) {
     const dir = mkdtempSync(join(tmpdir(), "mpb-live-"));
     const vars = {
       MODE: "live",
@@ -320,8 +414,18 @@ describe("live mode against a simulator standing in for MEXC", () => {
       MEXC_BASE_URL: ex.url,
       ...extra,
     };
-    return spawnTsx("src/main.ts", [], isolatedEnv(dir, vars));
+    return spawnTsx("src/main.ts", args, isolatedEnv(dir, vars));
   }
+
+  it("exits 2 without Telegram when the bots leave autoTrade unset, saying what to do", async () => {
+    const ex = await exchange();
+    const live = startLive(ex, {}, []);
+    const { code } = await live.exited;
+    expect(code).toBe(2);
+    expect(live.out.stderr).toContain("  - approvals: no Telegram bot is configured");
+    expect(live.out.stderr).toContain("TELEGRAM_BOT_TOKEN");
+    expect(live.out.stdout).not.toContain("started; stop with");
+  }, 60_000);
 
   it("passes the pre-flight, starts LIVE and stops cleanly", async () => {
     const ex = await exchange();

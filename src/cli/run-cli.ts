@@ -1,7 +1,7 @@
 import { ConfigError } from "../config-schema.js";
 import { EnvError } from "../env.js";
 import { safeError } from "../redact.js";
-import { EXIT_FIX_SETUP } from "../settings.js";
+import { ConfigFileError, EXIT_FIX_SETUP } from "../settings.js";
 import { StoreError } from "../store/index.js";
 
 /** Runs a command-line tool: problems the user must fix exit 2 with their message, anything else exits 1. */
@@ -12,6 +12,7 @@ export function runCli(main: () => Promise<number>): void {
       if (
         err instanceof EnvError ||
         err instanceof ConfigError ||
+        err instanceof ConfigFileError ||
         err instanceof StoreError ||
         err instanceof UsageError
       ) {

@@ -129,6 +129,8 @@ export class OrderManager {
    */
   readonly #cancelTaken = new Set<string>();
   #polling: Promise<void> | undefined;
+  /** Set once the program stops: from then on no new order leaves, whatever the bot (issue 13, defect 2). */
+  #stopping: string | undefined;
 
   constructor(opts: OrderManagerOptions) {
     this.#client = opts.client;
@@ -169,10 +171,20 @@ export class OrderManager {
     return this.#store.state.killSwitch.active;
   }
 
+  /**
+   * The program is stopping: every later `place` is refused with `reason`, which the bot's decision line shows.
+   * A bot's run may be past its own abort checks (a scan that finished, a decision made), so the order manager is
+   * the last place the stop is enforced. Orders already sent are followed and resolved as usual. Not persisted.
+   */
+  refuseNewOrders(reason: string): void {
+    this.#stopping ??= reason;
+  }
+
   async place(req: PlaceRequest): Promise<PlaceOutcome> {
+    // The stop is looked at again after the checks' own awaits (it may have begun while the symbol rules were read).
     // The self-trade check runs after the last await and before the new PENDING entry is written, in one
     // synchronous stretch (the store applies a change at once): two bots placing together cannot both pass it.
-    const refusal = (await this.#refusal(req)) ?? selfTradeRefusal(req, this.entries());
+    const refusal = (await this.#refusal(req)) ?? this.#stopping ?? selfTradeRefusal(req, this.entries());
     if (refusal) {
       this.#log?.info(
         { bot: req.bot, symbol: req.symbol, side: req.side, reason: refusal },
@@ -245,6 +257,7 @@ export class OrderManager {
   }
 
   async #refusal(req: PlaceRequest): Promise<string | undefined> {
+    if (this.#stopping) return this.#stopping;
     if (this.killSwitchActive) return "the kill switch is on: no new orders until /resume all";
     if (this.openCount() >= this.#maxOpen) {
       return `${this.openCount()} orders are open or unresolved, the limit is ${this.#maxOpen} (risk.maxOpenOrders)`;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { D } from "../../src/decimal.js";
-import { buttons, type Harness, messageId, OWNER, startHarness, text } from "./control-harness.js";
+import { buttons, GROUP, type Harness, messageId, OWNER, startHarness, text } from "./control-harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -172,5 +172,40 @@ describe("control bot commands, from the owner's private chat", () => {
   it("an unknown command gets a short usage; plain text a hint", async () => {
     expect(text(await h.replyTo("/frobnicate now"))).toContain("Unknown command /frobnicate");
     expect(text(await h.replyTo("hello"))).toContain("/help");
+  });
+});
+
+/** The texts sent to `chatId` from call number `from` on. */
+const sentTo = (harness: Harness, chatId: number, from: number) =>
+  harness.fake
+    .calls("sendMessage")
+    .slice(from)
+    .filter((c) => Number(c.params.chat_id) === chatId)
+    .map(text);
+
+describe("commands that are not ours (issue 13, defect 11)", () => {
+  it("an unknown 5,000-character command is echoed as a short escaped prefix, in one message", async () => {
+    const seen = h.fake.calls("sendMessage").length;
+    const reply = text(await h.replyTo(`/${"x".repeat(5_000)}`));
+    expect(reply).toContain(`Unknown command /${"x".repeat(20)}`);
+    expect(reply.length).toBeLessThan(400);
+    // The next answer comes right after it: the unknown command was answered once, not over two messages.
+    await h.replyTo("/help");
+    expect(sentTo(h, OWNER, seen)).toHaveLength(2);
+    expect(text(await h.replyTo("/<b>bold</b>"))).toContain("/&lt;b&gt;bold");
+  });
+
+  it("a command addressed to another bot in a group is ignored; one addressed to us is answered", async () => {
+    const seen = h.fake.calls("sendMessage").length;
+    h.say("/status@other_bot", GROUP, OWNER);
+    h.say("/frobnicate@other_bot now", GROUP, OWNER);
+    const ours = await h.replyTo("/status@fake_bot", GROUP, OWNER);
+    expect(text(ours)).toContain("SIM");
+    expect(text(await h.replyTo("/frobnicate@fake_bot", GROUP, OWNER))).toContain(
+      "Unknown command /frobnicate",
+    );
+    // Telegram delivers in order: had the other bot's commands been answered, those answers would be here.
+    expect(sentTo(h, GROUP, seen).filter((t) => t.includes("Unknown command"))).toHaveLength(1);
+    expect(sentTo(h, GROUP, seen)).toHaveLength(2);
   });
 });
