@@ -204,6 +204,16 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     limitUsd: config.risk.dailyLossLimitUsd,
     log: logs.child("bot"),
   });
+  // Today's baseline before any buyer can run (issue 13): a purchase made before the watch's first tick would sit
+  // inside the baseline it is measured against.
+  try {
+    await guard.observe(clock.now(), (await valueAccount(client)).total);
+  } catch (err) {
+    log.warn(
+      { err },
+      "daily loss limit: no baseline yet (valuation failed); the watch takes it at its first tick",
+    );
+  }
   const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
   const watch = new AbortController();
   const watchEveryMs = o.watchEveryMs ?? 60_000;

@@ -5,7 +5,7 @@ import { floorsOf } from "../app.js";
 import { VirtualClock } from "../clock.js";
 import { userConfig } from "../config.js";
 import { type Config, parseConfig } from "../config-schema.js";
-import { type Exchange, SIM_API_KEY, SIM_API_SECRET } from "../connect.js";
+import { clientLimits, type Exchange, SIM_API_KEY, SIM_API_SECRET } from "../connect.js";
 import type { Env } from "../env.js";
 import { Simulator } from "../sim/index.js";
 import { Store } from "../store/index.js";
@@ -78,6 +78,7 @@ export async function startHarness(o: {
     rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
     logger: logs.child("api"),
     transport,
+    limits: clientLimits(config),
   });
   const exchange: Exchange = { client, sim: undefined, url, close: async () => client.close() };
   const dataDir = join(o.dir, "sim");

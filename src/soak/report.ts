@@ -68,6 +68,12 @@ export function formatReport(r: SoakResult): string {
       `${r.pnl.startValueUsdt} -> ${r.pnl.endValueUsdt} (${signed(r.pnl.changeUsdt)})`,
     ],
     ["realized PnL (ledger)", `${signed(r.pnl.realizedUsd)} USD, fees ${r.pnl.feesUsd} USD`],
+    [
+      "realized PnL by bot",
+      Object.entries(r.pnl.realizedByBotUsd)
+        .map(([bot, v]) => `${bot} ${signed(v)}`)
+        .join(", ") || "none",
+    ],
     ["messages to the owner", String(r.messages)],
     ["warnings / errors logged", `${r.logs.warnings} / ${r.logs.errors}`],
     [

@@ -66,6 +66,8 @@ export interface SoakResult {
     endValueUsdt: string;
     changeUsdt: string;
     realizedUsd: string;
+    /** Realized PnL per bot as the ledger books it (through the journal: MEXC's myTrades names no client id). */
+    realizedByBotUsd: Record<string, string>;
     feesUsd: string;
   };
   messages: number;
@@ -233,6 +235,9 @@ async function audit(
       endValueUsdt: endValue.toFixed(2),
       changeUsdt: endValue.minus(a.startValue).toFixed(2),
       realizedUsd: basis.realizedPnl.toFixed(2),
+      realizedByBotUsd: Object.fromEntries(
+        [...basis.byBot].sort(([x], [y]) => x.localeCompare(y)).map(([bot, v]) => [bot, v.toFixed(2)]),
+      ),
       feesUsd: basis.feesUsd.toFixed(2),
     },
     messages: h.messages(),

@@ -104,7 +104,9 @@ export function apiAlertMessage(a: Alert): Notification {
       ? "MEXC banned this IP for a while"
       : a.kind === "auth"
         ? "MEXC refused the API key"
-        : "MEXC rate limit";
+        : a.kind === "client-bug"
+          ? "MEXC refused how a request was built (a bug: nothing of that kind can succeed)"
+          : "MEXC rate limit";
   return {
     type: `api-${a.kind}`,
     severity: a.kind === "rate-limited" ? "info" : "alert",
