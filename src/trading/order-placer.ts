@@ -1,5 +1,6 @@
 import type { ProposalJson } from "../store/index.js";
-import type { PlaceOutcome, PlaceRequest } from "./order-manager.js";
+import type { OrderIntent } from "./order-intent.js";
+import type { PlaceOutcome } from "./order-manager.js";
 
 /**
  * What a bot may do with an order: place it. Whether it reaches the exchange at once (autoTrade on) or waits for
@@ -11,5 +12,5 @@ export type SubmitOutcome =
   | { kind: "proposed"; proposal: ProposalJson; fresh: boolean };
 
 export interface OrderPlacer {
-  place(req: PlaceRequest): Promise<SubmitOutcome>;
+  place(intent: OrderIntent): Promise<SubmitOutcome>;
 }

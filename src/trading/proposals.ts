@@ -4,13 +4,14 @@ import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
 import type { ProposalJson, Store } from "../store/index.js";
 import { newClientOrderId } from "./client-id.js";
-import { intentOf, type PlaceOutcome, type PlaceRequest } from "./order-manager.js";
+import { intentOf, type OrderIntent, orderOf, orderOfJson } from "./order-intent.js";
+import type { PlaceOutcome } from "./order-manager.js";
 import type { OrderPlacer, SubmitOutcome } from "./order-placer.js";
 import type { Treasury } from "./treasury.js";
 
 /** The part of the order manager proposals need: placing the approved order. */
 export interface ProposalOrders {
-  place(req: PlaceRequest): Promise<PlaceOutcome>;
+  place(intent: OrderIntent): Promise<PlaceOutcome>;
 }
 
 export interface ProposalsOptions {
@@ -81,7 +82,7 @@ export class Proposals {
    * until Execute, which reserves again. The same bot asking again for the same symbol and side while a proposal
    * waits gets that proposal back, not a second one.
    */
-  async propose(req: PlaceRequest): Promise<SubmitOutcome> {
+  async propose(req: OrderIntent): Promise<SubmitOutcome> {
     if (req.lease) this.#o.treasury.release(req.lease);
     await this.expireDue();
     const waiting = this.pending().find(
@@ -95,7 +96,7 @@ export class Proposals {
       id: newClientOrderId("prop", now),
       bot: req.bot,
       reason: req.reason,
-      intent: intentOf(req),
+      intent: intentOf(orderOf(req)),
       referencePrice: reference.toFixed(),
       ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
       createdAt: now,
@@ -140,10 +141,11 @@ export class Proposals {
       return { ok: false, reason, proposal: ended, failed: true };
     };
     try {
-      const { intent } = p;
-      const rules = await this.#o.client.symbolRules(intent.symbol);
-      if (!rules) return await fail(`${intent.symbol} is no longer a market of the exchange`);
-      const price = (await this.#o.client.tickerPrice(intent.symbol)).price;
+      const order = orderOfJson(p.intent);
+      if ("invalid" in order) return await fail(`the stored order is not valid: ${order.invalid}`);
+      const rules = await this.#o.client.symbolRules(order.symbol);
+      if (!rules) return await fail(`${order.symbol} is no longer a market of the exchange`);
+      const price = (await this.#o.client.tickerPrice(order.symbol)).price;
       const reference = new D(p.referencePrice);
       const drift = reference.isZero() ? new D(0) : price.minus(reference).abs().div(reference).mul(100);
       if (drift.gt(this.#o.maxPriceDriftPct))
@@ -151,25 +153,15 @@ export class Proposals {
           `the price moved ${drift.toFixed(2)} % (${reference.toFixed()} → ${price.toFixed()}), more than the ${this.#o.maxPriceDriftPct.toFixed()} % allowed: not executed`,
         );
       const [asset, amount] =
-        intent.side === "SELL"
-          ? [rules.base, new D(intent.quantity ?? 0)]
-          : [
-              rules.quote,
-              intent.quoteOrderQty
-                ? new D(intent.quoteOrderQty)
-                : new D(intent.quantity ?? 0).mul(intent.price ?? price),
-            ];
+        order.side === "SELL"
+          ? [rules.base, order.quantity ?? new D(0)]
+          : [rules.quote, order.quoteOrderQty ?? (order.quantity ?? new D(0)).mul(order.price ?? price)];
       const grant = await this.#o.treasury.reserve(p.bot, asset, amount);
       if (!grant.ok) return await fail(`not enough ${asset}: ${grant.reason}`);
       const outcome = await this.#o.orders.place({
+        ...order,
         bot: p.bot,
         reason: `${p.reason} (approved by ${by})`,
-        symbol: intent.symbol,
-        side: intent.side,
-        type: intent.type,
-        ...(intent.quantity ? { quantity: new D(intent.quantity) } : {}),
-        ...(intent.quoteOrderQty ? { quoteOrderQty: new D(intent.quoteOrderQty) } : {}),
-        ...(intent.price ? { price: new D(intent.price) } : {}),
         marketPrice: price,
         lease: grant.lease,
         ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),

@@ -23,6 +23,7 @@ import { htmlToPlain } from "../../src/telegram/format.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { fill } from "../portfolio/helpers.js";
 import { startExchange, tempStore } from "../support/exchange.js";
+import { journalEntry } from "../support/journal-entry.js";
 
 /** Telegram rejects a stray "<" or "&": once our own tags are gone, none may remain. */
 function expectSafeHtml(html: string): void {
@@ -45,19 +46,18 @@ describe("ordersReport (pure)", () => {
     }));
     const first = moves[0]?.[0] ?? 0;
     const last = moves.at(-1);
-    return {
+    return journalEntry(last?.[1] ?? "PENDING", {
       clientOrderId: `${bot}-${symbol}-${first}`,
       bot,
       reason: "test",
       intent: { symbol, side: "BUY", type: "LIMIT", quantity: "1", price: "1" },
-      state: last?.[1] ?? "PENDING",
       executedQty: "0",
       cummulativeQuoteQty: "0",
       createdAt: first,
       updatedAt: last?.[0] ?? first,
       notFound: 0,
       transitions,
-    };
+    });
   }
 
   const entries = [
@@ -216,7 +216,12 @@ describe("ordersReport (pure)", () => {
       [111, "REJECTED", "rejected"],
     ]);
     const html = formatOrdersReport(
-      ordersReport([{ ...nasty, rejection: { code: 1, message: "price < min & qty > max" } }], [], 100, 200),
+      ordersReport(
+        [journalEntry("REJECTED", { ...nasty, rejection: { code: 1, message: "price < min & qty > max" } })],
+        [],
+        100,
+        200,
+      ),
     );
     expectSafeHtml(html);
     expect(html).toContain("A&lt;B&gt;USDT");

@@ -4,6 +4,7 @@ import { audit, type Caps } from "../../src/chaos/audit.js";
 import type { LocalBooks } from "../../src/chaos/books.js";
 import type { Fill } from "../../src/portfolio/fill.js";
 import type { JournalEntry } from "../../src/store/journal-schema.js";
+import { journalEntry } from "../support/journal-entry.js";
 
 const caps: Caps = {
   scanner: { perOrderUsdt: 20 },
@@ -31,12 +32,11 @@ function order(o: Partial<Order> & { clientOrderId: string; time: number }): Ord
 }
 
 function entry(o: Order, state: JournalEntry["state"] = "FILLED"): JournalEntry {
-  return {
+  return journalEntry(state, {
     clientOrderId: o.clientOrderId!,
     bot: o.clientOrderId!.split("-")[0]!,
     reason: "test",
     intent: { symbol: o.symbol, side: o.side, type: "LIMIT", quantity: "0.1", price: "100" },
-    state,
     orderId: o.orderId,
     executedQty: o.executedQty.toFixed(),
     cummulativeQuoteQty: o.cummulativeQuoteQty.toFixed(),
@@ -44,7 +44,7 @@ function entry(o: Order, state: JournalEntry["state"] = "FILLED"): JournalEntry 
     updatedAt: o.time!,
     notFound: 0,
     transitions: [],
-  };
+  });
 }
 
 function trade(o: Order, id: string): Trade {

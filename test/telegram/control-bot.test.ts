@@ -62,6 +62,7 @@ describe("control bot: long answers and a failing Telegram", () => {
           reason: `a resting order with a long explanation of why it was placed, number ${i}`,
           intent: { symbol: "BTCUSDC", side: "BUY", type: "LIMIT", quantity: "0.01", price: "2000" },
           state: "OPEN",
+          orderId: String(i),
           executedQty: "0",
           cummulativeQuoteQty: "0",
           createdAt: now - i * 1000,

@@ -12,7 +12,7 @@ import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import type { ValuePoint } from "../../src/telegram/chart.js";
 import { type ControlBot, type ControlBotDeps, createControlBot } from "../../src/telegram/control-bot.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
-import { OrderManager, type PlaceRequest } from "../../src/trading/order-manager.js";
+import { OrderManager, type OrderIntent } from "../../src/trading/order-manager.js";
 import { Proposals } from "../../src/trading/proposals.js";
 import { Treasury } from "../../src/trading/treasury.js";
 import { testBot } from "../bots/helpers.js";
@@ -144,7 +144,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 /** A real order request as a bot with autoTrade off would hand it over. */
-export function buyRequest(quote = "20"): PlaceRequest {
+export function buyRequest(quote = "20"): OrderIntent {
   return {
     bot: "scanner",
     reason: "score 0.8 < RSI & ok",

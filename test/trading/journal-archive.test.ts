@@ -5,23 +5,23 @@ import { describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../src/store/journal-schema.js";
 import { JournalArchive } from "../../src/trading/journal-archive.js";
 import { tempStore } from "../support/exchange.js";
+import { journalEntry } from "../support/journal-entry.js";
 
 const HOUR = 3_600_000;
 
 function entry(id: string, state: JournalEntry["state"], updatedAt: number): JournalEntry {
-  return {
+  return journalEntry(state, {
     clientOrderId: id,
     bot: "buyer",
     reason: "test",
     intent: { symbol: "BTCUSDC", side: "BUY", type: "LIMIT", quantity: "0.001", price: "60000" },
-    state,
     executedQty: "0",
     cummulativeQuoteQty: "0",
     createdAt: updatedAt,
     updatedAt,
     notFound: 0,
     transitions: [{ at: updatedAt, from: null, to: state, note: "test" }],
-  };
+  });
 }
 
 describe("journal archive", () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RealClock, VirtualClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import type { Store } from "../../src/store/index.js";
-import { OrderManager, type PlaceRequest } from "../../src/trading/order-manager.js";
+import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { eventually, startExchange, tempStatePath, tempStore } from "../support/exchange.js";
 
 type Exchange = Awaited<ReturnType<typeof startExchange>>;
@@ -56,7 +56,7 @@ const POST = "POST /api/v3/order";
 const posts = (e: Exchange) => e.sim.stats.requests[POST] ?? 0;
 
 /** A market buy of 10 USDC of BTC. */
-const marketBuy: PlaceRequest = {
+const marketBuy: OrderIntent = {
   bot: "scanner",
   reason: "test buy",
   symbol: "BTCUSDC",
@@ -65,7 +65,7 @@ const marketBuy: PlaceRequest = {
   quoteOrderQty: new D("10"),
 };
 
-async function limitBuyBelowMarket(e: Exchange, factor = "0.9"): Promise<PlaceRequest> {
+async function limitBuyBelowMarket(e: Exchange, factor = "0.9"): Promise<OrderIntent> {
   const rules = await e.client.symbolRules("BTCUSDC");
   if (!rules) throw new Error("no rules");
   const price = new D(e.sim.market.price("BTCUSDC")).mul(factor).toNearest(rules.tick, D.ROUND_DOWN);

@@ -4,7 +4,8 @@ import { AxiosTransport } from "../../src/api/transport.js";
 import { RealClock, VirtualClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import type { Store } from "../../src/store/index.js";
-import { OrderManager, type PlaceRequest } from "../../src/trading/order-manager.js";
+import type { OrderPurpose } from "../../src/trading/order-intent.js";
+import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { startExchange, tempStore } from "../support/exchange.js";
 
 /**
@@ -51,7 +52,7 @@ async function setup() {
 
 const count = (e: Exchange, endpoint: string) => e.sim.stats.requests[endpoint] ?? 0;
 
-async function restingBuy(e: Exchange, extra: Partial<PlaceRequest> = {}): Promise<PlaceRequest> {
+async function restingBuy(e: Exchange, extra: Partial<OrderPurpose> = {}): Promise<OrderIntent> {
   const rules = (await e.client.symbolRules("BTCUSDC"))!;
   const price = new D(e.sim.market.price("BTCUSDC")).mul("0.8").toNearest(rules.tick, D.ROUND_DOWN);
   return {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RealClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import type { Store } from "../../src/store/index.js";
-import { OrderManager, type PlaceRequest } from "../../src/trading/order-manager.js";
+import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { ownOrderCrossed } from "../../src/trading/self-trade.js";
 import { startExchange, tempStore } from "../support/exchange.js";
 
@@ -53,7 +53,7 @@ describe("self-trade prevention where the order manager accepts orders", () => {
     expect(buy).toMatchObject({ kind: "placed", entry: { state: "OPEN" } });
     const postsBefore = ex.sim.stats.requests[POST] ?? 0;
 
-    const sellAt = (price: D | undefined): PlaceRequest => ({
+    const sellAt = (price: D | undefined): OrderIntent => ({
       bot: "pnlseller",
       reason: "take profit",
       symbol: "BTCUSDC",
@@ -101,17 +101,15 @@ describe("self-trade prevention where the order manager accepts orders", () => {
       quantity: new D("0.001"),
     });
     expect(sell).toMatchObject({ kind: "placed", entry: { state: "OPEN" } });
-    const buy = (over: Partial<PlaceRequest>): PlaceRequest => ({
-      bot: "buyer",
-      reason: "balance buy",
-      symbol: "BTCUSDC",
-      side: "BUY",
+    const who = { bot: "buyer", reason: "balance buy", symbol: "BTCUSDC", side: "BUY" } as const;
+    const buy = (over: { price: D }): OrderIntent => ({
+      ...who,
       type: "LIMIT",
       quantity: new D("0.001"),
       ...over,
     });
     expect((await om.place(buy({ price: ask }))).kind).toBe("refused");
-    expect((await om.place(buy({ type: "MARKET", quoteOrderQty: new D("20") }))).kind).toBe("refused");
+    expect((await om.place({ ...who, type: "MARKET", quoteOrderQty: new D("20") })).kind).toBe("refused");
     // Another symbol, or under our ask: not our own order in the way.
     expect(
       (await om.place(buy({ price: market.mul("0.98").toNearest(rules.tick, D.ROUND_DOWN) }))).kind,
@@ -124,7 +122,7 @@ describe("two bots placing at the same moment", () => {
   it("cannot both pass the check: one crossing pair gives one order and one refusal", async () => {
     const { ex, om, rules } = await setup();
     const price = new D(ex.sim.market.price("BTCUSDC")).mul("0.97").toNearest(rules.tick, D.ROUND_DOWN);
-    const order = (bot: string, side: "BUY" | "SELL"): PlaceRequest => ({
+    const order = (bot: string, side: "BUY" | "SELL"): OrderIntent => ({
       bot,
       reason: "same moment",
       symbol: "BTCUSDC",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { D } from "../../src/decimal.js";
-import type { PlaceRequest } from "../../src/trading/order-manager.js";
+import type { OrderIntent } from "../../src/trading/order-manager.js";
 import { MIN, type Scenario, startScenario } from "../support/suite.js";
 
 /**
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const POST = "POST /api/v3/order";
 
-const buy = (bot: string): PlaceRequest => ({
+const buy = (bot: string): OrderIntent => ({
   bot,
   reason: "test: a buy decided just before the stop",
   symbol: "BTCUSDC",

@@ -1,0 +1,31 @@
+import {
+  type JournalEntry,
+  journalEntrySchema,
+  type OrderStateName,
+} from "../../src/store/journal-schema.js";
+
+/**
+ * A journal entry in `state` for tests that write entries by hand, with what that state carries filled in as
+ * today's code writes it (an exchange order id once on the exchange, the doubt's start while in doubt, the
+ * exchange's word when rejected). Parsed through the stored form, so a fixture cannot be an entry the code
+ * would never write.
+ */
+export function journalEntry(state: OrderStateName, fields: Record<string, unknown>): JournalEntry {
+  const at = typeof fields.createdAt === "number" ? fields.createdAt : 0;
+  const byState: Record<string, unknown> =
+    state === "PENDING"
+      ? {}
+      : state === "REJECTED"
+        ? { rejection: { message: "rejected (test)" } }
+        : state === "UNKNOWN" || state === "LOST"
+          ? { unknownSince: at }
+          : { orderId: `${at}` };
+  return journalEntrySchema.parse({
+    executedQty: "0",
+    cummulativeQuoteQty: "0",
+    notFound: 0,
+    ...byState,
+    ...fields,
+    state,
+  });
+}
