@@ -22,6 +22,7 @@ import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
+import { LIVE_STATES, UNSETTLED_STATES } from "./trading/order-state.js";
 import { Proposals } from "./trading/proposals.js";
 
 export interface SuiteOptions {
@@ -91,9 +92,8 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const placer = (section: { autoTrade?: boolean | undefined }) =>
     proposals.placerFor(autoTradeOf(section, env.mode), orders);
   const botLog = logs.child("bot");
-  const unsettled = new Set(["PENDING", "OPEN", "PARTIALLY_FILLED", "UNKNOWN"]);
   const openOrdersOf = (bot: string) => () =>
-    orders.entries((e) => e.bot === bot && unsettled.has(e.state)).length;
+    orders.entries((e) => e.bot === bot && UNSETTLED_STATES.has(e.state)).length;
 
   const monitors: Monitor[] = [];
   let scanner: MarketScanner | undefined;
@@ -297,7 +297,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
       const result = await runtime.stop({ graceMs });
       await watching;
       if (cancelOpenOrders) {
-        for (const e of orders.entries((x) => x.state === "OPEN" || x.state === "PARTIALLY_FILLED")) {
+        for (const e of orders.entries((x) => LIVE_STATES.has(x.state))) {
           await orders
             .cancel(e.clientOrderId, "shutdown: the config asks to cancel open orders")
             .catch((err) =>

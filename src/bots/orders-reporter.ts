@@ -6,6 +6,13 @@ import type { Fill } from "../portfolio/fill.js";
 import type { Ledger } from "../portfolio/ledger.js";
 import type { JournalEntry, OrderStateName } from "../store/journal-schema.js";
 import { amount, bold, code, escapeHtml, table } from "../telegram/format.js";
+import {
+  FAILED_STATES,
+  IN_DOUBT_STATES,
+  LIVE_STATES,
+  TRADED_STATES,
+  UNSETTLED_STATES,
+} from "../trading/order-state.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -66,13 +73,6 @@ export interface OrdersReport {
   totals: BotOrderStats;
   failures: FailedOrder[];
 }
-
-const FILL_STATES: ReadonlySet<OrderStateName> = new Set([
-  "FILLED",
-  "PARTIALLY_FILLED",
-  "PARTIALLY_CANCELED",
-]);
-const FAIL_STATES: ReadonlySet<OrderStateName> = new Set(["REJECTED", "CANCELED", "LOST"]);
 
 const COUNTS = [
   "placed",
@@ -138,18 +138,18 @@ export function ordersReport(
   for (const e of entries) {
     const moves = e.transitions.filter((tr) => inPeriod(tr.at));
     const end = stateAt(e, until);
-    const live = end === "OPEN" || end === "PARTIALLY_FILLED";
-    const unresolved = end === "PENDING" || end === "UNKNOWN";
+    const live = end !== undefined && LIVE_STATES.has(end);
+    const unresolved = end !== undefined && IN_DOUBT_STATES.has(end);
     if (moves.length === 0 && !live && !unresolved) continue;
     const s = stats(e.bot);
     if (inPeriod(e.createdAt)) s.placed++;
-    if (moves.some((tr) => FILL_STATES.has(tr.to))) {
+    if (moves.some((tr) => TRADED_STATES.has(tr.to))) {
       s.filled++;
       if (end !== "FILLED") s.partial++;
     }
     if (live) s.open++;
     if (unresolved) s.unknown++;
-    const fail = moves.find((tr) => FAIL_STATES.has(tr.to));
+    const fail = moves.find((tr) => FAILED_STATES.has(tr.to));
     if (fail) {
       s.failed++;
       const state = fail.to as FailedOrder["state"];
@@ -272,7 +272,7 @@ export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
     const entries = deps.orders.entries();
     // Only the symbols of orders that moved or still live: one myTrades call each, not one per symbol ever traded.
     const symbols = new Set(
-      entries.filter((e) => e.updatedAt > since || !SETTLED.has(e.state)).map((e) => e.intent.symbol),
+      entries.filter((e) => e.updatedAt > since || UNSETTLED_STATES.has(e.state)).map((e) => e.intent.symbol),
     );
     let problem: string | undefined;
     try {
@@ -295,12 +295,3 @@ export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
 
   return { name: REPORTER_BOT, intervalMs, buys: false, run };
 }
-
-/** No exchange activity expected any more (LOST included: the order manager watches it, not the report). */
-const SETTLED: ReadonlySet<OrderStateName> = new Set([
-  "FILLED",
-  "CANCELED",
-  "PARTIALLY_CANCELED",
-  "REJECTED",
-  "LOST",
-]);

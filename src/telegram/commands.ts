@@ -1,6 +1,6 @@
 import { Composer, type Context, InlineKeyboard, InputFile } from "grammy";
 import { scrub } from "../redact.js";
-import { LIVE_STATES } from "../trading/order-state.js";
+import { UNSETTLED_STATES } from "../trading/order-state.js";
 import { portfolioChart } from "./chart.js";
 import type { ControlBotDeps } from "./control-deps.js";
 import { bold, escapeHtml, usd } from "./format.js";
@@ -135,9 +135,7 @@ export function commands(deps: ControlBotDeps, sender: Sender): Composer<Context
   c.command(
     "orders",
     guarded("orders", (ctx) => {
-      const open = deps.orders.entries(
-        (e) => LIVE_STATES.has(e.state) || e.state === "PENDING" || e.state === "UNKNOWN",
-      );
+      const open = deps.orders.entries((e) => UNSETTLED_STATES.has(e.state));
       const fills = deps.ledger.fills.slice(-(deps.recentFills ?? 10)).reverse();
       return reply(ctx, ordersView(open, fills, now()));
     }),

@@ -49,8 +49,11 @@ export const IN_DOUBT_STATES = group("PENDING", "UNKNOWN");
  * ours, and is what a bot waits for before it buys again. LOST ones do not block new orders.
  */
 export const UNSETTLED_STATES = group(...LIVE_STATES, ...IN_DOUBT_STATES);
-/** Settled: no activity expected any more (LOST included: the order manager watches it, not the reports). */
-export const SETTLED_STATES = group(...ORDER_STATES.filter((s) => !UNSETTLED_STATES.has(s)));
+
+/** Something traded: part or all of the order filled. */
+export const TRADED_STATES = group("PARTIALLY_FILLED", "FILLED", "PARTIALLY_CANCELED");
+/** Ended, or given up, with nothing traded as far as we know. */
+export const FAILED_STATES = group("REJECTED", "CANCELED", "LOST");
 
 const EXCHANGE_STATES: OrderStateName[] = [
   "OPEN",

@@ -1,5 +1,5 @@
 import { D } from "../decimal.js";
-import { type JournalEntry, LIVE_STATES, type OrderStateName } from "./order-state.js";
+import { type JournalEntry, UNSETTLED_STATES } from "./order-state.js";
 
 /**
  * Self-trade prevention on our side. The bots share one account: the balance buyer's resting BTCUSDC buy and the
@@ -17,9 +17,6 @@ import { type JournalEntry, LIVE_STATES, type OrderStateName } from "./order-sta
  * PENDING or UNKNOWN (it may be on the book already: we do not know yet); MARKET orders never rest.
  */
 
-/** States in which one of our limit orders may be on the book. */
-const MAY_REST: ReadonlySet<OrderStateName> = new Set([...LIVE_STATES, "PENDING", "UNKNOWN"]);
-
 export interface OrderToCross {
   symbol: string;
   side: "BUY" | "SELL";
@@ -35,7 +32,7 @@ export function ownOrderCrossed(
 ): JournalEntry | undefined {
   for (const e of journal) {
     const i = e.intent;
-    if (i.symbol !== order.symbol || i.side === order.side || !MAY_REST.has(e.state)) continue;
+    if (i.symbol !== order.symbol || i.side === order.side || !UNSETTLED_STATES.has(e.state)) continue;
     if (i.type === "MARKET" || i.price === undefined) continue;
     if (order.type === "MARKET" || order.price === undefined) return e;
     const resting = new D(i.price);

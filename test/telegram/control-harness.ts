@@ -12,7 +12,7 @@ import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import type { ValuePoint } from "../../src/telegram/chart.js";
 import { type ControlBot, type ControlBotDeps, createControlBot } from "../../src/telegram/control-bot.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
-import { OrderManager, type OrderIntent } from "../../src/trading/order-manager.js";
+import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { Proposals } from "../../src/trading/proposals.js";
 import { Treasury } from "../../src/trading/treasury.js";
 import { testBot } from "../bots/helpers.js";
