@@ -33,7 +33,7 @@ export type OrderIntent = OrderRequest & OrderPurpose;
 /** The order the api sends for `intent` under the client id the journal gave it. */
 export function requestOf(intent: OrderIntent, clientOrderId: string): NewOrderRequest {
   const order = orderOf(intent);
-  return { ...order, clientOrderId } as NewOrderRequest;
+  return { ...order, clientOrderId };
 }
 
 /** The order alone, without who and why. */

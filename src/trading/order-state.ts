@@ -254,7 +254,7 @@ export type ExchangeStateName = "OPEN" | "PARTIALLY_FILLED" | "FILLED" | "CANCEL
 
 function onExchange(
   e: JournalEntry,
-  to: OrderStateName,
+  to: ExchangeStateName,
   note: string,
   at: number,
   fields: { orderId: string; executedQty: string; cummulativeQuoteQty: string },
@@ -263,7 +263,7 @@ function onExchange(
     ...common(e),
     ...since(e),
     ...fields,
-    state: to as ExchangeStateName,
+    state: to,
     updatedAt: at,
     transitions: moved(e, to, note, at),
   };
