@@ -139,14 +139,14 @@ export class OrderManager {
       notFound: 0,
       transitions: [{ at: now, from: null, to: "PENDING", note: intent.reason }],
     };
-    this.#tracker.inFlight.add(id);
+    this.#tracker.sending(id);
     this.#leases.hold(id, intent.lease);
     try {
       // On disk before the request leaves: a crash from here on is resolved by lookup at the next start.
       await this.#journal.create(entry);
       return await this.#send(id, intent);
     } finally {
-      this.#tracker.inFlight.delete(id);
+      this.#tracker.sent(id);
     }
   }
 

@@ -46,7 +46,7 @@ export class OrderTracker {
   readonly #lostAfterMs: number;
   readonly #lostRecheckMs: number;
   /** POSTs under way in this process: their PENDING entries are not looked up meanwhile. */
-  readonly inFlight = new Set<string>();
+  readonly #inFlight = new Set<string>();
   /** Next lookup time of unresolved entries (in memory: after a restart everything is looked up at once). */
   readonly #nextLookup = new Map<string, number>();
   #polling: Promise<void> | undefined;
@@ -57,6 +57,15 @@ export class OrderTracker {
     this.#lostAfterNotFound = parts.lookup?.lostAfterNotFound ?? 4;
     this.#lostAfterMs = parts.lookup?.lostAfterMs ?? 60_000;
     this.#lostRecheckMs = parts.lookup?.lostRecheckMs ?? 300_000;
+  }
+
+  /** Its POST is under way: not looked up until `sent`. */
+  sending(id: string): void {
+    this.#inFlight.add(id);
+  }
+
+  sent(id: string): void {
+    this.#inFlight.delete(id);
   }
 
   /** An order whose answer was lost: its first lookup waits the first backoff step. */
@@ -89,7 +98,8 @@ export class OrderTracker {
       if ((e.expiresAt ?? Infinity) <= clock.now()) await this.#expire(e.clientOrderId);
     }
     const unresolved = journal.entries(
-      (e) => UNRESOLVED_STATES.has(e.state) && !(e.state === "PENDING" && this.inFlight.has(e.clientOrderId)),
+      (e) =>
+        UNRESOLVED_STATES.has(e.state) && !(e.state === "PENDING" && this.#inFlight.has(e.clientOrderId)),
     );
     for (const e of unresolved) {
       if ((this.#nextLookup.get(e.clientOrderId) ?? 0) <= clock.now()) await this.#lookup(e.clientOrderId);
