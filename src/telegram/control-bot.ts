@@ -2,11 +2,12 @@ import { Bot, GrammyError } from "grammy";
 import { registerSecret, safeError } from "../redact.js";
 import { AccessGuard } from "./access.js";
 import { Approvals } from "./approvals.js";
-import { commands } from "./commands.js";
 import type { ControlBotDeps } from "./control-deps.js";
+import { fallback } from "./features/fallback.js";
+import { featureContext } from "./features/feature.js";
+import { commandsOf, FEATURES, type Feature } from "./features/index.js";
 import type { Sender } from "./reply.js";
 import { installAutoRetry } from "./transport.js";
-import { COMMANDS } from "./views.js";
 
 export type { ControlBotDeps } from "./control-deps.js";
 
@@ -24,9 +25,10 @@ const RESTART_DELAY_MS = 5_000;
 
 /**
  * The Telegram face: commands, buttons and approvals over grammY long polling. A network error, a Telegram
- * outage or a failing handler is logged and ridden out; nothing here can stop the bots.
+ * outage or a failing handler is logged and ridden out; nothing here can stop the bots. `features` are the
+ * commands (features/index.ts); tests may add one.
  */
-export function createControlBot(deps: ControlBotDeps): ControlBot {
+export function createControlBot(deps: ControlBotDeps, features: readonly Feature[] = FEATURES): ControlBot {
   // The token travels inside grammY's error objects (request URLs): the log's scrubber must know it.
   registerSecret(deps.token);
   const bot = new Bot(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
@@ -37,15 +39,19 @@ export function createControlBot(deps: ControlBotDeps): ControlBot {
   const approvals = new Approvals({
     api: bot.api,
     proposals: deps.proposals,
-    orders: deps.orders,
+    orders: deps.queries,
     chatIds: deps.allowedIds,
     clock: deps.clock,
     log,
   });
 
+  const commands = commandsOf(features);
+  const shared = featureContext(deps, sender, commands);
+  // The allow-list first: a stranger's update reaches no feature. The catch-all answers go last.
   bot.use(access.middleware());
   bot.use(approvals.composer);
-  bot.use(commands(deps, sender));
+  for (const f of features) bot.use(f.composer(shared));
+  bot.use(fallback(shared));
   // Without a catch grammY stops polling on the first failing handler; the error is reduced to safe fields.
   bot.catch((err) => {
     log.error(
@@ -61,7 +67,7 @@ export function createControlBot(deps: ControlBotDeps): ControlBot {
   async function registerMenu(): Promise<void> {
     try {
       await bot.api.setMyCommands(
-        COMMANDS.map((c) => ({ command: c.command, description: c.description.slice(0, 256) })),
+        commands.map((c) => ({ command: c.command, description: c.description.slice(0, 256) })),
       );
     } catch (err) {
       log.warn({ reason: safeError(err) }, "could not register the command menu (commands still work)");

@@ -14,6 +14,7 @@ import { type ControlBot, type ControlBotDeps, createControlBot } from "../../sr
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { OrderManager, type PlaceRequest } from "../../src/trading/order-manager.js";
 import { Proposals } from "../../src/trading/proposals.js";
+import { tradingQueries } from "../../src/trading/queries.js";
 import { Treasury } from "../../src/trading/treasury.js";
 import { testBot } from "../bots/helpers.js";
 import { SIM_KEY, SIM_SECRET, startExchange, tempStore } from "../support/exchange.js";
@@ -81,11 +82,10 @@ export async function startHarness(opts: HarnessOptions = {}) {
     log: logs.log,
     mode: "sim",
     startedAt: Date.now() - 3_600_000,
-    runtime,
-    orders,
+    queries: tradingQueries({ client: ex.client, orders, ledger, proposals }),
+    bots: runtime,
+    killSwitch: orders,
     proposals,
-    ledger,
-    client: ex.client,
     config,
     valueHistory: () => opts.values ?? [],
     reports: opts.reports ?? (async () => []),
