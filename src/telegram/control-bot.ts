@@ -1,4 +1,4 @@
-import { Bot, GrammyError } from "grammy";
+import { Bot } from "grammy";
 import { registerSecret, safeError } from "../redact.js";
 import { AccessGuard } from "./access.js";
 import { Approvals } from "./approvals.js";
@@ -6,6 +6,7 @@ import type { ControlBotDeps } from "./control-deps.js";
 import { fallback } from "./features/fallback.js";
 import { featureContext } from "./features/feature.js";
 import { commandsOf, FEATURES, type Feature } from "./features/index.js";
+import { LongPolling } from "./polling.js";
 import type { Sender } from "./reply.js";
 import { installAutoRetry } from "./transport.js";
 
@@ -19,9 +20,6 @@ export interface ControlBot {
   readonly bot: Bot;
   readonly approvals: Approvals;
 }
-
-/** After a polling failure other than a refused token, the next try waits this long. */
-const RESTART_DELAY_MS = 5_000;
 
 /**
  * The Telegram face: commands, buttons and approvals over grammY long polling. A network error, a Telegram
@@ -60,72 +58,18 @@ export function createControlBot(deps: ControlBotDeps, features: readonly Featur
     );
   });
 
-  let running = false;
-  let polling: Promise<void> | undefined;
-  let stopWait = new AbortController();
-
-  async function registerMenu(): Promise<void> {
-    try {
-      await bot.api.setMyCommands(
-        commands.map((c) => ({ command: c.command, description: c.description.slice(0, 256) })),
-      );
-    } catch (err) {
-      log.warn({ reason: safeError(err) }, "could not register the command menu (commands still work)");
-    }
-  }
-
-  async function poll(): Promise<void> {
-    while (running) {
-      try {
-        await bot.start({
-          drop_pending_updates: false,
-          allowed_updates: ["message", "callback_query"],
-          onStart: (me) => {
-            log.info({ username: me.username }, "Telegram control bot polling");
-            void registerMenu();
-          },
-        });
-        // bot.start returns when bot.stop() ended the loop.
-      } catch (err) {
-        if (!running) return;
-        if (err instanceof GrammyError && err.error_code === 401) {
-          log.error(
-            "Telegram refused the bot token (401): check TELEGRAM_BOT_TOKEN. The bots go on without Telegram control.",
-          );
-          running = false;
-          return;
-        }
-        log.warn(
-          { reason: safeError(err), retryInMs: RESTART_DELAY_MS },
-          "Telegram polling stopped; starting it again",
-        );
-        await deps.clock.sleep(RESTART_DELAY_MS, stopWait.signal).catch(() => {});
-      }
-    }
-  }
-
+  const polling = new LongPolling(bot, { clock: deps.clock, log, commands });
   return {
     bot,
     approvals,
     async start() {
-      if (running) return;
-      running = true;
-      stopWait = new AbortController();
+      if (polling.running) return;
       approvals.start();
-      polling = poll();
+      polling.start();
     },
     async stop() {
-      if (!running && !polling) return;
-      running = false;
-      stopWait.abort();
-      if (bot.isRunning())
-        await bot
-          .stop()
-          .catch((err: unknown) =>
-            log.warn({ reason: safeError(err) }, "could not confirm the last Telegram updates"),
-          );
-      await polling;
-      polling = undefined;
+      if (!polling.active) return;
+      await polling.stop();
       await approvals.stop();
     },
   };
