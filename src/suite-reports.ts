@@ -4,7 +4,7 @@ import type { ScanReport } from "./bots/market-scanner.js";
 import { formatOrdersReport, ordersReport } from "./bots/orders-reporter.js";
 import type { Config } from "./config-schema.js";
 import type { Ledger } from "./portfolio/ledger.js";
-import { computePnl } from "./telegram/views-portfolio.js";
+import { computePnl } from "./portfolio/queries.js";
 import type { OrderManager } from "./trading/order-manager.js";
 
 export interface FullReportDeps {

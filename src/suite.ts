@@ -24,6 +24,7 @@ import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
 import { LIVE_STATES, UNSETTLED_STATES } from "./trading/order-state.js";
 import { Proposals } from "./trading/proposals.js";
+import { tradingQueries } from "./trading/queries.js";
 
 export interface SuiteOptions {
   env: Env;
@@ -260,11 +261,10 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
         log: tgLog,
         mode: env.mode,
         startedAt: clock.now(),
-        runtime,
-        orders,
+        queries: tradingQueries({ client, orders, ledger, proposals }),
+        bots: runtime,
+        killSwitch: orders,
         proposals,
-        ledger,
-        client,
         config,
         valueHistory: () => history.points(),
         reports: () =>

@@ -3,7 +3,7 @@ import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import { checkRebalanceBuy } from "../filters/index.js";
 import type { Logger } from "../log.js";
-import { valuePortfolio } from "../portfolio/valuation.js";
+import { lastPrices, valueBalances } from "../portfolio/account-value.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import {
@@ -161,9 +161,7 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
       );
 
     const balances = (await client.account()).balances;
-    const holdings = new Map(balances.map((b) => [b.asset, b.free.plus(b.locked)]));
-    const prices = new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
-    const v = valuePortfolio(holdings, prices);
+    const v = valueBalances(balances, await lastPrices(client));
     if (v.unpriced.length > 0) reasons.push(`no price for ${v.unpriced.join(", ")}: counted as 0`);
     const altShare = v.altShareOfInvested;
     if (altShare === undefined) return skip("neither alts nor BTC/ETH held: nothing to balance");

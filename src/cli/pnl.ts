@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { RealClock } from "../clock.js";
 import { marketDataClient } from "../connect.js";
 import { statePaths } from "../paths.js";
-import { computeCostBasis } from "../portfolio/cost-basis.js";
+import { type CostBasisOptions, computeCostBasis } from "../portfolio/cost-basis.js";
 import { type Fill, parseFillJson } from "../portfolio/fill.js";
-import { formatPnlTable, pnlTable, takerFeesOf } from "../portfolio/pnl-table.js";
-import { usdtPrice } from "../portfolio/valuation.js";
+import { formatPnlTable } from "../portfolio/pnl-table.js";
+import { computePnl } from "../portfolio/queries.js";
 import { loadSettings } from "../settings.js";
 import { JsonLinesFile } from "../store/index.js";
 import { runCli } from "./run-cli.js";
@@ -28,9 +28,8 @@ runCli(async () => {
   const clock = new RealClock();
   const client = marketDataClient(env, config, clock);
   try {
-    const prices = new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
-    const basis = computeCostBasis(fills, { currentPrice: (asset) => usdtPrice(asset, prices) });
-    const table = pnlTable(basis, prices, await takerFeesOf(client, basis.assets.keys()), clock.now());
+    const ledger = { costBasis: (o?: CostBasisOptions) => computeCostBasis(fills, o) };
+    const table = await computePnl(client, ledger, clock.now());
     process.stdout.write(`PnL, ${env.mode.toUpperCase()} mode, ${fills.length} fills, values in USDT\n\n`);
     process.stdout.write(`${formatPnlTable(table)}\n`);
   } finally {

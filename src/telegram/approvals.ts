@@ -2,9 +2,9 @@ import { type Api, Composer, type Context, InlineKeyboard } from "grammy";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { safeError } from "../redact.js";
-import type { ProposalJson } from "../store/index.js";
-import type { OrderManager } from "../trading/order-manager.js";
-import { type Proposals, statusOf } from "../trading/proposals.js";
+import { statusOf } from "../trading/proposals.js";
+import type { ProposalView, TradingQueries } from "../trading/queries.js";
+import type { ApprovalProposals } from "./control-deps.js";
 import { amount, bold, code, duration, escapeHtml, utcTime } from "./format.js";
 import { editHtml, type Sender, sendHtml } from "./reply.js";
 
@@ -22,8 +22,9 @@ const IDLE_CHECK_MS = 60_000;
 
 export interface ApprovalsOptions {
   api: Api;
-  proposals: Proposals;
-  orders: Pick<OrderManager, "entry">;
+  proposals: ApprovalProposals;
+  /** The order a proposal became, for how it ended. */
+  orders: Pick<TradingQueries, "order">;
   /** Every allowed chat gets every proposal. */
   chatIds: readonly number[];
   clock: Clock;
@@ -82,7 +83,7 @@ export class Approvals {
     return this.#messages.get(id) ?? [];
   }
 
-  #changed(p: ProposalJson): void {
+  #changed(p: ProposalView): void {
     const status = statusOf(p);
     if (status === "pending") {
       if (this.#messages.has(p.id) || this.#chains.has(p.id)) return;
@@ -106,7 +107,7 @@ export class Approvals {
     });
   }
 
-  async #send(p: ProposalJson): Promise<void> {
+  async #send(p: ProposalView): Promise<void> {
     const text = proposalText(p, this.#o.clock.now());
     const keyboard = new InlineKeyboard()
       .text("✅ Execute", `prop:x:${p.id}`)
@@ -128,8 +129,8 @@ export class Approvals {
     if (now && statusOf(now) !== "pending") await this.#edit(now);
   }
 
-  async #edit(p: ProposalJson): Promise<void> {
-    const text = proposalText(p, this.#o.clock.now(), this.#o.orders.entry.bind(this.#o.orders));
+  async #edit(p: ProposalView): Promise<void> {
+    const text = proposalText(p, this.#o.clock.now(), this.#o.orders.order.bind(this.#o.orders));
     if (this.#lastText.get(p.id) === text) return;
     this.#lastText.set(p.id, text);
     for (const m of this.#messages.get(p.id) ?? []) await editHtml(this.#sender, m.chatId, m.messageId, text);
@@ -148,7 +149,7 @@ export class Approvals {
     const known = (this.#messages.get(id) ?? []).some(
       (m) => m.chatId === chatId && m.messageId === messageId,
     );
-    let result: { ok: boolean; proposal: ProposalJson | undefined };
+    let result: { ok: boolean; proposal: ProposalView | undefined };
     let answer: string;
     if (action === "execute") {
       const r = await this.#o.proposals.execute(id, by);
@@ -171,7 +172,7 @@ export class Approvals {
       const text = proposalText(
         result.proposal,
         this.#o.clock.now(),
-        this.#o.orders.entry.bind(this.#o.orders),
+        this.#o.orders.order.bind(this.#o.orders),
       );
       await editHtml(this.#sender, chatId, messageId, text).catch((err: unknown) =>
         this.#o.log.warn({ proposal: id, reason: safeError(err) }, "could not update a pressed proposal"),
@@ -210,7 +211,7 @@ type EntryLookup = (
 ) => { state: string; executedQty: string; cummulativeQuoteQty: string } | undefined;
 
 /** The proposal's message: what, why, until when, and (once decided) how it ended. */
-export function proposalText(p: ProposalJson, now: number, entry?: EntryLookup): string {
+export function proposalText(p: ProposalView, now: number, entry?: EntryLookup): string {
   const i = p.intent;
   const quote = quoteOf(i.symbol);
   const size = i.quantity
@@ -236,7 +237,7 @@ export function proposalText(p: ProposalJson, now: number, entry?: EntryLookup):
   return lines.join("\n");
 }
 
-function endLine(p: ProposalJson, entry?: EntryLookup): string {
+function endLine(p: ProposalView, entry?: EntryLookup): string {
   const end = p.end;
   if (!end) return "⏳ Executing…";
   switch (end.state) {

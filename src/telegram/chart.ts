@@ -68,17 +68,13 @@ function valueChart(values: readonly ValuePoint[]): string {
     .map((p) => ({ t: p.time, v: new D(p.valueUsd) }));
   const first = points[0];
   const last = points[points.length - 1];
-  if (!first || !last) {
-    out.push(
-      text(
-        (PLOT.left + PLOT.right) / 2,
-        (PLOT.top + PLOT.bottom) / 2,
-        "No value history yet",
-        'text-anchor="middle" font-size="18" fill="#888"',
-      ),
+  if (!first || !last)
+    return text(
+      (PLOT.left + PLOT.right) / 2,
+      (PLOT.top + PLOT.bottom) / 2,
+      "No value history yet",
+      'text-anchor="middle" font-size="18" fill="#888"',
     );
-    return out.join("");
-  }
   let min = D.min(...points.map((p) => p.v));
   let max = D.max(...points.map((p) => p.v));
   if (min.eq(max)) {
@@ -132,15 +128,20 @@ function valueChart(values: readonly ValuePoint[]): string {
       `<polyline points="${xy.join(" ")}" fill="none" stroke="#2a6fdb" stroke-width="2.5" stroke-linejoin="round"/>`,
     );
   }
-  const change = first.v.isZero() ? undefined : last.v.sub(first.v).div(first.v).mul(100);
+  out.push(headline(first.v, last.v, points.length));
+  return out.join("");
+}
+
+/** The last value, top right, and its change since the first point (green up, red down). */
+function headline(first: D, last: D, points: number): string {
+  const change = first.isZero() ? undefined : last.sub(first).div(first).mul(100);
   const color = change === undefined || change.gte(0) ? "#1a8a3a" : "#c0392b";
-  out.push(
-    text(W - 30, 38, usd(last.v), 'text-anchor="end" font-size="22" font-weight="bold" fill="#222"'),
-    change === undefined || points.length < 2
+  return [
+    text(W - 30, 38, usd(last), 'text-anchor="end" font-size="22" font-weight="bold" fill="#222"'),
+    change === undefined || points < 2
       ? ""
       : text(W - 30, 58, percent(change), `text-anchor="end" font-size="14" fill="${color}"`),
-  );
-  return out.join("");
+  ].join("");
 }
 
 function allocationBar(slices: readonly AllocationSlice[]): string {

@@ -1,12 +1,14 @@
-import { Bot, GrammyError } from "grammy";
+import { Bot } from "grammy";
 import { registerSecret, safeError } from "../redact.js";
 import { AccessGuard } from "./access.js";
 import { Approvals } from "./approvals.js";
-import { commands } from "./commands.js";
 import type { ControlBotDeps } from "./control-deps.js";
+import { fallback } from "./features/fallback.js";
+import { featureContext } from "./features/feature.js";
+import { commandsOf, FEATURES, type Feature } from "./features/index.js";
+import { LongPolling } from "./polling.js";
 import type { Sender } from "./reply.js";
 import { installAutoRetry } from "./transport.js";
-import { COMMANDS } from "./views.js";
 
 export type { ControlBotDeps } from "./control-deps.js";
 
@@ -19,14 +21,12 @@ export interface ControlBot {
   readonly approvals: Approvals;
 }
 
-/** After a polling failure other than a refused token, the next try waits this long. */
-const RESTART_DELAY_MS = 5_000;
-
 /**
  * The Telegram face: commands, buttons and approvals over grammY long polling. A network error, a Telegram
- * outage or a failing handler is logged and ridden out; nothing here can stop the bots.
+ * outage or a failing handler is logged and ridden out; nothing here can stop the bots. `features` are the
+ * commands (features/index.ts); tests may add one.
  */
-export function createControlBot(deps: ControlBotDeps): ControlBot {
+export function createControlBot(deps: ControlBotDeps, features: readonly Feature[] = FEATURES): ControlBot {
   // The token travels inside grammY's error objects (request URLs): the log's scrubber must know it.
   registerSecret(deps.token);
   const bot = new Bot(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
@@ -37,15 +37,19 @@ export function createControlBot(deps: ControlBotDeps): ControlBot {
   const approvals = new Approvals({
     api: bot.api,
     proposals: deps.proposals,
-    orders: deps.orders,
+    orders: deps.queries,
     chatIds: deps.allowedIds,
     clock: deps.clock,
     log,
   });
 
+  const commands = commandsOf(features);
+  const shared = featureContext(deps, sender, commands);
+  // The allow-list first: a stranger's update reaches no feature. The catch-all answers go last.
   bot.use(access.middleware());
   bot.use(approvals.composer);
-  bot.use(commands(deps, sender));
+  for (const f of features) bot.use(f.composer(shared));
+  bot.use(fallback(shared));
   // Without a catch grammY stops polling on the first failing handler; the error is reduced to safe fields.
   bot.catch((err) => {
     log.error(
@@ -54,72 +58,18 @@ export function createControlBot(deps: ControlBotDeps): ControlBot {
     );
   });
 
-  let running = false;
-  let polling: Promise<void> | undefined;
-  let stopWait = new AbortController();
-
-  async function registerMenu(): Promise<void> {
-    try {
-      await bot.api.setMyCommands(
-        COMMANDS.map((c) => ({ command: c.command, description: c.description.slice(0, 256) })),
-      );
-    } catch (err) {
-      log.warn({ reason: safeError(err) }, "could not register the command menu (commands still work)");
-    }
-  }
-
-  async function poll(): Promise<void> {
-    while (running) {
-      try {
-        await bot.start({
-          drop_pending_updates: false,
-          allowed_updates: ["message", "callback_query"],
-          onStart: (me) => {
-            log.info({ username: me.username }, "Telegram control bot polling");
-            void registerMenu();
-          },
-        });
-        // bot.start returns when bot.stop() ended the loop.
-      } catch (err) {
-        if (!running) return;
-        if (err instanceof GrammyError && err.error_code === 401) {
-          log.error(
-            "Telegram refused the bot token (401): check TELEGRAM_BOT_TOKEN. The bots go on without Telegram control.",
-          );
-          running = false;
-          return;
-        }
-        log.warn(
-          { reason: safeError(err), retryInMs: RESTART_DELAY_MS },
-          "Telegram polling stopped; starting it again",
-        );
-        await deps.clock.sleep(RESTART_DELAY_MS, stopWait.signal).catch(() => {});
-      }
-    }
-  }
-
+  const polling = new LongPolling(bot, { clock: deps.clock, log, commands });
   return {
     bot,
     approvals,
     async start() {
-      if (running) return;
-      running = true;
-      stopWait = new AbortController();
+      if (polling.running) return;
       approvals.start();
-      polling = poll();
+      polling.start();
     },
     async stop() {
-      if (!running && !polling) return;
-      running = false;
-      stopWait.abort();
-      if (bot.isRunning())
-        await bot
-          .stop()
-          .catch((err: unknown) =>
-            log.warn({ reason: safeError(err) }, "could not confirm the last Telegram updates"),
-          );
-      await polling;
-      polling = undefined;
+      if (!polling.active) return;
+      await polling.stop();
       await approvals.stop();
     },
   };

@@ -1,24 +1,9 @@
-import type { MexcClient } from "../api/index.js";
 import type { D } from "../decimal.js";
-import type { Ledger } from "../portfolio/ledger.js";
-import { type PnlTable, pnlTable, takerFeesOf } from "../portfolio/pnl-table.js";
-import { usdtPrice, type Valuation, valuePortfolio } from "../portfolio/valuation.js";
+import type { PnlTable, Valuation } from "../trading/queries.js";
 import type { AllocationSlice } from "./chart.js";
 import { amount, bold, escapeHtml, percent, price, table, usd } from "./format.js";
 
 /** Portfolio views: what the account holds and what it earned, at the exchange's last prices. */
-
-export async function lastPrices(client: MexcClient): Promise<Map<string, D>> {
-  return new Map((await client.tickerPriceAll()).map((t) => [t.symbol, t.price]));
-}
-
-/** Every balance, free and locked (an open order's funds are still ours), valued in USDT. */
-export async function valuation(client: MexcClient): Promise<Valuation> {
-  const [account, prices] = await Promise.all([client.account(), lastPrices(client)]);
-  const holdings = new Map<string, D>();
-  for (const b of account.balances) holdings.set(b.asset, b.free.plus(b.locked));
-  return valuePortfolio(holdings, prices);
-}
 
 const GROUP_LABEL = { stable: "stables", core: "BTC/ETH", alt: "alts" } as const;
 
@@ -49,13 +34,6 @@ export function portfolioView(v: Valuation): string {
 /** The chart's allocation bar: one slice per asset (the chart folds the smallest into "others"). */
 export function allocationSlices(v: Valuation): AllocationSlice[] {
   return v.assets.filter((a) => a.value.gt(0)).map((a) => ({ label: a.asset, valueUsd: a.value.toFixed(2) }));
-}
-
-/** The PnL table of the ledger's positions, each valued with its pair's taker fee for the exit. */
-export async function computePnl(client: MexcClient, ledger: Ledger, now: number): Promise<PnlTable> {
-  const prices = await lastPrices(client);
-  const basis = ledger.costBasis({ currentPrice: (asset) => usdtPrice(asset, prices) });
-  return pnlTable(basis, prices, await takerFeesOf(client, basis.assets.keys()), now);
 }
 
 export function pnlView(t: PnlTable): string {

@@ -1,9 +1,9 @@
-import type { BotStatus } from "../bots/monitor.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import type { Mode } from "../env.js";
-import type { Fill } from "../portfolio/fill.js";
-import type { JournalEntry } from "../trading/order-state.js";
+import type { Fill, OrderView } from "../trading/queries.js";
+import type { BotView } from "./control-deps.js";
+import type { CommandInfo } from "./features/feature.js";
 import { amount, bold, code, duration, escapeHtml, italic, table, utcTime } from "./format.js";
 
 /**
@@ -11,33 +11,14 @@ import { amount, bold, code, duration, escapeHtml, italic, table, utcTime } from
  * Everything from outside (bot names, reasons, symbols, errors) goes through format.ts's escaping helpers.
  */
 
-export const COMMANDS: readonly { command: string; args?: string; description: string }[] = [
-  { command: "status", description: "mode, uptime, every bot, limits, kill switch" },
-  { command: "portfolio", description: "balances, values, allocation, total" },
-  { command: "pnl", description: "per asset: cost, price, unrealized and realized PnL" },
-  { command: "orders", description: "open orders and the last fills" },
-  { command: "bots", description: "the bots, with Pause/Resume buttons" },
-  { command: "pause", args: "<bot|all>", description: "pause one bot or all" },
-  {
-    command: "resume",
-    args: "<bot|all>",
-    description: "resume; 'all' also lifts the kill switch and loss pause",
-  },
-  { command: "stop", description: "kill switch: no new orders (asks first)" },
-  { command: "report", description: "the full periodic report, now" },
-  { command: "chart", description: "portfolio value over time and allocation (PNG)" },
-  { command: "config", args: "[section]", description: "the thresholds in effect" },
-  { command: "help", description: "this list" },
-];
-
 export function modeBanner(mode: Mode): string {
   if (mode === "live") return `🔴 ${bold("LIVE")} — real account, real money`;
   if (mode === "paper") return `🟡 ${bold("PAPER")} — real prices, simulated money`;
   return `🟢 ${bold("SIM")} — simulated exchange, nothing real`;
 }
 
-export function helpView(mode: Mode): string {
-  const lines = COMMANDS.map(
+export function helpView(mode: Mode, commands: readonly CommandInfo[]): string {
+  const lines = commands.map(
     (c) => `/${c.command}${c.args ? ` ${escapeHtml(c.args)}` : ""} — ${escapeHtml(c.description)}`,
   );
   return [
@@ -48,8 +29,8 @@ export function helpView(mode: Mode): string {
   ].join("\n");
 }
 
-export function usage(command: string, hint?: string): string {
-  const c = COMMANDS.find((x) => x.command === command);
+export function usage(commands: readonly CommandInfo[], command: string, hint?: string): string {
+  const c = commands.find((x) => x.command === command);
   const form = c ? `/${c.command}${c.args ? ` ${c.args}` : ""}` : `/${command}`;
   return `Usage: ${code(form)}${hint ? `\n${escapeHtml(hint)}` : ""}`;
 }
@@ -57,7 +38,7 @@ export function usage(command: string, hint?: string): string {
 const since = (now: number, at: number | undefined) =>
   at === undefined ? "never" : `${duration(now - at)} ago`;
 
-function botLine(b: BotStatus, now: number): string {
+function botLine(b: BotView, now: number): string {
   const icon = !b.enabled ? "⚪️" : b.paused ? "⏸" : b.running ? "🔄" : "▶️";
   const state = !b.enabled
     ? "disabled in the config"
@@ -94,7 +75,7 @@ export interface StatusData {
   mode: Mode;
   now: number;
   startedAt: number;
-  bots: BotStatus[];
+  bots: BotView[];
   killSwitch: boolean;
   riskPause: { reason: string; since: number } | null;
   openOrders: number;
@@ -129,25 +110,24 @@ export function statusView(s: StatusData): string {
 }
 
 /** The /bots list; the buttons are made by the command, from the same statuses. */
-export function botsView(bots: BotStatus[], now: number): string {
+export function botsView(bots: BotView[], now: number): string {
   if (bots.length === 0) return "No bots are configured.";
   return [bold("Bots"), ...bots.map((b) => botLine(b, now))].join("\n");
 }
 
 const qty = (s: string | undefined) => (s === undefined ? "" : amount(s));
 
-function orderLine(e: JournalEntry, now: number): string[] {
-  const i = e.intent;
-  const size = i.quantity ? qty(i.quantity) : `${qty(i.quoteOrderQty)} (quote)`;
-  const at = i.price ? ` @ ${amount(i.price)}` : " at market";
+function orderLine(e: OrderView, now: number): string[] {
+  const size = e.quantity ? qty(e.quantity) : `${qty(e.quoteOrderQty)} (quote)`;
+  const at = e.price ? ` @ ${amount(e.price)}` : " at market";
   const filled = new D(e.executedQty).isZero() ? "" : `, filled ${amount(e.executedQty)}`;
   return [
-    `${bold(`${i.side} ${i.symbol}`)} ${escapeHtml(size + at)} — ${escapeHtml(e.state)}${escapeHtml(filled)}`,
+    `${bold(`${e.side} ${e.symbol}`)} ${escapeHtml(size + at)} — ${escapeHtml(e.state)}${escapeHtml(filled)}`,
     `   ${escapeHtml(e.bot)}, ${duration(now - e.createdAt)} ago: ${escapeHtml(e.reason)} · ${code(e.clientOrderId)}`,
   ];
 }
 
-export function ordersView(open: JournalEntry[], fills: readonly Fill[], now: number): string {
+export function ordersView(open: OrderView[], fills: readonly Fill[], now: number): string {
   const out = [bold(`Open orders (${open.length})`)];
   if (open.length === 0) out.push("none");
   for (const e of [...open].sort((a, b) => a.createdAt - b.createdAt)) out.push(...orderLine(e, now));

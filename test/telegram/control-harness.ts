@@ -11,9 +11,11 @@ import { Ledger } from "../../src/portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import type { ValuePoint } from "../../src/telegram/chart.js";
 import { type ControlBot, type ControlBotDeps, createControlBot } from "../../src/telegram/control-bot.js";
+import type { Feature } from "../../src/telegram/features/index.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { Proposals } from "../../src/trading/proposals.js";
+import { tradingQueries } from "../../src/trading/queries.js";
 import { Treasury } from "../../src/trading/treasury.js";
 import { testBot } from "../bots/helpers.js";
 import { SIM_KEY, SIM_SECRET, startExchange, tempStore } from "../support/exchange.js";
@@ -34,6 +36,8 @@ export interface HarnessOptions {
   expiryMs?: number;
   reports?: () => Promise<{ title: string; html: string }[]>;
   values?: ValuePoint[];
+  /** The control bot's features, when not the real list (a test adding one). */
+  features?: readonly Feature[];
 }
 
 export async function startHarness(opts: HarnessOptions = {}) {
@@ -81,16 +85,15 @@ export async function startHarness(opts: HarnessOptions = {}) {
     log: logs.log,
     mode: "sim",
     startedAt: Date.now() - 3_600_000,
-    runtime,
-    orders,
+    queries: tradingQueries({ client: ex.client, orders, ledger, proposals }),
+    bots: runtime,
+    killSwitch: orders,
     proposals,
-    ledger,
-    client: ex.client,
     config,
     valueHistory: () => opts.values ?? [],
     reports: opts.reports ?? (async () => []),
   };
-  let control: ControlBot = createControlBot(deps);
+  let control: ControlBot = createControlBot(deps, opts.features);
   await control.start();
 
   /** Sends a message as `fromId` in `chatId` (the owner's private chat by default). */
@@ -124,7 +127,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     /** A new control bot on the same parts, as after a restart of the process. */
     async restart() {
       await control.stop();
-      control = createControlBot(deps);
+      control = createControlBot(deps, opts.features);
       await control.start();
     },
     logs,
