@@ -72,6 +72,22 @@ export function floorsOf(config: Config): Floors {
 }
 
 /**
+ * A fill anywhere means new trades to sync for that symbol. The syncs are kept until done, so a stop waits for
+ * them: a fill the journal knows and the ledger not (npm run chaos found one that a clean stop left out until the
+ * next start).
+ */
+function syncFillsOnChange(orders: OrderManager, ledger: Ledger): Set<Promise<unknown>> {
+  const syncing = new Set<Promise<unknown>>();
+  orders.onChange(({ entry }) => {
+    if (entry.executedQty === "0") return;
+    const p = ledger.sync(entry.intent.symbol).catch(() => {});
+    syncing.add(p);
+    void p.finally(() => syncing.delete(p));
+  });
+  return syncing;
+}
+
+/**
  * The shared trading core every bot goes through: one client, one treasury, one order manager, one ledger.
  * At start the journal is reconciled with the exchange and the ledger catches up with the trade history.
  */
@@ -127,16 +143,7 @@ export async function startTrading(opts: {
   ]);
   await orders.reconcile(symbols);
   await ledger.syncAll([...ledger.tradedSymbols, ...(await heldSymbols(exchange))]);
-  // A fill anywhere means new trades to sync for that symbol.
-  // Kept until done, so a stop waits for them: a fill the journal knows and the ledger not (npm run chaos found one
-  // that a clean stop left out until the next start).
-  const syncing = new Set<Promise<unknown>>();
-  orders.onChange(({ entry }) => {
-    if (entry.executedQty === "0") return;
-    const p = ledger.sync(entry.intent.symbol).catch(() => {});
-    syncing.add(p);
-    void p.finally(() => syncing.delete(p));
-  });
+  const syncing = syncFillsOnChange(orders, ledger);
 
   const abort = new AbortController();
   // Every 5 s: fills show within seconds, and openOrders (weight 3 per symbol) stays a small share of the limit.

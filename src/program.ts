@@ -4,7 +4,7 @@ import { RealClock } from "./clock.js";
 import { type Config, ConfigError } from "./config-schema.js";
 import { connectExchange, type Exchange, marketDataClient } from "./connect.js";
 import { type Env, EnvError } from "./env.js";
-import { createLogs, type Logger } from "./log.js";
+import { createLogs, type Logger, type Logs } from "./log.js";
 import { startFreshSimSession, statePaths } from "./paths.js";
 import { runPreflightOrExplain } from "./preflight.js";
 import { safeError } from "./redact.js";
@@ -85,18 +85,119 @@ function runsGraceMs(graceMs: number, signals: StopSignals): number {
   return Math.max(0, graceMs - Math.min(5_000, graceMs / 4) - spent);
 }
 
+/** What the signal handlers and the crash handler reach once they exist: filled in as the start-up goes on. */
+interface Running {
+  log?: Logger;
+  refuseOrders?: (reason: string) => void;
+  crashAlert?: (text: string) => void;
+  openStore?: Store;
+  exiting: boolean;
+}
+
 export async function runProgram(argv: string[], signals: StopSignals): Promise<number> {
-  let log: Logger | undefined;
-  let refuseOrders: ((reason: string) => void) | undefined;
+  const running: Running = { exiting: false };
   signals.onStop((signal) => {
-    log?.info({ signal }, "stopping: finishing running work");
-    refuseOrders?.(`the program is stopping (${signal}): no new orders are sent`);
+    running.log?.info({ signal }, "stopping: finishing running work");
+    running.refuseOrders?.(`the program is stopping (${signal}): no new orders are sent`);
   });
 
-  let env: Env;
-  let config: Config;
+  const settings = await settingsOrExit(argv, signals);
+  if (typeof settings === "number") return settings;
+  const { env, config } = settings;
+
+  const clock = new RealClock();
+  const paths = statePaths(env);
+  const { logs, mainLog } = openLogs(env, config, paths.logDir, running, signals);
+
+  /** A stop asked for during start-up: close what is open, exit 0. */
+  const stoppedDuringStart = async (parts: { exchange?: Exchange; store?: Store }, step: string) => {
+    mainLog.info({ signal: signals.requested, step }, "stopped during start-up; no bot was started");
+    await parts.exchange?.close().catch(() => {});
+    await parts.store?.close().catch(() => {});
+    await bounded(logs.close(), 1_000);
+    return 0;
+  };
+  /** A setup error the operator must fix: close what is open, exit 2 so a supervisor does not restart-loop. */
+  const setupError = async (parts: { exchange?: Exchange; store?: Store }, exit = EXIT_FIX_SETUP) => {
+    await parts.exchange?.close();
+    await parts.store?.close();
+    await logs.close();
+    signals.release();
+    return exit;
+  };
+
+  const store = await openStoreOrExplain(env, paths, clock, mainLog);
+  if (store === undefined) return setupError({});
+  running.openStore = store;
+  if (signals.requested) return stoppedDuringStart({ store }, "state file");
+
+  writeOut(
+    `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
+  );
+  // Pre-flight before anything signed runs: a wrong key or a skewed clock is a setup error (exit 2), not a crash.
+  const exchange = await connectExchange(env, config, clock, logs.child("api"));
+  if (signals.requested) return stoppedDuringStart({ exchange, store }, "exchange");
+  const failed = await preflight(env, config, clock, exchange, mainLog, signals);
+  // The exchange stays open for the abandoned pre-flight's last requests; the exit ends them.
+  if (failed === STOPPED) return stoppedDuringStart({ store }, "pre-flight");
+  if (failed !== undefined) return setupError({ exchange, store }, failed);
+
+  let suite: Suite;
   try {
-    ({ env, config } = await loadSettings(argv));
+    suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir, exchange });
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    // A damaged fills.jsonl (or another data file) is for the operator to fix, like a damaged state.json: exit 2,
+    // so a supervisor does not restart-loop on it (issue 13).
+    mainLog.error({ err: e }, "cannot open a data file");
+    writeErr(`${e.message}\n`);
+    return setupError({ exchange, store });
+  }
+  const started = suite;
+  running.refuseOrders = (reason) => started.trading.orders.refuseNewOrders(reason);
+  if (signals.requested) {
+    // The trading core is up (it follows orders) but no bot has started: stop it the same clean way.
+    running.refuseOrders(`the program is stopping (${signals.requested}): no new orders are sent`);
+    mainLog.info({ signal: signals.requested, step: "suite" }, "stopped during start-up; no bot was started");
+  } else {
+    running.crashAlert = (text) => started.notifier.notify({ type: "lifecycle", severity: "alert", text });
+    startBots(suite, env, paths.dataDir, logs.filePath, mainLog);
+  }
+  const { unfinished } = await stopWhenAsked(suite, config, signals);
+  await store.close();
+  mainLog.info({ unfinished }, "stopped cleanly");
+  await bounded(logs.close(), 2_000);
+  return 0;
+}
+
+/** The logs, the deadline of the clean stop and the crash handler: everything after this may log. */
+function openLogs(env: Env, config: Config, dir: string, running: Running, signals: StopSignals) {
+  const logs = createLogs({
+    dir,
+    level: env.logLevel,
+    console: process.stdout.isTTY ? "pretty" : "json",
+    interval: "1d",
+  });
+  const mainLog = logs.child("main");
+  running.log = mainLog;
+  armGraceDeadline(signals, config.shutdown.graceSec * 1000, mainLog, async () => {
+    // What still runs may fail on the closed state file now: that is the forced exit, not a crash.
+    running.exiting = true;
+    if (running.openStore) await bounded(running.openStore.close(), 400);
+    await bounded(logs.close(), 400);
+  });
+  handleCrashes(running, logs, mainLog);
+  return { logs, mainLog };
+}
+
+/** The settings, or the exit code of a setup error (2) or of a stop asked for before anything started (0). */
+async function settingsOrExit(
+  argv: string[],
+  signals: StopSignals,
+): Promise<{ env: Env; config: Config } | number> {
+  let settings: { env: Env; config: Config };
+  try {
+    settings = await loadSettings(argv);
   } catch (e) {
     if (e instanceof EnvError || e instanceof ConfigError || e instanceof ConfigFileError) {
       writeErr(`${e.message}\n`);
@@ -109,30 +210,15 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
     writeErr(`${signals.requested}: stopped before the start; nothing was started.\n`);
     return 0;
   }
+  return settings;
+}
 
-  const clock = new RealClock();
-  const paths = statePaths(env);
-  const logs = createLogs({
-    dir: paths.logDir,
-    level: env.logLevel,
-    console: process.stdout.isTTY ? "pretty" : "json",
-    interval: "1d",
-  });
-  log = logs.child("main");
-  const mainLog = log;
-  let openStore: Store | undefined;
-  let exiting = false;
-  armGraceDeadline(signals, config.shutdown.graceSec * 1000, mainLog, async () => {
-    // What still runs may fail on the closed state file now: that is the forced exit, not a crash.
-    exiting = true;
-    if (openStore) await bounded(openStore.close(), 400);
-    await bounded(logs.close(), 400);
-  });
-  let crashAlert: ((text: string) => void) | undefined;
+/** An uncaught error ends the process with exit 1 after one alert, so a supervisor restarts it. */
+function handleCrashes(running: Running, logs: Logs, mainLog: Logger): void {
   let crashed = false;
   const crash = (err: unknown, what: string) => {
     // Once only: an error while going down (say, in the crash report itself) must not start another round.
-    if (crashed || exiting) return;
+    if (crashed || running.exiting) return;
     crashed = true;
     try {
       mainLog.fatal(
@@ -141,24 +227,24 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
       );
     } catch {}
     try {
-      crashAlert?.(`💥 Crashed (${what}): ${safeMessage(err)}. Restart expected from the supervisor.`);
+      running.crashAlert?.(
+        `💥 Crashed (${what}): ${safeMessage(err)}. Restart expected from the supervisor.`,
+      );
     } catch {}
     // A moment for the alert and the log to leave; then a non-zero exit so systemd/pm2 restarts us.
     setTimeout(() => void bounded(logs.close(), 1_000).then(() => process.exit(1)), 1_500);
   };
   process.on("uncaughtException", (err) => crash(err, "uncaught exception"));
   process.on("unhandledRejection", (err) => crash(err, "unhandled rejection"));
+}
 
-  /** A stop asked for during start-up: close what is open, exit 0. */
-  const stoppedDuringStart = async (parts: { exchange?: Exchange; store?: Store }, step: string) => {
-    mainLog.info({ signal: signals.requested, step }, "stopped during start-up; no bot was started");
-    await parts.exchange?.close().catch(() => {});
-    await parts.store?.close().catch(() => {});
-    await bounded(logs.close(), 1_000);
-    return 0;
-  };
-
-  let store: Store;
+/** The state file, opened (a simulated account starts anew each session); undefined after explaining why not. */
+async function openStoreOrExplain(
+  env: Env,
+  paths: ReturnType<typeof statePaths>,
+  clock: RealClock,
+  mainLog: Logger,
+): Promise<Store | undefined> {
   try {
     if (env.mode !== "live") {
       const previous = startFreshSimSession(paths.dataDir);
@@ -168,26 +254,26 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
           "the simulated account starts anew: the last session's state was moved aside",
         );
     }
-    store = await Store.open({ path: paths.stateFile, mode: env.mode, now: clock.now() });
-    openStore = store;
+    return await Store.open({ path: paths.stateFile, mode: env.mode, now: clock.now() });
   } catch (e) {
     if (e instanceof StoreError) {
       mainLog.error({ err: e }, "cannot open the state file");
       writeErr(`${e.message}\n`);
-      await logs.close();
-      signals.release();
-      return EXIT_FIX_SETUP;
+      return undefined;
     }
     throw e;
   }
-  if (signals.requested) return stoppedDuringStart({ store }, "state file");
+}
 
-  writeOut(
-    `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
-  );
-  // Pre-flight before anything signed runs: a wrong key or a skewed clock is a setup error (exit 2), not a crash.
-  const exchange = await connectExchange(env, config, clock, logs.child("api"));
-  if (signals.requested) return stoppedDuringStart({ exchange, store }, "exchange");
+/** The pre-flight's exit code when it failed, undefined when it passed, STOPPED when a stop came first. */
+async function preflight(
+  env: Env,
+  config: Config,
+  clock: RealClock,
+  exchange: Exchange,
+  mainLog: Logger,
+  signals: StopSignals,
+): Promise<number | undefined | typeof STOPPED> {
   // Paper mode: the simulator answers locally, the market data comes from MEXC_BASE_URL; both are checked.
   const upstream =
     env.mode === "paper" ? { client: marketDataClient(env, config, clock), url: env.mexcBaseUrl } : undefined;
@@ -207,71 +293,41 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
     signals,
   );
   upstream?.client.close();
-  // The exchange stays open for the abandoned pre-flight's last requests; the exit ends them.
-  if (failed === STOPPED) return stoppedDuringStart({ store }, "pre-flight");
-  if (failed !== undefined) {
-    await exchange.close();
-    await store.close();
-    await logs.close();
-    signals.release();
-    return failed;
-  }
-  let suite: Suite;
-  try {
-    suite = await startSuite({ env, config, clock, logs, store, dataDir: paths.dataDir, exchange });
-  } catch (e) {
-    if (!(e instanceof StoreError)) throw e;
-    // A damaged fills.jsonl (or another data file) is for the operator to fix, like a damaged state.json: exit 2,
-    // so a supervisor does not restart-loop on it (issue 13).
-    mainLog.error({ err: e }, "cannot open a data file");
-    writeErr(`${e.message}\n`);
-    await exchange.close();
-    await store.close();
-    await logs.close();
-    signals.release();
-    return EXIT_FIX_SETUP;
-  }
-  refuseOrders = (reason) => suite.trading.orders.refuseNewOrders(reason);
-  if (signals.requested) {
-    // The trading core is up (it follows orders) but no bot has started: stop it the same clean way.
-    refuseOrders(`the program is stopping (${signals.requested}): no new orders are sent`);
-    mainLog.info({ signal: signals.requested, step: "suite" }, "stopped during start-up; no bot was started");
-  } else {
-    crashAlert = (text) => suite.notifier.notify({ type: "lifecycle", severity: "alert", text });
-    suite.start();
-    suite.notifier.notify({
-      type: "lifecycle",
-      severity: "alert",
-      text: startMessage(
-        env.mode,
-        suite.monitors.map((m) => m.name),
-      ),
-    });
-    mainLog.info(
-      {
-        mode: env.mode,
-        dataDir: paths.dataDir,
-        logFile: logs.filePath,
-        bots: suite.monitors.map((m) => m.name),
-      },
-      "started; stop with Ctrl-C (SIGINT) or SIGTERM",
-    );
-  }
+  return failed;
+}
 
+function startBots(suite: Suite, env: Env, dataDir: string, logFile: string, mainLog: Logger): void {
+  suite.start();
+  suite.notifier.notify({
+    type: "lifecycle",
+    severity: "alert",
+    text: startMessage(
+      env.mode,
+      suite.monitors.map((m) => m.name),
+    ),
+  });
+  mainLog.info(
+    { mode: env.mode, dataDir, logFile, bots: suite.monitors.map((m) => m.name) },
+    "started; stop with Ctrl-C (SIGINT) or SIGTERM",
+  );
+}
+
+/** Waits for SIGINT/SIGTERM, then stops the suite within the grace. */
+async function stopWhenAsked(
+  suite: Suite,
+  config: Config,
+  signals: StopSignals,
+): Promise<{ unfinished: string[] }> {
   const signal = await signals.stopped;
   suite.notifier.notify({
     type: "lifecycle",
     severity: "alert",
     text: `⏹ Stopping (${signal}): ${config.shutdown.cancelOpenOrders ? "open orders will be cancelled" : "open orders stay on the book and are followed again at the next start"}.`,
   });
-  const { unfinished } = await suite.stop({
+  return suite.stop({
     graceMs: runsGraceMs(config.shutdown.graceSec * 1000, signals),
     cancelOpenOrders: config.shutdown.cancelOpenOrders,
   });
-  await store.close();
-  mainLog.info({ unfinished }, "stopped cleanly");
-  await bounded(logs.close(), 2_000);
-  return 0;
 }
 
 function startMessage(mode: Env["mode"], bots: string[]): string {

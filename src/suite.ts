@@ -1,28 +1,27 @@
 import { join } from "node:path";
 import { Api } from "grammy";
+import type { MexcClient } from "./api/index.js";
 import { BOT_IDS, startTrading, type Trading } from "./app.js";
-import { createBalanceBuyer } from "./bots/balance-buyer.js";
-import { createBalancer5050 } from "./bots/balancer-5050.js";
 import { DailyLossGuard } from "./bots/daily-loss.js";
-import { createMarketScanner, type MarketScanner } from "./bots/market-scanner.js";
+import type { MarketScanner } from "./bots/market-scanner.js";
 import type { Monitor } from "./bots/monitor.js";
-import { createOrdersReporter } from "./bots/orders-reporter.js";
-import { createProfitSeller } from "./bots/profit-seller.js";
 import { MonitorRuntime } from "./bots/runtime.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
 import type { Exchange } from "./connect.js";
 import type { Env } from "./env.js";
-import type { Logs } from "./log.js";
+import type { Logger, Logs } from "./log.js";
 import { valueAccount } from "./portfolio/account-value.js";
 import { ValueHistory } from "./portfolio/value-history.js";
 import type { Store } from "./store/index.js";
+import { createMonitors } from "./suite-monitors.js";
 import { fullReport } from "./suite-reports.js";
+import { PortfolioWatch } from "./suite-watch.js";
 import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
-import { LIVE_STATES, UNSETTLED_STATES } from "./trading/order-state.js";
+import { LIVE_STATES } from "./trading/order-state.js";
 import { Proposals } from "./trading/proposals.js";
 import { tradingQueries } from "./trading/queries.js";
 
@@ -57,10 +56,7 @@ export interface Suite {
   stop(opts: { graceMs: number; cancelOpenOrders: boolean }): Promise<{ unfinished: string[] }>;
 }
 
-/** A bot may trade alone when its config says so; unset means yes in sim and paper, no in live mode. */
-export function autoTradeOf(section: { autoTrade?: boolean | undefined }, mode: Env["mode"]): boolean {
-  return section.autoTrade ?? mode !== "live";
-}
+export { autoTradeOf } from "./suite-monitors.js";
 
 /**
  * The whole suite on one account: the trading core, the proposal queue, every enabled bot on the runtime, the
@@ -69,16 +65,8 @@ export function autoTradeOf(section: { autoTrade?: boolean | undefined }, mode: 
 export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const { env, config, clock, logs, store } = o;
   const log = logs.child("main");
-  const trading = await startTrading({
-    env,
-    config,
-    clock,
-    logs,
-    store,
-    dataDir: o.dataDir,
-    ...(o.exchange ? { exchange: o.exchange } : {}),
-  });
-  const { exchange, orders, treasury, ledger } = trading;
+  const trading = await startTrading(o);
+  const { exchange, orders, treasury } = trading;
   const client = exchange.client;
   const proposals = new Proposals({
     store,
@@ -86,71 +74,17 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     client,
     orders,
     treasury,
+    log: logs.child("trading"),
     expiryMs: config.telegram.proposalExpirySec * 1000,
     maxPriceDriftPct: config.telegram.maxPriceDriftPct,
-    log: logs.child("trading"),
   });
-  const placer = (section: { autoTrade?: boolean | undefined }) =>
-    proposals.placerFor(autoTradeOf(section, env.mode), orders);
-  const botLog = logs.child("bot");
-  const openOrdersOf = (bot: string) => () =>
-    orders.entries((e) => e.bot === bot && UNSETTLED_STATES.has(e.state)).length;
-
-  const monitors: Monitor[] = [];
-  let scanner: MarketScanner | undefined;
-  if (config.scanner.enabled) {
-    scanner = createMarketScanner({ client, treasury, orders: placer(config.scanner), config, log: botLog });
-    monitors.push(scanner);
-  }
-  if (config.balanceBuyer.enabled)
-    monitors.push(
-      createBalanceBuyer({
-        client,
-        treasury,
-        orders: placer(config.balanceBuyer),
-        openOrders: openOrdersOf(BOT_IDS.balanceBuyer),
-        config,
-        log: botLog,
-      }),
-    );
-  if (config.pnlSeller.enabled)
-    monitors.push(
-      createProfitSeller({
-        kind: "core",
-        client,
-        treasury,
-        orders: placer(config.pnlSeller),
-        ledger,
-        config,
-        log: botLog,
-      }),
-    );
-  if (config.altsSeller.enabled)
-    monitors.push(
-      createProfitSeller({
-        kind: "alts",
-        client,
-        treasury,
-        orders: placer(config.altsSeller),
-        ledger,
-        config,
-        log: botLog,
-      }),
-    );
-  if (config.balancer5050.enabled)
-    monitors.push(
-      createBalancer5050({
-        client,
-        treasury,
-        orders: placer(config.balancer5050),
-        openOrders: openOrdersOf(BOT_IDS.balancer5050),
-        config,
-        log: botLog,
-      }),
-    );
-  if (config.ordersReporter.enabled)
-    monitors.push(createOrdersReporter({ orders, ledger, config, log: botLog }));
-
+  const { monitors, scanner } = createMonitors({
+    trading,
+    proposals,
+    config,
+    mode: env.mode,
+    log: logs.child("bot"),
+  });
   const runtime = new MonitorRuntime({
     monitors,
     clock,
@@ -158,7 +92,6 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     log: logs.child("bot"),
     emergencyStopPath: join(o.dataDir, config.risk.emergencyStopFile),
   });
-
   // Freed funds and rebalance requests make the USDC spenders look now instead of at their next interval.
   const spendNow = () => {
     runtime.runSoon(BOT_IDS.balancer5050);
@@ -166,7 +99,145 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   };
   runtime.events.on("funds-freed", spendNow);
   runtime.events.on("rebalance-requested", spendNow);
+  const notifier = createNotifier(o, trading, runtime, proposals);
 
+  const guard = await startLossGuard(o, runtime, client);
+  const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
+  const watch = portfolioWatch(o, { trading, proposals, guard, history });
+
+  const telegram = createTelegram(o, { trading, runtime, proposals, notifier, guard, history, scanner });
+
+  return {
+    trading,
+    telegram,
+    proposals,
+    runtime,
+    notifier,
+    guard,
+    history,
+    monitors,
+    start() {
+      runtime.start();
+      watch.start();
+      void telegram?.start();
+      log.info({ bots: monitors.map((m) => m.name) }, "bots started");
+    },
+    async stop({ graceMs, cancelOpenOrders }) {
+      // First, before any await: a run past its abort checks must not send an order now (issue 13, defect 2).
+      orders.refuseNewOrders("the program is stopping: no new orders are sent");
+      const watched = watch.stop();
+      await telegram?.stop();
+      const result = await runtime.stop({ graceMs });
+      await watched;
+      if (cancelOpenOrders) await cancelResting(orders, log);
+      await trading.stop();
+      await notifier.close();
+      return result;
+    },
+  };
+}
+
+/**
+ * The daily loss limit, with today's baseline taken before any buyer can run (issue 13): a purchase made before the
+ * watch's first tick would sit inside the baseline it is measured against.
+ */
+async function startLossGuard(
+  o: SuiteOptions,
+  runtime: MonitorRuntime,
+  client: MexcClient,
+): Promise<DailyLossGuard> {
+  const guard = new DailyLossGuard({
+    store: o.store,
+    buyers: runtime,
+    limitUsd: o.config.risk.dailyLossLimitUsd,
+    log: o.logs.child("bot"),
+  });
+  try {
+    await guard.observe(o.clock.now(), (await valueAccount(client)).total);
+  } catch (err) {
+    o.logs
+      .child("main")
+      .warn(
+        { err },
+        "daily loss limit: no baseline yet (valuation failed); the watch takes it at its first tick",
+      );
+  }
+  return guard;
+}
+
+function portfolioWatch(
+  o: SuiteOptions,
+  p: Pick<Suite, "trading" | "proposals" | "guard" | "history">,
+): PortfolioWatch {
+  const client = p.trading.exchange.client;
+  return new PortfolioWatch({
+    clock: o.clock,
+    store: o.store,
+    log: o.logs.child("main"),
+    proposals: p.proposals,
+    archive: p.trading.archive,
+    guard: p.guard,
+    history: p.history,
+    value: async () => (await valueAccount(client)).total,
+    everyMs: o.watchEveryMs ?? 60_000,
+    sampleEveryMs: o.config.telegram.valueSampleEverySec * 1000,
+    // Ended orders stay in the state for two days (reports, /orders), or two reporter periods if that is longer.
+    keepJournalMs: Math.max(48 * 3_600_000, 2 * o.config.ordersReporter.intervalSec * 1000),
+  });
+}
+
+/** The Telegram control bot (commands, buttons, approvals), when a token is configured. */
+function createTelegram(
+  o: SuiteOptions,
+  p: Pick<Suite, "trading" | "runtime" | "proposals" | "notifier" | "guard" | "history"> & {
+    scanner: MarketScanner | undefined;
+  },
+): ControlBot | undefined {
+  const { env, config, clock } = o;
+  if (!env.telegram) return undefined;
+  const { orders, ledger } = p.trading;
+  const client = p.trading.exchange.client;
+  return createControlBot({
+    token: env.telegram.token.reveal(),
+    ...(env.telegram.apiRoot ? { apiRoot: env.telegram.apiRoot } : {}),
+    allowedIds: env.telegram.allowedIds,
+    clock,
+    log: o.logs.child("telegram"),
+    mode: env.mode,
+    startedAt: clock.now(),
+    queries: tradingQueries({ client, orders, ledger, proposals: p.proposals }),
+    bots: p.runtime,
+    killSwitch: orders,
+    proposals: p.proposals,
+    config,
+    valueHistory: () => p.history.points(),
+    reports: () =>
+      fullReport({ client, orders, ledger, config, lastScan: () => p.scanner?.lastReport }, clock.now()),
+    notifier: p.notifier,
+    resetDailyLoss: async () => p.guard.reset(clock.now(), (await valueAccount(client)).total),
+  });
+}
+
+/** Shutdown with `cancelOpenOrders`: every resting order is cancelled; one that fails is logged and left. */
+async function cancelResting(orders: Trading["orders"], log: Logger): Promise<void> {
+  for (const e of orders.entries((x) => LIVE_STATES.has(x.state))) {
+    await orders
+      .cancel(e.clientOrderId, "shutdown: the config asks to cancel open orders")
+      .catch((err) => log.warn({ err, clientOrderId: e.clientOrderId }, "could not cancel at shutdown"));
+  }
+}
+
+/**
+ * Where the suite's messages go: Telegram when a token is configured, else the console (or the sink a test gives);
+ * bot events, order changes and the client's alerts all pass the notifier's anti-spam.
+ */
+function createNotifier(
+  o: SuiteOptions,
+  trading: Trading,
+  runtime: MonitorRuntime,
+  proposals: Proposals,
+): Notifier {
+  const { env, config, clock, logs } = o;
   const tg = env.telegram;
   const tgLog = logs.child("telegram");
   const sink = tg
@@ -187,127 +258,16 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     const n = eventMessage(e);
     if (n) notifier.notify(n);
   });
-  orders.onChange((change) => {
+  trading.orders.onChange((change) => {
     const n = orderMessage(change);
     if (n) notifier.notify(n);
   });
-  client.onAlert((a) => notifier.notify(apiAlertMessage(a)));
+  trading.exchange.client.onAlert((a) => notifier.notify(apiAlertMessage(a)));
   // With Telegram the control bot shows proposals with Execute/Skip buttons; without it the console says so.
   if (!tg)
     proposals.onChange((p) => {
       const n = proposalMessage(p);
       if (n) notifier.notify(n);
     });
-
-  const guard = new DailyLossGuard({
-    store,
-    buyers: runtime,
-    limitUsd: config.risk.dailyLossLimitUsd,
-    log: logs.child("bot"),
-  });
-  // Today's baseline before any buyer can run (issue 13): a purchase made before the watch's first tick would sit
-  // inside the baseline it is measured against.
-  try {
-    await guard.observe(clock.now(), (await valueAccount(client)).total);
-  } catch (err) {
-    log.warn(
-      { err },
-      "daily loss limit: no baseline yet (valuation failed); the watch takes it at its first tick",
-    );
-  }
-  const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
-  const watch = new AbortController();
-  const watchEveryMs = o.watchEveryMs ?? 60_000;
-  const sampleEveryMs = config.telegram.valueSampleEverySec * 1000;
-  let watching: Promise<void> = Promise.resolve();
-  const archive = trading.archive;
-  // Ended orders stay in the state for two days (reports, /orders), or two reporter periods if that is longer.
-  const keepJournalMs = Math.max(48 * 3_600_000, 2 * config.ordersReporter.intervalSec * 1000);
-  let lastArchive = Number.NEGATIVE_INFINITY;
-
-  /** Values the account for the loss limit and the chart, and ends proposals whose time is up. */
-  async function watchOnce(lastSample: number): Promise<number> {
-    await proposals.expireDue();
-    if (clock.now() - lastArchive >= 3_600_000) {
-      lastArchive = clock.now();
-      await archive.archive(store, clock.now(), keepJournalMs, log);
-    }
-    const valuation = await valueAccount(client);
-    const now = clock.now();
-    await guard.observe(now, valuation.total);
-    if (now - lastSample < sampleEveryMs) return lastSample;
-    history.record(now, valuation.total);
-    return now;
-  }
-
-  async function watchLoop(): Promise<void> {
-    let lastSample = Number.NEGATIVE_INFINITY;
-    while (!watch.signal.aborted) {
-      try {
-        lastSample = await watchOnce(lastSample);
-      } catch (err) {
-        log.warn({ err }, "portfolio watch failed; the daily loss limit is checked again at the next tick");
-      }
-      await clock.sleep(watchEveryMs, watch.signal).catch(() => {});
-    }
-  }
-
-  const telegram = tg
-    ? createControlBot({
-        token: tg.token.reveal(),
-        ...(tg.apiRoot ? { apiRoot: tg.apiRoot } : {}),
-        allowedIds: tg.allowedIds,
-        clock,
-        log: tgLog,
-        mode: env.mode,
-        startedAt: clock.now(),
-        queries: tradingQueries({ client, orders, ledger, proposals }),
-        bots: runtime,
-        killSwitch: orders,
-        proposals,
-        config,
-        valueHistory: () => history.points(),
-        reports: () =>
-          fullReport({ client, orders, ledger, config, lastScan: () => scanner?.lastReport }, clock.now()),
-        notifier,
-        resetDailyLoss: async () => guard.reset(clock.now(), (await valueAccount(client)).total),
-      })
-    : undefined;
-
-  return {
-    trading,
-    telegram,
-    proposals,
-    runtime,
-    notifier,
-    guard,
-    history,
-    monitors,
-    start() {
-      runtime.start();
-      watching = watchLoop();
-      void telegram?.start();
-      log.info({ bots: monitors.map((m) => m.name) }, "bots started");
-    },
-    async stop({ graceMs, cancelOpenOrders }) {
-      // First, before any await: a run past its abort checks must not send an order now (issue 13, defect 2).
-      orders.refuseNewOrders("the program is stopping: no new orders are sent");
-      watch.abort();
-      await telegram?.stop();
-      const result = await runtime.stop({ graceMs });
-      await watching;
-      if (cancelOpenOrders) {
-        for (const e of orders.entries((x) => LIVE_STATES.has(x.state))) {
-          await orders
-            .cancel(e.clientOrderId, "shutdown: the config asks to cancel open orders")
-            .catch((err) =>
-              log.warn({ err, clientOrderId: e.clientOrderId }, "could not cancel at shutdown"),
-            );
-        }
-      }
-      await trading.stop();
-      await notifier.close();
-      return result;
-    },
-  };
+  return notifier;
 }

@@ -36,22 +36,23 @@ describe("weight limiter against the simulator's real limit", () => {
     const symbols = [...(await client.rules.all()).values()].filter((r) => r.tradable).map((r) => r.symbol);
     const N = 282; // 6 full windows of 47
     const t0 = Date.now();
+    let floodDoneAt = 0;
     const flood = Promise.all(
       Array.from({ length: N }, (_, i) => client.klines(symbols[i % symbols.length]!, "15m")),
-    );
+    ).then(() => (floodDoneAt = Date.now()));
     await new Promise((r) => setTimeout(r, 1500));
-    const tOrder = Date.now();
     await client.newOrder(order);
-    const orderLatency = Date.now() - tOrder;
+    const orderDoneAt = Date.now();
     await flood;
     const wall = Date.now() - t0;
 
     expect(sim.sim.stats.count429).toBe(0);
     expect(sim.sim.stats.count418).toBe(0);
-    expect(orderLatency).toBeLessThan(300);
-    // At 47 per window the last batch starts in the 6th window: ≥ 5 s, and not much more.
+    // The order jumps the queue of market-data requests: it is answered while the flood still waits for its windows
+    // (an order, not a duration: a loaded machine slows both alike).
+    expect(orderDoneAt).toBeLessThan(floodDoneAt);
+    // At 47 per window the last batch starts in the 6th window: the limiter made the flood wait at least 5 s.
     expect(wall).toBeGreaterThanOrEqual(5000);
-    expect(wall).toBeLessThan(7000);
     client.close();
     await sim.close();
   });

@@ -1,0 +1,230 @@
+import {
+  appendFileSync,
+  closeSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { StoreError } from "./store.js";
+
+/**
+ * The order journal as an append-only file of JSON lines: each line is an entry as it is after one change (the last
+ * line of a key wins), or a removal (`{"removed": key}`, when an ended order goes to the archive). One change costs
+ * one short write and one fdatasync, whatever the journal's size: rewriting the whole state file per transition cost
+ * 82 ms at 10,000 entries (issue 15), an append 0.1–0.2 ms.
+ *
+ * A crash can only tear the line being written, and that change was never acted on (an order is sent after its line
+ * is on disk), so the torn tail is cut at open and kept aside in `<file>.torn`. A damaged line before the last one
+ * is not a crash: open refuses the file, naming the line, and leaves it as it is.
+ *
+ * The file is compacted (one line per live entry, written atomically) at open and when it holds many more lines than
+ * entries, so its size follows the number of entries, not their history.
+ */
+export interface JournalLogOptions<E> {
+  path: string;
+  /** Validates one entry as read from the file; throws (zod) on a bad one. */
+  parse: (json: unknown) => E;
+  keyOf: (entry: E) => string;
+  /** Compact when the file has more than `compactRatio` × entries + `compactSlack` lines (defaults 4 and 1,000). */
+  compactRatio?: number;
+  compactSlack?: number;
+}
+
+interface Removal {
+  removed: string;
+}
+
+function isRemoval(json: unknown): json is Removal {
+  return typeof json === "object" && json !== null && typeof (json as Removal).removed === "string";
+}
+
+export class JournalLog<E> {
+  readonly #o: Required<JournalLogOptions<E>>;
+  readonly #entries = new Map<string, E>();
+  readonly #repairs: string[] = [];
+  #fd: number | undefined;
+  #lines = 0;
+
+  private constructor(o: JournalLogOptions<E>) {
+    this.#o = { compactRatio: 4, compactSlack: 1_000, ...o };
+  }
+
+  /** Reads the file (absent = empty), cuts a torn last line, compacts it, and keeps it open for appends. */
+  static open<E>(o: JournalLogOptions<E>): JournalLog<E> {
+    const log = new JournalLog(o);
+    log.#read();
+    log.compact();
+    return log;
+  }
+
+  /** The journal: every entry by key, as of the last change. */
+  get entries(): ReadonlyMap<string, E> {
+    return this.#entries;
+  }
+
+  /** What open() repaired, in words, for the log. */
+  get repairs(): readonly string[] {
+    return this.#repairs;
+  }
+
+  get path(): string {
+    return this.#o.path;
+  }
+
+  /** Records an entry's new state; returns once it is on disk (fdatasync). */
+  put(entry: E): void {
+    this.#append(`${JSON.stringify(entry)}\n`);
+    this.#entries.set(this.#o.keyOf(entry), entry);
+    this.#compactIfLong();
+  }
+
+  /** Drops entries (they went to the archive); returns once that is on disk. */
+  remove(keys: Iterable<string>): void {
+    const known = [...keys].filter((k) => this.#entries.has(k));
+    if (known.length === 0) return;
+    this.#append(known.map((key) => `${JSON.stringify({ removed: key } satisfies Removal)}\n`).join(""));
+    for (const key of known) this.#entries.delete(key);
+    this.#compactIfLong();
+  }
+
+  /** Rewrites the file with one line per entry, atomically (temp file, fsync, rename, fsync of the directory). */
+  compact(): void {
+    this.#closeFd();
+    const path = this.#o.path;
+    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+    const text = [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join("");
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    syncDirectory(path);
+    this.#lines = this.#entries.size;
+    this.#fd = openSync(path, "a", 0o600);
+  }
+
+  close(): void {
+    this.#closeFd();
+  }
+
+  #append(text: string): void {
+    if (this.#fd === undefined) throw new StoreError("the order journal is closed", this.#o.path);
+    writeSync(this.#fd, text);
+    fdatasyncSync(this.#fd);
+    this.#lines += countLines(text);
+  }
+
+  #compactIfLong(): void {
+    if (this.#lines > this.#o.compactRatio * this.#entries.size + this.#o.compactSlack) this.compact();
+  }
+
+  #closeFd(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #read(): void {
+    const path = this.#o.path;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    let offset = 0;
+    let lineNo = 0;
+    while (offset < text.length) {
+      const nl = text.indexOf("\n", offset);
+      const end = nl === -1 ? text.length : nl;
+      const line = text.slice(offset, end);
+      lineNo++;
+      const last = nl === -1 || nl === text.length - 1;
+      if (line.trim() !== "" && !this.#take(line, lineNo, last || nl === -1)) {
+        // Only a torn last line gets here: cut it off, keep it aside.
+        keepTornTail(path, Buffer.byteLength(text.slice(0, offset)), line);
+        this.#repairs.push(
+          `the last line (${lineNo}) was torn by a crash: cut off, kept in ${basename(path)}.torn`,
+        );
+        return;
+      }
+      offset = end + 1;
+    }
+    if (text !== "" && !text.endsWith("\n")) {
+      // A whole last line whose newline was lost: the compaction at open rewrites the file with one.
+      this.#repairs.push(`the last line (${lineNo}) had no final newline: added`);
+    }
+  }
+
+  /** Applies one line; false for a bad last line (torn); throws for a bad line elsewhere. */
+  #take(line: string, lineNo: number, last: boolean): boolean {
+    try {
+      const json: unknown = JSON.parse(line);
+      if (isRemoval(json)) this.#entries.delete(json.removed);
+      else {
+        const entry = this.#o.parse(json);
+        this.#entries.set(this.#o.keyOf(entry), entry);
+      }
+      return true;
+    } catch (e) {
+      if (last) return false;
+      throw new StoreError(
+        `${this.#o.path} line ${lineNo} is damaged: ${describe(e)}. The file was left as it is. Stop here and keep a ` +
+          `copy of it: fix or remove that line (or restore a backup), then start again; the next start looks the ` +
+          `orders up on the exchange.`,
+        this.#o.path,
+      );
+    }
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function syncDirectory(path: string): void {
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** The torn bytes go to `<file>.torn` (on disk first), then the file is cut back to its last whole line. */
+function keepTornTail(path: string, validBytes: number, line: string): void {
+  appendFileSync(`${path}.torn`, `${line}\n`, { mode: 0o600 });
+  const torn = openSync(`${path}.torn`, "r");
+  try {
+    fsyncSync(torn);
+  } finally {
+    closeSync(torn);
+  }
+  if (statSync(path).size === validBytes) return;
+  const fd = openSync(path, "r+");
+  try {
+    ftruncateSync(fd, validBytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describe(e: unknown): string {
+  const issues = (e as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
+  const first = Array.isArray(issues) ? issues[0] : undefined;
+  if (first) return `${first.path?.map(String).join(".") || "(the entry)"}: ${first.message ?? "is invalid"}`;
+  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
+}

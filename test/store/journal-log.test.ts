@@ -1,0 +1,115 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { JournalLog } from "../../src/store/journal-log.js";
+import { StoreError } from "../../src/store/store.js";
+
+const entrySchema = z.object({ id: z.string(), state: z.string(), n: z.number() });
+type Entry = z.output<typeof entrySchema>;
+
+function fresh(): string {
+  return join(mkdtempSync(join(tmpdir(), "journal-log-")), "journal.jsonl");
+}
+
+function open(path: string, more: { compactSlack?: number; compactRatio?: number } = {}): JournalLog<Entry> {
+  return JournalLog.open({ path, parse: (j) => entrySchema.parse(j), keyOf: (e) => e.id, ...more });
+}
+
+const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter(Boolean);
+
+describe("the append-only order journal", () => {
+  it("keeps the last state of each entry across a reopen, one line per change", () => {
+    const path = fresh();
+    const log = open(path);
+    log.put({ id: "a", state: "PENDING", n: 1 });
+    log.put({ id: "b", state: "PENDING", n: 1 });
+    log.put({ id: "a", state: "OPEN", n: 2 });
+    expect(lines(path)).toHaveLength(3);
+    log.close();
+    const again = open(path);
+    expect([...again.entries.values()]).toEqual([
+      { id: "a", state: "OPEN", n: 2 },
+      { id: "b", state: "PENDING", n: 1 },
+    ]);
+    // Compacted at open: one line per entry.
+    expect(lines(path)).toHaveLength(2);
+    again.close();
+  });
+
+  it("forgets removed entries, also after a reopen", () => {
+    const path = fresh();
+    const log = open(path);
+    log.put({ id: "a", state: "FILLED", n: 1 });
+    log.put({ id: "b", state: "OPEN", n: 1 });
+    log.remove(["a", "unknown"]);
+    expect([...log.entries.keys()]).toEqual(["b"]);
+    log.close();
+    expect([...open(path).entries.keys()]).toEqual(["b"]);
+  });
+
+  it("cuts a line torn by a crash, keeps it aside, says so, and appends after it", () => {
+    const path = fresh();
+    const log = open(path);
+    log.put({ id: "a", state: "OPEN", n: 1 });
+    log.close();
+    appendFileSync(path, '{"id":"b","state":"PEN');
+    const again = open(path);
+    expect([...again.entries.keys()]).toEqual(["a"]);
+    expect(again.repairs.join(" ")).toMatch(/last line \(2\) was torn/);
+    expect(readFileSync(`${path}.torn`, "utf8")).toContain('"id":"b"');
+    again.put({ id: "c", state: "PENDING", n: 1 });
+    again.close();
+    expect([...open(path).entries.keys()]).toEqual(["a", "c"]);
+  });
+
+  it("refuses a damaged line that is not the last, naming it, and leaves the file as it is", () => {
+    const path = fresh();
+    writeFileSync(
+      path,
+      '{"id":"a","state":"OPEN","n":1}\n{"id":"b","state":7}\n{"id":"c","state":"OPEN","n":1}\n',
+    );
+    const before = readFileSync(path, "utf8");
+    expect(() => open(path)).toThrow(StoreError);
+    expect(() => open(path)).toThrow(/line 2 is damaged: state/);
+    expect(readFileSync(path, "utf8")).toBe(before);
+  });
+
+  it("recovers from a crash at every byte of a write: the entry is as before or as after, never lost", () => {
+    const path = fresh();
+    const log = open(path);
+    log.put({ id: "a", state: "PENDING", n: 1 });
+    log.put({ id: "b", state: "OPEN", n: 1 });
+    log.close();
+    const base = readFileSync(path, "utf8");
+    const next = `${JSON.stringify({ id: "a", state: "OPEN", n: 2 })}\n`;
+    for (let cut = 0; cut <= next.length; cut++) {
+      writeFileSync(path, base + next.slice(0, cut));
+      const j = open(path);
+      const a = j.entries.get("a");
+      expect([1, 2], `cut at byte ${cut}`).toContain(a?.n);
+      expect(j.entries.get("b")?.state).toBe("OPEN");
+      // What a reader saw is what is on disk now: a second open agrees.
+      j.close();
+      expect(open(path).entries.get("a")).toEqual(a);
+    }
+  });
+
+  it("compacts itself when its lines outgrow its entries, so the file follows the journal, not its history", () => {
+    const path = fresh();
+    const log = open(path, { compactRatio: 2, compactSlack: 10 });
+    for (let i = 0; i < 500; i++) log.put({ id: `o${i % 5}`, state: "OPEN", n: i });
+    expect(lines(path).length).toBeLessThanOrEqual(2 * 5 + 10 + 1);
+    log.close();
+    const again = open(path);
+    expect([...again.entries.values()].map((e) => e.n)).toEqual([495, 496, 497, 498, 499]);
+    expect(existsSync(join(path, "..", ".journal.jsonl.tmp"))).toBe(false);
+  });
+
+  it("refuses a change once closed", () => {
+    const log = open(fresh());
+    log.close();
+    expect(() => log.put({ id: "a", state: "OPEN", n: 1 })).toThrow(/closed/);
+  });
+});
