@@ -16,6 +16,7 @@ import {
   readHype,
   sizeBuy,
 } from "./book-buy.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -24,7 +25,7 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * filter (damped into hype, doubled into a dip, skipped when blocked), with book-priced limit orders.
  */
 
-export const BUYER_BOT = "buyer";
+const BUYER_BOT = BOT_IDS.balanceBuyer;
 const USDC = "USDC";
 const USDT = "USDT";
 const ASSETS = ["BTC", "ETH"] as const;

@@ -17,6 +17,7 @@ import {
   readHype,
   sizeBuy,
 } from "./book-buy.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -27,7 +28,7 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * Each symbol passes the softer anti-hype check (checkRebalanceBuy). Buys with book-priced limit orders.
  */
 
-export const BALANCER_BOT = "balancer";
+const BALANCER_BOT = BOT_IDS.balancer5050;
 const USDC = "USDC";
 const TARGET_PCT = new D(50);
 /** Half the gap per operation: the market moves while orders fill, and a full correction would overshoot. */

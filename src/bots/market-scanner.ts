@@ -25,6 +25,7 @@ import type { Treasury } from "../trading/treasury.js";
 import { sizeBuy } from "./book-buy.js";
 import { formatScanReport } from "./bot-reports.js";
 import { candlesOf, change24hPctOf } from "./market-data.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -41,7 +42,7 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * it again), so the next buy goes straight to the limit.
  */
 
-export const SCANNER_BOT = "scanner";
+const SCANNER_BOT = BOT_IDS.scanner;
 const QUOTE = "USDT";
 const HOUR_MS = 3_600_000;
 

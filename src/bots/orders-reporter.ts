@@ -6,6 +6,7 @@ import type { Fill } from "../portfolio/fill.js";
 import type { Ledger } from "../portfolio/ledger.js";
 import type { JournalEntry, OrderStateName } from "../store/journal-schema.js";
 import { amount, bold, code, escapeHtml, table } from "../telegram/format.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -258,7 +259,7 @@ export interface OrdersReporterDeps {
   log?: Logger;
 }
 
-export const REPORTER_BOT = "reporter";
+const REPORTER_BOT = BOT_IDS.ordersReporter;
 
 export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
   const intervalMs = deps.config.ordersReporter.intervalSec * 1000;

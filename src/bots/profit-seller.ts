@@ -17,6 +17,7 @@ import { escapeHtml } from "../telegram/format.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import { formatPnlSummary } from "./bot-reports.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
@@ -66,7 +67,7 @@ function settingsOf(deps: ProfitSellerDeps): Settings {
   if (deps.kind === "core") {
     const c = deps.config.pnlSeller;
     return {
-      name: "pnl",
+      name: BOT_IDS.pnlSeller,
       intervalMs: c.intervalSec * 1000,
       threshold: c.profitThresholdUsd,
       autoSell: c.autoSell,
@@ -78,7 +79,7 @@ function settingsOf(deps: ProfitSellerDeps): Settings {
   }
   const c = deps.config.altsSeller;
   return {
-    name: "alts",
+    name: BOT_IDS.altsSeller,
     intervalMs: c.intervalSec * 1000,
     threshold: c.profitThresholdUsd,
     autoSell: true,
