@@ -1,6 +1,6 @@
 import { type Account, ApiError, type MexcClient } from "./api/index.js";
-import type { Clock } from "./clock.js";
 import type { BOT_IDS } from "./bots/ids.js";
+import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
 import type { Mode } from "./env.js";
 import type { Logger } from "./log.js";
@@ -115,7 +115,13 @@ const upstreamFix = (url: string) =>
   "(connection, DNS, proxy, firewall) and the URL, then start again.";
 
 /** The bots that place orders, by config section. */
-const TRADING_BOTS = ["scanner", "balanceBuyer", "pnlSeller", "altsSeller", "balancer5050"] as const satisfies readonly (keyof typeof BOT_IDS)[];
+const TRADING_BOTS = [
+  "scanner",
+  "balanceBuyer",
+  "pnlSeller",
+  "altsSeller",
+  "balancer5050",
+] as const satisfies readonly (keyof typeof BOT_IDS)[];
 
 /**
  * Who approves the proposals: a bot with autoTrade false (or unset, in live mode) proposes its orders, and only

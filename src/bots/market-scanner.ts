@@ -24,8 +24,8 @@ import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import { sizeBuy } from "./book-buy.js";
 import { formatScanReport } from "./bot-reports.js";
-import { candlesOf, change24hPctOf } from "./market-data.js";
 import { BOT_IDS } from "./ids.js";
+import { candlesOf, change24hPctOf } from "./market-data.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
 /**
