@@ -11,7 +11,6 @@ import {
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import {
-  type AntiHypeVerdict,
   checkBuy,
   classify,
   computeIndicators,
@@ -23,10 +22,10 @@ import type { Logger } from "../log.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
 import { sizeBuy } from "./book-buy.js";
-import { formatScanReport } from "./bot-reports.js";
 import { BOT_IDS } from "./ids.js";
 import { candlesOf, change24hPctOf } from "./market-data.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
+import type { ScannedPair, ScanReport } from "./reports.js";
 
 /**
  * Market scanner (seed note 002, MarketScanner): scans the liquid USDT pairs, scores each one on its candles, runs
@@ -46,41 +45,7 @@ const SCANNER_BOT = BOT_IDS.scanner;
 const QUOTE = "USDT";
 const HOUR_MS = 3_600_000;
 
-export interface ScannedPair {
-  readonly symbol: string;
-  readonly kind: ScanClass;
-  /** The score, or −10 when the anti-hype filter blocked the pair. */
-  readonly score: number;
-  /** The score's reasons, then the filter's. */
-  readonly reasons: readonly string[];
-  /** Only the score's reasons (what made it attractive). */
-  readonly scoreReasons: readonly string[];
-  readonly quoteVolume: number;
-  /** 24 h change in percent (5.2 for +5.2 %). */
-  readonly change24hPct: number;
-  readonly verdict: AntiHypeVerdict["verdict"];
-  /** The anti-hype size multiplier (0 when blocked). */
-  readonly multiplier: number;
-}
-
-export interface ScanReport {
-  readonly at: number;
-  /** USDT pairs in the 24 h ticker. */
-  readonly usdtPairs: number;
-  /** Pairs that passed volume, exclusion and tradability and were chosen for scanning. */
-  readonly selected: number;
-  /** Pairs whose candles were read and judged. */
-  readonly scanned: number;
-  /** Sorted by score, best first (ties: higher 24 h quote volume first). */
-  readonly opportunities: readonly ScannedPair[];
-  readonly neutral: readonly ScannedPair[];
-  readonly blocked: readonly ScannedPair[];
-  /** Pairs skipped because their candles could not be fetched. */
-  readonly failed: readonly { readonly symbol: string; readonly error: string }[];
-  readonly best: ScannedPair | undefined;
-  /** True when the runtime stopped the scan before it finished. */
-  readonly aborted: boolean;
-}
+export type { ScannedPair, ScanReport } from "./reports.js";
 
 export interface MarketScannerDeps {
   client: MexcClient;
@@ -94,7 +59,6 @@ export interface MarketScannerDeps {
 export interface MarketScanner extends Monitor {
   /** The result of the last finished scan, for reports; undefined before the first. */
   readonly lastReport: ScanReport | undefined;
-  /** Scans without buying. */
   /** Scans without buying; `now` comes from the runtime's clock. */
   scan(signal: AbortSignal | undefined, now: number): Promise<ScanReport>;
 }
@@ -229,7 +193,7 @@ export function createMarketScanner(deps: MarketScannerDeps): MarketScanner {
     cycles++;
     // Before the purchase: the report tells what the market looked like, whatever the buy then does.
     if (cycles % cfg.reportEveryCycles === 0) {
-      ctx.emit({ type: "report", bot: SCANNER_BOT, title: "Market scan", html: formatScanReport(report) });
+      ctx.emit({ type: "report", bot: SCANNER_BOT, report: { kind: "scan", scan: report } });
       reasons.push(`scan report sent (every ${cfg.reportEveryCycles} scans)`);
     }
     const best = report.best;

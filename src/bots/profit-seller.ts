@@ -13,10 +13,8 @@ import { type CostBasisSnapshot, unrealizedPnl } from "../portfolio/cost-basis.j
 import type { Ledger } from "../portfolio/ledger.js";
 import { DEFAULT_TAKER_FEE, pnlTable } from "../portfolio/pnl-table.js";
 import { groupOf } from "../portfolio/valuation.js";
-import { escapeHtml } from "../telegram/format.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
 import type { Treasury } from "../trading/treasury.js";
-import { formatPnlSummary } from "./bot-reports.js";
 import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 
@@ -315,8 +313,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
         takerFee,
         ctx.now,
       );
-      const title = deps.kind === "core" ? "BTC/ETH positions" : "Alt positions";
-      ctx.emit({ type: "report", bot, title: `PnL summary (${bot})`, html: formatPnlSummary(table, title) });
+      ctx.emit({ type: "report", bot, report: { kind: "pnl", scope: group, table } });
       reasons.push(
         `PnL summary sent: unrealized ${usd(table.totals.unrealized)}, realized ${usd(table.totals.realized)} USD`,
       );
@@ -334,7 +331,7 @@ export function createProfitSeller(deps: ProfitSellerDeps): Monitor {
       if (total.isNegative() && !deps.config.pnlSeller.rebalanceWhenPnlNegative) {
         const why = `periodic rebalance skipped: ${what} is negative and rebalanceWhenPnlNegative is off`;
         reasons.push(why);
-        ctx.emit({ type: "report", bot, title: "Rebalance skipped", html: escapeHtml(why) });
+        ctx.emit({ type: "report", bot, report: { kind: "rebalance-skipped", why } });
         notes.push("rebalance skipped (PnL negative)");
       } else {
         const reason = `periodic rebalance (every ${(rebalanceMs ?? 0) / 1000} s): ${what}`;
