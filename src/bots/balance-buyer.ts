@@ -38,64 +38,67 @@ interface Seen extends BuyerAsset {
   price: D;
 }
 
+/** USDC is short: buy a chunk of it with USDT (USDCUSDT), when the owner turned that on. */
+async function topUp(deps: BalanceBuyerDeps, ctx: RunContext, reasons: string[]): Promise<Decision> {
+  const c = deps.config.balanceBuyer;
+  const bot = BUYER_BOT;
+  const chunk = c.topUpFromUsdt.chunkUsdt;
+  const usdt = await deps.treasury.spendable(bot, USDT);
+  if (usdt.lt(chunk)) {
+    reasons.push(`top-up from USDT: only ${money(usdt)} USDT free, the chunk is ${chunk.toFixed()}`);
+    return { acted: false, summary: "no purchase: USDC short, USDT short too", reasons };
+  }
+  await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
+  const why = `top up USDC with ${chunk.toFixed()} USDT`;
+  const r = await buyOne(deps, bot, c, { symbol: "USDCUSDT", quote: chunk, why }, ctx.signal);
+  reasons.push(`top-up: ${describeBuy(r)}`);
+  if (!ordered(r)) return { acted: false, summary: "no purchase: USDC top-up not sent", reasons };
+  // A cooldown too: a top-up still resting must not be stacked with another one at every run.
+  return {
+    acted: true,
+    summary: `topped up USDC with ${chunk.toFixed()} USDT (${r.kind})`,
+    reasons,
+    cooldownUntil: ctx.now + c.cooldownSec * 1000,
+  };
+}
+
+/** Price, value and anti-hype verdict of BTC and ETH; assets without a USDC market are reported and left out. */
+async function look(deps: BalanceBuyerDeps, reasons: string[]): Promise<Seen[]> {
+  const { client, config } = deps;
+  const balances = (await client.account()).balances;
+  const seen: Seen[] = [];
+  for (const asset of ASSETS) {
+    const symbol = `${asset}${USDC}`;
+    const rules = await client.symbolRules(symbol);
+    if (!rules) {
+      reasons.push(`${symbol} is not a market of the exchange: ${asset} left out`);
+      continue;
+    }
+    const hype = await readHype(
+      client,
+      symbol,
+      { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
+      (input) => checkBuy(config.antiHype, input),
+    );
+    const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
+    const b = balances.find((x) => x.asset === asset);
+    const held = b ? b.free.plus(b.locked) : new D(0);
+    seen.push({
+      asset,
+      rules,
+      price,
+      value: held.mul(price),
+      verdict: hype.verdict,
+      change24hPct: hype.change24hPct,
+    });
+  }
+  return seen;
+}
+
 export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
-  const { client, treasury, config } = deps;
+  const { treasury, config } = deps;
   const c = config.balanceBuyer;
   const bot = BUYER_BOT;
-
-  /** USDC is short: buy a chunk of it with USDT (USDCUSDT), when the owner turned that on. */
-  async function topUp(ctx: RunContext, reasons: string[]): Promise<Decision> {
-    const chunk = c.topUpFromUsdt.chunkUsdt;
-    const usdt = await treasury.spendable(bot, USDT);
-    if (usdt.lt(chunk)) {
-      reasons.push(`top-up from USDT: only ${money(usdt)} USDT free, the chunk is ${chunk.toFixed()}`);
-      return { acted: false, summary: "no purchase: USDC short, USDT short too", reasons };
-    }
-    await ctx.commitLimits(ctx.now + c.cooldownSec * 1000);
-    const why = `top up USDC with ${chunk.toFixed()} USDT`;
-    const r = await buyOne(deps, bot, c, { symbol: "USDCUSDT", quote: chunk, why }, ctx.signal);
-    reasons.push(`top-up: ${describeBuy(r)}`);
-    if (!ordered(r)) return { acted: false, summary: "no purchase: USDC top-up not sent", reasons };
-    // A cooldown too: a top-up still resting must not be stacked with another one at every run.
-    return {
-      acted: true,
-      summary: `topped up USDC with ${chunk.toFixed()} USDT (${r.kind})`,
-      reasons,
-      cooldownUntil: ctx.now + c.cooldownSec * 1000,
-    };
-  }
-
-  /** Price, value and anti-hype verdict of BTC and ETH; assets without a USDC market are reported and left out. */
-  async function look(reasons: string[]): Promise<Seen[]> {
-    const balances = (await client.account()).balances;
-    const seen: Seen[] = [];
-    for (const asset of ASSETS) {
-      const symbol = `${asset}${USDC}`;
-      const rules = await client.symbolRules(symbol);
-      if (!rules) {
-        reasons.push(`${symbol} is not a market of the exchange: ${asset} left out`);
-        continue;
-      }
-      const hype = await readHype(
-        client,
-        symbol,
-        { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
-        (input) => checkBuy(config.antiHype, input),
-      );
-      const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
-      const b = balances.find((x) => x.asset === asset);
-      const held = b ? b.free.plus(b.locked) : new D(0);
-      seen.push({
-        asset,
-        rules,
-        price,
-        value: held.mul(price),
-        verdict: hype.verdict,
-        change24hPct: hype.change24hPct,
-      });
-    }
-    return seen;
-  }
 
   async function run(ctx: RunContext): Promise<Decision> {
     const reasons: string[] = [];
@@ -109,14 +112,14 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       const why = `${freeLine(USDC, free, floor)} is below the minimum ${c.minUsdc.toFixed()}`;
       if (!c.topUpFromUsdt.enabled) return noPurchase(reasons, why);
       reasons.push(why);
-      return topUp(ctx, reasons);
+      return topUp(deps, ctx, reasons);
     }
     const budget = D.min(c.maxPurchaseUsdc, free);
     reasons.push(
       `${freeLine(USDC, free, floor)}: budget ${money(budget)} (max ${c.maxPurchaseUsdc.toFixed()})`,
     );
 
-    const seen = await look(reasons);
+    const seen = await look(deps, reasons);
     if (seen.length === 0) return noPurchase(reasons, "no BTC or ETH market to buy on");
     const plan = planBalanceBuy({
       assets: seen,

@@ -49,61 +49,66 @@ function unusable(symbol: string, rules: SymbolRules | undefined): string | unde
   return undefined;
 }
 
+/** Symbols of one side that exist, are tradable and pass the filter; the others are reported. */
+async function candidatesOf(
+  deps: Balancer5050Deps,
+  symbols: { symbol: string; splitPct?: D }[],
+  heldOf: (asset: string) => D,
+  reasons: string[],
+): Promise<Candidate[]> {
+  const { client, config } = deps;
+  const out: Candidate[] = [];
+  const skipped: string[] = [];
+  for (const { symbol, splitPct } of symbols) {
+    const rules = await client.symbolRules(symbol);
+    const why = unusable(symbol, rules);
+    if (why || !rules) {
+      skipped.push(why ?? symbol);
+      continue;
+    }
+    const hype = await readHype(
+      client,
+      symbol,
+      { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
+      (input) => checkRebalanceBuy(config.antiHype, input),
+    );
+    reasons.push(
+      verdictLine(
+        symbol,
+        hype.verdict,
+        hype.change24hPct,
+        "blocked by the rebalance anti-hype filter: skipped",
+      ),
+    );
+    if (hype.verdict.verdict === "blocked") continue;
+    const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
+    out.push({
+      symbol,
+      rules,
+      multiplier: hype.verdict.multiplier,
+      price,
+      held: heldOf(rules.base),
+      ...(splitPct ? { splitPct } : {}),
+    });
+  }
+  if (skipped.length > 0) reasons.push(`skipped: ${skipped.join(", ")}`);
+  return out;
+}
+
+/** The side's symbols: BTC/ETH with their split, or the alt basket. */
+function symbolsOf(
+  c: Balancer5050Deps["config"]["balancer5050"],
+  side: BalancerSide,
+): { symbol: string; splitPct?: D }[] {
+  return side === "core"
+    ? (["BTC", "ETH"] as const).map((a) => ({ symbol: `${a}${USDC}`, splitPct: c.btcEthSplitPct[a] }))
+    : [...new Set(c.altBasket)].map((symbol) => ({ symbol }));
+}
+
 export function createBalancer5050(deps: Balancer5050Deps): Monitor {
   const { client, treasury, config } = deps;
   const c = config.balancer5050;
   const bot = BALANCER_BOT;
-
-  /** Symbols of one side that exist, are tradable and pass the filter; the others are reported. */
-  async function candidatesOf(
-    symbols: { symbol: string; splitPct?: D }[],
-    heldOf: (asset: string) => D,
-    reasons: string[],
-  ): Promise<Candidate[]> {
-    const out: Candidate[] = [];
-    const skipped: string[] = [];
-    for (const { symbol, splitPct } of symbols) {
-      const rules = await client.symbolRules(symbol);
-      const why = unusable(symbol, rules);
-      if (why || !rules) {
-        skipped.push(why ?? symbol);
-        continue;
-      }
-      const hype = await readHype(
-        client,
-        symbol,
-        { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
-        (input) => checkRebalanceBuy(config.antiHype, input),
-      );
-      reasons.push(
-        verdictLine(
-          symbol,
-          hype.verdict,
-          hype.change24hPct,
-          "blocked by the rebalance anti-hype filter: skipped",
-        ),
-      );
-      if (hype.verdict.verdict === "blocked") continue;
-      const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
-      out.push({
-        symbol,
-        rules,
-        multiplier: hype.verdict.multiplier,
-        price,
-        held: heldOf(rules.base),
-        ...(splitPct ? { splitPct } : {}),
-      });
-    }
-    if (skipped.length > 0) reasons.push(`skipped: ${skipped.join(", ")}`);
-    return out;
-  }
-
-  /** The side's symbols: BTC/ETH with their split, or the alt basket. */
-  function symbolsOf(side: BalancerSide): { symbol: string; splitPct?: D }[] {
-    return side === "core"
-      ? (["BTC", "ETH"] as const).map((a) => ({ symbol: `${a}${USDC}`, splitPct: c.btcEthSplitPct[a] }))
-      : [...new Set(c.altBasket)].map((symbol) => ({ symbol }));
-  }
 
   async function run(ctx: RunContext): Promise<Decision> {
     const reasons: string[] = [];
@@ -143,7 +148,7 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
     if (!sized.ok) return noPurchase(reasons, sized.why);
 
     const heldOf = (asset: string): D => v.assets.find((a) => a.asset === asset)?.value ?? new D(0);
-    const cands = await candidatesOf(symbolsOf(side), heldOf, reasons);
+    const cands = await candidatesOf(deps, symbolsOf(c, side), heldOf, reasons);
     if (cands.length === 0)
       return noPurchase(reasons, `no ${side === "core" ? "BTC/ETH" : "basket"} symbol to buy`);
     const fits = (x: Candidate, quote: D) => sizeBuy(x.rules, quote, x.price).ok;
