@@ -81,9 +81,7 @@ describe("the 50/50 balancer's plan", () => {
       ["BUSDT", "6"],
       ["CUSDT", "6"],
     ]);
-    expect(reasons[0]).toBe(
-      "12 USDC is enough for 2 of 3 basket alts (5 USD each at least): BUSDT, CUSDT",
-    );
+    expect(reasons[0]).toBe("12 USDC is enough for 2 of 3 basket alts (5 USD each at least): BUSDT, CUSDT");
   });
 
   it("the caps apply last, after the multipliers", () => {

@@ -11,7 +11,7 @@ const blocked: AntiHypeVerdict = {
   reasons: ["pumped"],
 };
 
-const asset = (name: string, value: number, verdict = allowed): BuyerAsset => ({
+const asset = (name: string, value: number, verdict: AntiHypeVerdict = allowed): BuyerAsset => ({
   asset: name,
   value: new D(value),
   verdict,
