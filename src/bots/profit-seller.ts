@@ -262,7 +262,7 @@ async function consider(
     case "hold":
       reasons.push(`${head}: below the threshold, holding`);
       return undefined;
-    case "sell-off":
+    case "auto-sell-off":
       reasons.push(`${head}: above the threshold, but autoSell is off: not selling`);
       return undefined;
     case "sell":

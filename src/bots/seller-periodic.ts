@@ -28,6 +28,16 @@ export interface PeriodicClock {
   lastRebalance?: number;
 }
 
+/** What a due piece of periodic work reads: one price snapshot for both. */
+interface Due {
+  s: PeriodicSettings;
+  ctx: RunContext;
+  basis: CostBasisSnapshot;
+  prices: ReadonlyMap<string, D>;
+  takerFee: (asset: string) => D;
+  reasons: string[];
+}
+
 const usd = (d: D): string => d.toDecimalPlaces(4, D.ROUND_HALF_EVEN).toFixed();
 
 /** The PnL summary and the rebalance when due; returns short notes for the decision's summary. */
@@ -58,26 +68,21 @@ export async function periodic(
     return [];
   }
   const takerFee = (asset: string) => fees.get(asset) ?? DEFAULT_TAKER_FEE;
+  const due: Due = { s, ctx, basis, prices, takerFee, reasons };
   const notes: string[] = [];
   if (summaryDue) {
     clock.lastSummary = ctx.now;
-    notes.push(summary(s, ctx, basis, prices, takerFee, reasons));
+    notes.push(summary(due));
   }
   if (rebalanceDue) {
     clock.lastRebalance = ctx.now;
-    notes.push(rebalance(s, ctx, basis, prices, takerFee, reasons));
+    notes.push(rebalance(due));
   }
   return notes;
 }
 
-function summary(
-  s: PeriodicSettings,
-  ctx: RunContext,
-  basis: CostBasisSnapshot,
-  prices: ReadonlyMap<string, D>,
-  takerFee: (asset: string) => D,
-  reasons: string[],
-): string {
+function summary(due: Due): string {
+  const { s, ctx, basis, prices, takerFee, reasons } = due;
   const group = s.kind === "core" ? "core" : "alt";
   const table = pnlTable(
     subset(basis, (a) => groupOf(a) === group),
@@ -92,14 +97,8 @@ function summary(
   return "PnL summary sent";
 }
 
-function rebalance(
-  s: PeriodicSettings,
-  ctx: RunContext,
-  basis: CostBasisSnapshot,
-  prices: ReadonlyMap<string, D>,
-  takerFee: (asset: string) => D,
-  reasons: string[],
-): string {
+function rebalance(due: Due): string {
+  const { s, ctx, basis, prices, takerFee, reasons } = due;
   const all = pnlTable(basis, prices, takerFee, ctx.now);
   const total = all.totals.unrealized.plus(all.totals.realized);
   const unpriced = all.rows.filter((r) => r.price === undefined && r.quantity.gt(0)).map((r) => r.asset);

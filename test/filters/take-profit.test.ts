@@ -10,7 +10,7 @@ describe("the profit sellers' threshold rule", () => {
   });
 
   it("above the threshold with autoSell off: says so instead of selling", () => {
-    expect(takeProfit(new D(50), new D(10), false)).toBe("sell-off");
+    expect(takeProfit(new D(50), new D(10), false)).toBe("auto-sell-off");
     expect(takeProfit(new D(5), new D(10), false)).toBe("hold");
   });
 });
