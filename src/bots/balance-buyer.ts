@@ -74,12 +74,7 @@ async function look(deps: BalanceBuyerDeps, reasons: string[]): Promise<Seen[]> 
       reasons.push(`${symbol} is not a market of the exchange: ${asset} left out`);
       continue;
     }
-    const hype = await readHype(
-      client,
-      symbol,
-      { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
-      (input) => checkBuy(config.antiHype, input),
-    );
+    const hype = await readHype(client, symbol, config.scanner, (input) => checkBuy(config.antiHype, input));
     const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
     const b = balances.find((x) => x.asset === asset);
     const held = b ? b.free.plus(b.locked) : new D(0);

@@ -66,11 +66,8 @@ async function candidatesOf(
       skipped.push(why ?? symbol);
       continue;
     }
-    const hype = await readHype(
-      client,
-      symbol,
-      { interval: config.scanner.klineInterval, limit: config.scanner.klineLimit },
-      (input) => checkRebalanceBuy(config.antiHype, input),
+    const hype = await readHype(client, symbol, config.scanner, (input) =>
+      checkRebalanceBuy(config.antiHype, input),
     );
     reasons.push(
       verdictLine(

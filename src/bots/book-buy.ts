@@ -306,13 +306,14 @@ export interface HypeReading {
 export async function readHype(
   client: MexcClient,
   symbol: string,
-  candles: { interval: KlineInterval; limit: number },
+  /** The candles to read: the scanner's interval and count (`config.scanner`). */
+  candles: { klineInterval: KlineInterval; klineLimit: number },
   check: (input: HypeInput) => AntiHypeVerdict,
 ): Promise<HypeReading> {
   try {
     const [ticker, klines] = await Promise.all([
       client.ticker24hr(symbol),
-      client.klines(symbol, candles.interval, { limit: candles.limit }),
+      client.klines(symbol, candles.klineInterval, { limit: candles.klineLimit }),
     ]);
     const change = change24hPctOf(ticker);
     const indicators = computeIndicators(candlesOf(klines));
