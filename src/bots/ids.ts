@@ -12,3 +12,12 @@ export const BOT_IDS = {
 } as const;
 
 export type BotId = (typeof BOT_IDS)[keyof typeof BOT_IDS];
+
+/** The bots that place orders, by config section (the same keys as BOT_IDS). */
+export const TRADING_BOTS = [
+  "scanner",
+  "balanceBuyer",
+  "pnlSeller",
+  "altsSeller",
+  "balancer5050",
+] as const satisfies readonly (keyof typeof BOT_IDS)[];
