@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { BOT_IDS } from "./bots/ids.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
 import { connectExchange, type Exchange } from "./connect.js";
@@ -13,15 +14,7 @@ import { JournalView } from "./trading/journal-view.js";
 import { OrderManager } from "./trading/order-manager.js";
 import { type Floors, Treasury } from "./trading/treasury.js";
 
-/** Bot ids as they appear in client order ids (`<bot>-…`), the journal and per-bot PnL. */
-export const BOT_IDS = {
-  scanner: "scanner",
-  balanceBuyer: "buyer",
-  pnlSeller: "pnl",
-  altsSeller: "alts",
-  balancer5050: "balancer",
-  ordersReporter: "reporter",
-} as const;
+export { BOT_IDS };
 
 export interface Trading {
   exchange: Exchange;

@@ -1,4 +1,5 @@
 import { type Account, ApiError, type MexcClient } from "./api/index.js";
+import { TRADING_BOTS } from "./bots/ids.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
 import type { Mode } from "./env.js";
@@ -112,9 +113,6 @@ const UNREACHABLE_FIX =
 const upstreamFix = (url: string) =>
   `Paper mode reads MEXC's public market data from ${url} (MEXC_BASE_URL): check this machine's network ` +
   "(connection, DNS, proxy, firewall) and the URL, then start again.";
-
-/** The bots that place orders, by config section. */
-const TRADING_BOTS = ["scanner", "balanceBuyer", "pnlSeller", "altsSeller", "balancer5050"] as const;
 
 /**
  * Who approves the proposals: a bot with autoTrade false (or unset, in live mode) proposes its orders, and only

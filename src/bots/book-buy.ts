@@ -15,12 +15,11 @@ import {
   computeIndicators,
   type HypeInput,
   hypeInputOf,
-  signedPct,
 } from "../filters/index.js";
 import type { ProposalJson } from "../store/index.js";
-import type { OrderPlacer } from "../trading/order-placer.js";
+import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { JournalEntry } from "../trading/order-state.js";
-import type { Treasury } from "../trading/treasury.js";
+import type { Lease, Treasury } from "../trading/treasury.js";
 import { candlesOf, change24hPctOf } from "./market-data.js";
 
 /**
@@ -56,12 +55,8 @@ export interface BookBuyRequest {
   signal?: AbortSignal;
 }
 
-/** One priced order, as sent (or as it would have been). */
-export interface PricedBuy {
-  symbol: string;
-  base: string;
-  quote: string;
-  quantity: D;
+/** The limit price read from the book, and how it was found. */
+export interface BookPrice {
   price: D;
   ask: D;
   /** undefined when the book had no bids. */
@@ -74,6 +69,14 @@ export interface PricedBuy {
   reference: D;
   /** True when the book's price was above MEXC's price band and was moved down into it. */
   clamped: boolean;
+}
+
+/** One priced order, as sent (or as it would have been). */
+export interface PricedBuy extends BookPrice {
+  symbol: string;
+  base: string;
+  quote: string;
+  quantity: D;
   /** quantity × price. */
   notional: D;
   /** What was reserved in the treasury: the notional plus the worst fee. */
@@ -141,18 +144,7 @@ export function priceFromBook(
   rules: SymbolRules,
   book: OrderBook,
   offsetPct: D,
-):
-  | {
-      ok: true;
-      price: D;
-      ask: D;
-      bid: D | undefined;
-      spreadPct: D | undefined;
-      maker: boolean;
-      reference: D;
-      clamped: boolean;
-    }
-  | { ok: false; why: string } {
+): (BookPrice & { ok: true }) | { ok: false; why: string } {
   const ask = book.asks[0]?.price;
   if (!ask?.gt(0)) return { ok: false, why: `${rules.symbol}: no asks in the book` };
   const bid = book.bids[0]?.price;
@@ -180,6 +172,28 @@ export function priceFromBook(
   };
 }
 
+/** The order itself: a LIMIT buy of the priced quantity, followed until `timeoutMs`. */
+function placeBuy(
+  orders: OrderPlacer,
+  req: BookBuyRequest,
+  order: PricedBuy,
+  lease: Lease,
+): Promise<SubmitOutcome> {
+  return orders.place({
+    bot: req.bot,
+    reason: req.reason,
+    symbol: order.symbol,
+    side: "BUY",
+    type: "LIMIT",
+    quantity: order.quantity,
+    price: order.price,
+    // The band's reference, so the order manager checks the band too.
+    marketPrice: order.reference,
+    lease,
+    timeoutMs: req.timeoutMs,
+  });
+}
+
 export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<BookBuyResult> {
   const { client, treasury, orders } = deps;
   const rejections: string[] = [];
@@ -197,36 +211,19 @@ export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<B
     if (!priced.ok) return { kind: "skipped", why: priced.why, rejections };
     const size = sizeBuy(rules, req.quote, priced.price, req.minQuantity);
     if (!size.ok) return { kind: "skipped", why: size.why, rejections };
+    const { ok: _, ...found } = priced;
     const order: PricedBuy = {
       symbol: rules.symbol,
       base: rules.base,
       quote: rules.quote,
       quantity: size.quantity,
-      price: priced.price,
-      ask: priced.ask,
-      bid: priced.bid,
-      spreadPct: priced.spreadPct,
-      maker: priced.maker,
-      reference: priced.reference,
-      clamped: priced.clamped,
+      ...found,
       notional: size.notional,
       cost: size.cost,
     };
     const grant = await treasury.reserve(req.bot, rules.quote, size.cost);
     if (!grant.ok) return { kind: "skipped", why: `treasury: ${grant.reason}`, order, rejections };
-    const out = await orders.place({
-      bot: req.bot,
-      reason: req.reason,
-      symbol: rules.symbol,
-      side: "BUY",
-      type: "LIMIT",
-      quantity: size.quantity,
-      price: priced.price,
-      // The band's reference, so the order manager checks the band too.
-      marketPrice: priced.reference,
-      lease: grant.lease,
-      timeoutMs: req.timeoutMs,
-    });
+    const out = await placeBuy(orders, req, order, grant.lease);
     // The order manager (or the proposal queue) has released or kept the lease as the outcome requires.
     switch (out.kind) {
       case "rejected":
@@ -253,26 +250,6 @@ export async function bookBuy(deps: BookBuyDeps, req: BookBuyRequest): Promise<B
 export function outcomeOf(r: BookBuyResult): string {
   if (r.kind === "placed") return r.entry.state.toLowerCase();
   return r.kind;
-}
-
-/**
- * The filter's verdict as a reason line, in the filter's own words: "BTC dip -6.1%: DCA ×2 (…)". `blocked` says
- * which filter blocked and what the bot does about it.
- */
-export function hypeLine(name: string, h: HypeReading, blocked: string): string {
-  const v = h.verdict;
-  const detail = v.reasons.join("; ");
-  const change = Number.isFinite(h.change24hPct) ? signedPct(h.change24hPct) : "unknown";
-  switch (v.verdict) {
-    case "blocked":
-      return `${name} ${blocked} (${detail})`;
-    case "boosted":
-      return `${name} dip ${change}: DCA ×${v.multiplier} (${detail})`;
-    case "damped":
-      return `${name} hype ${change}: damped ×${v.multiplier} (${detail})`;
-    case "allowed":
-      return `${name} 24h ${change}: ×1 (${detail})`;
-  }
 }
 
 export function ordered(r: BookBuyResult): boolean {
@@ -329,13 +306,14 @@ export interface HypeReading {
 export async function readHype(
   client: MexcClient,
   symbol: string,
-  candles: { interval: KlineInterval; limit: number },
+  /** The candles to read: the scanner's interval and count (`config.scanner`). */
+  candles: { klineInterval: KlineInterval; klineLimit: number },
   check: (input: HypeInput) => AntiHypeVerdict,
 ): Promise<HypeReading> {
   try {
     const [ticker, klines] = await Promise.all([
       client.ticker24hr(symbol),
-      client.klines(symbol, candles.interval, { limit: candles.limit }),
+      client.klines(symbol, candles.klineInterval, { limit: candles.klineLimit }),
     ]);
     const change = change24hPctOf(ticker);
     const indicators = computeIndicators(candlesOf(klines));

@@ -1,13 +1,19 @@
 import type { Logger } from "../log.js";
 import type { Decision } from "./monitor.js";
+import type { BotReport } from "./reports.js";
 
-/** Everything bots and the runtime tell each other and the notifier. Amounts are decimal strings, never numbers. */
+export type * from "./reports.js";
+
+/**
+ * Everything bots and the runtime tell each other and the notifier, as data (never words for a reader). Amounts are
+ * decimal strings or Decimals, never numbers.
+ */
 export type RuntimeEvent =
   | { type: "funds-freed"; asset: string; amount: string; by: string }
   /** A bot asks the balancers to run now (the PnL seller's periodic portfolio rebalance). */
   | { type: "rebalance-requested"; by: string; reason: string }
-  /** A periodic report for people: Telegram HTML (telegram/format.ts), printed as plain text without Telegram. */
-  | { type: "report"; bot: string; title: string; html: string }
+  /** A periodic report for people, as data: telegram/render/ words it, for Telegram and for the console. */
+  | { type: "report"; bot: string; report: BotReport }
   | { type: "decision"; bot: string; decision: Decision }
   | { type: "bot-failing"; bot: string; errors: number; lastError: string }
   | { type: "bot-recovered"; bot: string; afterErrors: number }
@@ -63,4 +69,29 @@ export class RuntimeEvents {
   #failed(event: RuntimeEvent, err: unknown): void {
     this.log.error({ event: event.type, err }, "event listener failed");
   }
+}
+
+/** An exchange alert as people hear of it (api/alerts.ts's Alert fits): the Telegram room reads no api type. */
+export interface ExchangeAlert {
+  /** "client-bug": MEXC refused how a request was built (e.g. 700013): nothing works until the code is fixed. */
+  readonly kind: "banned" | "rate-limited" | "auth" | "client-bug";
+  readonly message: string;
+}
+
+/** A proposal as the console words it without the Telegram bot (the store's ProposalJson fits). */
+export interface ProposalNotice {
+  readonly id: string;
+  readonly bot: string;
+  readonly intent: {
+    readonly side: string;
+    readonly symbol: string;
+    readonly quantity?: string | undefined;
+    readonly quoteOrderQty?: string | undefined;
+  };
+  readonly referencePrice: string;
+  readonly reason: string;
+  readonly expiresAt: number;
+  /** Set once it was executed, skipped or expired. */
+  readonly end?: unknown;
+  readonly executingSince?: number | undefined;
 }

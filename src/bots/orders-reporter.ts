@@ -5,7 +5,6 @@ import { botOf } from "../portfolio/cost-basis.js";
 import type { Fill } from "../portfolio/fill.js";
 import type { Ledger } from "../portfolio/ledger.js";
 import type { JournalEntry, OrderStateName } from "../store/journal-schema.js";
-import { amount, bold, code, escapeHtml, table } from "../telegram/format.js";
 import {
   FAILED_STATES,
   IN_DOUBT_STATES,
@@ -13,7 +12,9 @@ import {
   TRADED_STATES,
   UNSETTLED_STATES,
 } from "../trading/order-state.js";
+import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
+import type { BotOrderStats, FailedOrder, OrdersReport } from "./reports.js";
 
 /**
  * The orders reporter: once per interval, what every bot did with orders since the previous report.
@@ -35,44 +36,7 @@ import type { Decision, Monitor, RunContext } from "./monitor.js";
  * - unknown: PENDING or UNKNOWN at the end of the period, i.e. still being looked up by client id.
  */
 
-export interface BotOrderStats {
-  bot: string;
-  placed: number;
-  filled: number;
-  /** Of `filled`: not wholly filled at the end of the period. */
-  partial: number;
-  open: number;
-  failed: number;
-  rejected: number;
-  canceled: number;
-  lost: number;
-  unknown: number;
-  /** Ledger fills in the period. */
-  fills: number;
-  /** Quote traded by quote asset (USDT, USDC, …), from the fills. */
-  volume: Map<string, D>;
-  /** Fees paid by asset (the quote, the base, or MX), from the fills. */
-  fees: Map<string, D>;
-}
-
-/** One failed order, for the report's detail lines. */
-export interface FailedOrder {
-  bot: string;
-  clientOrderId: string;
-  symbol: string;
-  side: string;
-  state: "REJECTED" | "CANCELED" | "LOST";
-  why: string;
-}
-
-export interface OrdersReport {
-  since: number;
-  until: number;
-  /** Bots with any activity in the period (or orders still open or unresolved), by name. */
-  bots: BotOrderStats[];
-  totals: BotOrderStats;
-  failures: FailedOrder[];
-}
+export type { BotOrderStats, FailedOrder, OrdersReport } from "./reports.js";
 
 const COUNTS = [
   "placed",
@@ -185,62 +149,7 @@ export function ordersReport(
   return { since, until, bots, totals, failures };
 }
 
-/** "12.5 USDT + 3 USDC", or "0" when the map is empty. */
-function amounts(map: ReadonlyMap<string, D>): string {
-  if (map.size === 0) return "0";
-  return [...map.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([asset, v]) => amount(v, asset))
-    .join(" + ");
-}
-
 const utc = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
-
-/** At most this many failed orders are listed one by one; the rest are counted. */
-const MAX_FAILURES_LISTED = 5;
-
-/** Telegram HTML (the event's title is added by the notifier). Every outside string is escaped. */
-export function formatOrdersReport(r: OrdersReport): string {
-  const period = `${escapeHtml(utc(r.since))} → ${escapeHtml(utc(r.until))} UTC`;
-  if (r.bots.length === 0) return `${period}\nNo orders and no fills in this period.`;
-  const row = (s: BotOrderStats) => [
-    s.bot,
-    String(s.placed),
-    String(s.filled),
-    String(s.open),
-    String(s.failed),
-    String(s.unknown),
-  ];
-  const lines = [
-    period,
-    table([...r.bots.map(row), row(r.totals)], {
-      header: ["bot", "placed", "filled", "open", "failed", "unknown"],
-      align: ["left", "right", "right", "right", "right", "right"],
-    }),
-  ];
-  if (r.totals.partial) lines.push(`${r.totals.partial} of the filled orders are only partly filled.`);
-  for (const s of [...r.bots, r.totals]) {
-    if (s.fills === 0) continue;
-    lines.push(
-      `${bold(s.bot)}: ${s.fills} fill${s.fills === 1 ? "" : "s"}, volume ${escapeHtml(amounts(s.volume))}, fees ${escapeHtml(amounts(s.fees))}`,
-    );
-  }
-  if (r.failures.length) {
-    const t = r.totals;
-    lines.push(`${bold("Failed")}: ${t.rejected} rejected, ${t.canceled} cancelled unfilled, ${t.lost} lost`);
-    for (const f of r.failures.slice(0, MAX_FAILURES_LISTED)) {
-      lines.push(
-        `• ${escapeHtml(f.bot)} ${escapeHtml(f.side)} ${code(f.symbol)} ${escapeHtml(f.state.toLowerCase())}: ${escapeHtml(f.why)}`,
-      );
-    }
-    const more = r.failures.length - MAX_FAILURES_LISTED;
-    if (more > 0) lines.push(`… and ${more} more`);
-  }
-  if (r.totals.unknown) {
-    lines.push(`${r.totals.unknown} order(s) with an unknown outcome are being looked up by client id.`);
-  }
-  return lines.join("\n");
-}
 
 /** "12 placed, 10 filled, 1 open, 1 failed" (+ unknown when any). */
 export function ordersSummary(r: OrdersReport): string {
@@ -258,7 +167,7 @@ export interface OrdersReporterDeps {
   log?: Logger;
 }
 
-export const REPORTER_BOT = "reporter";
+const REPORTER_BOT = BOT_IDS.ordersReporter;
 
 export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
   const intervalMs = deps.config.ordersReporter.intervalSec * 1000;
@@ -286,9 +195,11 @@ export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
     const report = ordersReport(entries, deps.ledger.fills, since, until);
     const summary = `report: ${ordersSummary(report)}`;
     reasons.push(summary);
-    let html = formatOrdersReport(report);
-    if (problem) html += `\n⚠️ ${escapeHtml(problem)}`;
-    ctx.emit({ type: "report", bot: REPORTER_BOT, title: "Orders report", html });
+    ctx.emit({
+      type: "report",
+      bot: REPORTER_BOT,
+      report: { kind: "orders", orders: report, ...(problem ? { problem } : {}) },
+    });
     last = until;
     return { acted: false, summary, reasons };
   }

@@ -1,5 +1,6 @@
 import type { Decimal } from "../api/index.js";
 import { D, type Order } from "../api/index.js";
+import { BOT_IDS } from "../bots/ids.js";
 import type { JournalEntry } from "../store/journal-schema.js";
 import { botOfClientOrderId, isOurClientOrderId } from "../trading/client-id.js";
 import type { ExchangeBooks, LocalBooks } from "./books.js";
@@ -154,7 +155,7 @@ const buysOf = (orders: readonly Order[], bot: string) =>
 
 function repeatsInCooldown(orders: readonly Order[], caps: Caps, findings: string[]): number {
   let n = 0;
-  for (const bot of ["buyer", "balancer"] as const) {
+  for (const bot of [BOT_IDS.balanceBuyer, BOT_IDS.balancer5050] as const) {
     const windowMs = caps[bot].cooldownSec * 1000;
     const last = new Map<string, Order>();
     for (const o of buysOf(orders, bot)) {
@@ -174,7 +175,7 @@ function repeatsInCooldown(orders: readonly Order[], caps: Caps, findings: strin
 
 function spendingAboveCap(orders: readonly Order[], caps: Caps, findings: string[]): number {
   let n = 0;
-  for (const o of buysOf(orders, "scanner")) {
+  for (const o of buysOf(orders, BOT_IDS.scanner)) {
     if (spend(o).gt(caps.scanner.perOrderUsdt)) {
       n++;
       findings.push(
@@ -183,7 +184,7 @@ function spendingAboveCap(orders: readonly Order[], caps: Caps, findings: string
     }
   }
   // A purchase may be two orders (BTC and ETH); whatever lies inside one cooldown is one purchase at most.
-  for (const bot of ["buyer", "balancer"] as const) {
+  for (const bot of [BOT_IDS.balanceBuyer, BOT_IDS.balancer5050] as const) {
     const { perPurchase, cooldownSec } = caps[bot];
     const buys = buysOf(orders, bot);
     for (let i = 0; i < buys.length; i++) {

@@ -1,4 +1,4 @@
-import type { Config } from "../config-schema.js";
+import type { D } from "../decimal.js";
 import { num, signedPct, times } from "./format.js";
 import type { Indicators } from "./indicators.js";
 
@@ -29,7 +29,18 @@ import type { Indicators } from "./indicators.js";
  * restriction and stays as it is.
  */
 
-export type AntiHypeSettings = Config["antiHype"];
+/** The thresholds, as `config.antiHype` holds them (plain values: filters never read the config's schema). */
+export interface AntiHypeSettings {
+  readonly blockChange24hPct: number;
+  readonly blockAboveUpperBandPct: number;
+  readonly blockRsi: number;
+  readonly blockVolumeSpike: number;
+  readonly dampChange24hPct: number;
+  readonly dampMultiplier: D;
+  readonly dipChange24hPct: number;
+  readonly dipMultiplier: D;
+  readonly rebalanceLeniency: number;
+}
 
 /** What the filter looks at; plain numbers, `undefined` when an indicator could not be computed. */
 export interface HypeInput {

@@ -1,3 +1,5 @@
+import { D } from "../decimal.js";
+
 /**
  * Number formatting for reasons a person reads in Telegram and in the logs. One decimal is enough to judge an
  * indicator; trailing ".0" is dropped so round values read as "RSI 28", not "RSI 28.0".
@@ -33,4 +35,14 @@ export function points(p: number): string {
 function round(x: number, digits: number): number {
   // Number(...) drops trailing zeros; adding 0 turns -0 into 0 so nothing prints "-0".
   return Number(x.toFixed(digits)) + 0;
+}
+
+/** An amount of money in a reason: two decimals, "12.35" (Decimal in, never through a JS number). */
+export function money(d: D): string {
+  return d.toDecimalPlaces(2, D.ROUND_HALF_EVEN).toFixed();
+}
+
+/** A share in percent in a reason: one decimal, "58.3". */
+export function share(d: D): string {
+  return d.toDecimalPlaces(1, D.ROUND_HALF_EVEN).toFixed();
 }

@@ -5,12 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { roundPrice, roundQuantity } from "../../src/api/index.js";
 import type { RuntimeEvent } from "../../src/bots/events.js";
 import type { RunContext } from "../../src/bots/monitor.js";
-import {
-  type BotOrderStats,
-  createOrdersReporter,
-  formatOrdersReport,
-  ordersReport,
-} from "../../src/bots/orders-reporter.js";
+import { type BotOrderStats, createOrdersReporter, ordersReport } from "../../src/bots/orders-reporter.js";
 import { RealClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
 import { parseConfig } from "../../src/config-schema.js";
@@ -20,6 +15,8 @@ import { Ledger } from "../../src/portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import type { JournalEntry, OrderStateName } from "../../src/store/journal-schema.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
+import { formatOrdersReport } from "../../src/telegram/render/orders-report.js";
+import { renderReport } from "../../src/telegram/render/report.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { fill } from "../portfolio/helpers.js";
 import { startExchange, tempStore } from "../support/exchange.js";
@@ -306,9 +303,11 @@ describe("orders reporter (simulator)", () => {
     expect(events).toHaveLength(1);
     const event = events[0];
     if (event?.type !== "report") throw new Error("no report");
-    expect(event).toMatchObject({ bot: "reporter", title: "Orders report" });
-    expectSafeHtml(event.html);
-    const text = htmlToPlain(event.html);
+    expect(event).toMatchObject({ bot: "reporter", report: { kind: "orders" } });
+    const rendered = renderReport(event.bot, event.report);
+    expect(rendered.title).toBe("Orders report");
+    expectSafeHtml(rendered.html);
+    const text = htmlToPlain(rendered.html);
     expect(text).toMatch(/alts\s+1\s+0\s+0\s+1\s+0/);
     expect(text).toMatch(/balancer\s+2\s+1\s+1\s+0\s+0/);
     expect(text).toMatch(/scanner\s+2\s+1\s+0\s+1\s+0/);
@@ -344,6 +343,8 @@ describe("orders reporter (simulator)", () => {
     await new Promise((r) => setTimeout(r, 5));
     const next = await reporter.run(ctx());
     expect(next.summary).toBe("report: 0 placed, 0 filled, 1 open, 0 failed");
-    expect(htmlToPlain((events[1] as { html: string }).html)).toMatch(/balancer\s+0\s+0\s+1\s+0\s+0/);
+    const second = events[1];
+    if (second?.type !== "report") throw new Error("no second report");
+    expect(htmlToPlain(renderReport(second.bot, second.report).html)).toMatch(/balancer\s+0\s+0\s+1\s+0\s+0/);
   });
 });

@@ -14,6 +14,7 @@ import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
+import { renderReport } from "../../src/telegram/render/report.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { Treasury } from "../../src/trading/treasury.js";
@@ -31,8 +32,11 @@ afterEach(async () => {
   store = undefined;
 });
 
+/** The report events, each with the title and HTML Telegram shows for it. */
 const reports = (events: RuntimeEvent[]) =>
-  events.filter((e): e is Extract<RuntimeEvent, { type: "report" }> => e.type === "report");
+  events
+    .filter((e): e is Extract<RuntimeEvent, { type: "report" }> => e.type === "report")
+    .map((e) => ({ ...e, ...renderReport(e.bot, e.report) }));
 
 describe("market scanner: periodic scan report", () => {
   it("sends the scan report on every reportEveryCycles-th run (2 and 4, not 1 and 3)", async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatPnlSummary, formatScanReport } from "../../src/bots/bot-reports.js";
-import type { ScannedPair, ScanReport } from "../../src/bots/market-scanner.js";
+import type { ScannedPair, ScanReport } from "../../src/bots/events.js";
 import { D } from "../../src/decimal.js";
 import { computeCostBasis } from "../../src/portfolio/cost-basis.js";
 import { pnlTable } from "../../src/portfolio/pnl-table.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
+import { formatPnlSummary } from "../../src/telegram/render/pnl-summary.js";
+import { formatScanReport } from "../../src/telegram/render/scan-report.js";
 import { fill } from "../portfolio/helpers.js";
 
 /** Telegram rejects a stray "<" or "&": once our own tags are gone, none may remain. */
