@@ -17,7 +17,11 @@ export function autoTradeOf(section: { autoTrade?: boolean | undefined }, mode: 
   return section.autoTrade ?? mode !== "live";
 }
 
-/** Every bot the config enables, each with the order placer its autoTrade setting gives it. */
+/**
+ * Every bot the config enables, each with the funds and the order placer its autoTrade setting gives it: a bot that
+ * trades alone reserves funds and places orders; one that may not gets a look-only treasury (its proposals hold no
+ * funds while they wait) and a placer that turns its orders into proposals.
+ */
 export function createMonitors(o: {
   trading: Trading;
   proposals: Proposals;
@@ -28,23 +32,24 @@ export function createMonitors(o: {
   const { config, proposals, log } = o;
   const { orders, treasury, ledger } = o.trading;
   const client = o.trading.exchange.client;
-  const placer = (section: { autoTrade?: boolean | undefined }) =>
-    proposals.placerFor(autoTradeOf(section, o.mode), orders);
+  const trade = (section: { autoTrade?: boolean | undefined }) => {
+    const alone = autoTradeOf(section, o.mode);
+    return { treasury: alone ? treasury : treasury.lookOnly(), orders: proposals.placerFor(alone, orders) };
+  };
   const openOrdersOf = (bot: string) => () =>
     orders.entries((e) => e.bot === bot && UNSETTLED_STATES.has(e.state)).length;
 
   const monitors: Monitor[] = [];
   let scanner: MarketScanner | undefined;
   if (config.scanner.enabled) {
-    scanner = createMarketScanner({ client, treasury, orders: placer(config.scanner), config, log });
+    scanner = createMarketScanner({ client, ...trade(config.scanner), config, log });
     monitors.push(scanner);
   }
   if (config.balanceBuyer.enabled)
     monitors.push(
       createBalanceBuyer({
         client,
-        treasury,
-        orders: placer(config.balanceBuyer),
+        ...trade(config.balanceBuyer),
         openOrders: openOrdersOf(BOT_IDS.balanceBuyer),
         config,
         log,
@@ -53,16 +58,13 @@ export function createMonitors(o: {
   for (const kind of ["core", "alts"] as const) {
     const section = kind === "core" ? config.pnlSeller : config.altsSeller;
     if (section.enabled)
-      monitors.push(
-        createProfitSeller({ kind, client, treasury, orders: placer(section), ledger, config, log }),
-      );
+      monitors.push(createProfitSeller({ kind, client, ...trade(section), ledger, config, log }));
   }
   if (config.balancer5050.enabled)
     monitors.push(
       createBalancer5050({
         client,
-        treasury,
-        orders: placer(config.balancer5050),
+        ...trade(config.balancer5050),
         openOrders: openOrdersOf(BOT_IDS.balancer5050),
         config,
         log,

@@ -19,7 +19,7 @@ import {
 import type { ProposalJson } from "../store/index.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { JournalEntry } from "../trading/order-state.js";
-import type { Lease, Treasury } from "../trading/treasury.js";
+import type { Funds, Lease } from "../trading/treasury.js";
 import { candlesOf, change24hPctOf } from "./market-data.js";
 
 /**
@@ -33,7 +33,7 @@ import { candlesOf, change24hPctOf } from "./market-data.js";
 
 export interface BookBuyDeps {
   client: MexcClient;
-  treasury: Treasury;
+  treasury: Funds;
   orders: OrderPlacer;
 }
 

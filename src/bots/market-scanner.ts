@@ -10,7 +10,7 @@ import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import type { Logger } from "../log.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
-import type { Lease, Treasury } from "../trading/treasury.js";
+import type { Funds, Lease } from "../trading/treasury.js";
 import { sizeBuy } from "./book-buy.js";
 import { BOT_IDS } from "./ids.js";
 import { createScan } from "./market-scan.js";
@@ -39,7 +39,7 @@ export type { ScannedPair, ScanReport } from "./reports.js";
 
 export interface MarketScannerDeps {
   client: MexcClient;
-  treasury: Treasury;
+  treasury: Funds;
   /** The order manager, or the proposal queue when the bot may not trade by itself. */
   orders: OrderPlacer;
   config: Config;

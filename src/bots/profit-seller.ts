@@ -15,7 +15,7 @@ import type { Ledger } from "../portfolio/ledger.js";
 import { DEFAULT_TAKER_FEE } from "../portfolio/pnl-table.js";
 import { groupOf } from "../portfolio/valuation.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
-import type { Lease, Treasury } from "../trading/treasury.js";
+import type { Funds, Lease } from "../trading/treasury.js";
 import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 import { type PeriodicClock, periodic } from "./seller-periodic.js";
@@ -34,7 +34,7 @@ import { type PeriodicClock, periodic } from "./seller-periodic.js";
 export interface ProfitSellerDeps {
   kind: "core" | "alts";
   client: MexcClient;
-  treasury: Treasury;
+  treasury: Funds;
   /** The order manager, or the proposal queue when the bot may not trade by itself. */
   orders: OrderPlacer;
   ledger: Ledger;

@@ -3,7 +3,7 @@ import type { D } from "../decimal.js";
 import { money } from "../filters/index.js";
 import type { Logger } from "../log.js";
 import type { OrderPlacer } from "../trading/order-placer.js";
-import type { Treasury } from "../trading/treasury.js";
+import type { Funds } from "../trading/treasury.js";
 import { type BookBuyResult, bookBuy, describeBuy, ordered, outcomeOf } from "./book-buy.js";
 import type { Decision, RunContext } from "./monitor.js";
 
@@ -15,7 +15,7 @@ import type { Decision, RunContext } from "./monitor.js";
 
 export interface PurchaseDeps {
   client: MexcClient;
-  treasury: Treasury;
+  treasury: Funds;
   /** The order manager, or the proposal queue when the bot may not trade by itself. */
   orders: OrderPlacer;
   /**

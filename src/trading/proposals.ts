@@ -78,8 +78,9 @@ export class Proposals {
   }
 
   /**
-   * Queues the order for approval instead of sending it. The bot's reservation is given back: nothing is spent
-   * until Execute, which reserves again. The same bot asking again for the same symbol and side while a proposal
+   * Queues the order for approval instead of sending it. A proposing bot sizes its order from a look-only treasury
+   * (suite-monitors.ts), so its lease holds nothing; a real lease handed in anyway is given back: nothing is held
+   * until Execute, which reserves then. The same bot asking again for the same symbol and side while a proposal
    * waits gets that proposal back, not a second one.
    */
   async propose(req: OrderIntent): Promise<SubmitOutcome> {

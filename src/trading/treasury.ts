@@ -41,6 +41,9 @@ export type Refusal = {
 };
 export type Grant = { ok: true; lease: Lease };
 
+/** What a bot may ask of the treasury: the real one when it trades alone, `lookOnly()` when it proposes. */
+export type Funds = Pick<Treasury, "reserve" | "reserveUpTo" | "release" | "spendable" | "floorOf">;
+
 export interface TreasuryOptions {
   source: BalanceSource;
   clock: Clock;
@@ -81,13 +84,7 @@ export class Treasury {
 
   /** Grants exactly `amount` of `asset` to `bot`, or refuses with the figures that explain why. */
   reserve(bot: string, asset: string, amount: D): Promise<Grant | Refusal> {
-    return this.#serialised(async () => {
-      const spendable = await this.#spendable(bot, asset);
-      if (amount.lte(0) || amount.gt(spendable)) {
-        return this.#refuse(bot, asset, amount, spendable);
-      }
-      return { ok: true as const, lease: this.#grant(bot, asset, amount) };
-    });
+    return this.#reserve(bot, asset, amount, true);
   }
 
   /**
@@ -95,11 +92,40 @@ export class Treasury {
    * is not spendable.
    */
   reserveUpTo(bot: string, asset: string, max: D, min: D): Promise<Grant | Refusal> {
+    return this.#reserveUpTo(bot, asset, max, min, true);
+  }
+
+  /**
+   * The treasury as a bot whose orders become proposals sees it: the same grants and refusals, but a grant holds
+   * nothing (its lease is born settled). A proposal may wait for hours, and funds it held would keep every other
+   * bot from them meanwhile; Execute reserves for real and re-checks the funds then.
+   */
+  lookOnly(): Funds {
+    return {
+      reserve: (bot, asset, amount) => this.#reserve(bot, asset, amount, false),
+      reserveUpTo: (bot, asset, max, min) => this.#reserveUpTo(bot, asset, max, min, false),
+      release: (lease) => this.release(lease),
+      spendable: (bot, asset) => this.spendable(bot, asset),
+      floorOf: (bot, asset) => this.floorOf(bot, asset),
+    };
+  }
+
+  #reserve(bot: string, asset: string, amount: D, hold: boolean): Promise<Grant | Refusal> {
+    return this.#serialised(async () => {
+      const spendable = await this.#spendable(bot, asset);
+      if (amount.lte(0) || amount.gt(spendable)) {
+        return this.#refuse(bot, asset, amount, spendable);
+      }
+      return { ok: true as const, lease: this.#grant(bot, asset, amount, hold) };
+    });
+  }
+
+  #reserveUpTo(bot: string, asset: string, max: D, min: D, hold: boolean): Promise<Grant | Refusal> {
     return this.#serialised(async () => {
       const spendable = await this.#spendable(bot, asset);
       const amount = D.min(max, spendable);
       if (amount.lt(min) || amount.lte(0)) return this.#refuse(bot, asset, min, spendable);
-      return { ok: true as const, lease: this.#grant(bot, asset, amount) };
+      return { ok: true as const, lease: this.#grant(bot, asset, amount, hold) };
     });
   }
 
@@ -153,15 +179,20 @@ export class Treasury {
     return this.#snapshot;
   }
 
-  #grant(bot: string, asset: string, amount: D): Lease {
+  #grant(bot: string, asset: string, amount: D, hold: boolean): Lease {
+    const now = this.#clock.now();
     const lease: Lease = {
       id: `${bot}:${++this.#seq}`,
       bot,
       asset,
       amount,
-      createdAt: this.#clock.now(),
+      createdAt: now,
       settledAt: undefined,
     };
+    if (!hold) {
+      lease.settledAt = now;
+      return lease;
+    }
     this.#leases.set(lease.id, lease);
     this.#log?.debug({ bot, asset, amount: amount.toFixed(), lease: lease.id }, "funds reserved");
     return lease;

@@ -90,3 +90,26 @@ describe("treasury", () => {
     expect(d.ok).toBe(false);
   });
 });
+
+describe("a proposing bot's treasury", () => {
+  it("answers as the real one but holds nothing: a waiting proposal keeps no bot from the funds", async () => {
+    const clock = new RealClock();
+    const source = { fetch: async () => ({ at: clock.now(), free: new Map([["USDC", new D(100)]]) }) };
+    const treasury = new Treasury({ source, clock, floors: { buyer: { USDC: new D(2) } } });
+    const look = treasury.lookOnly();
+
+    const grant = await look.reserveUpTo("buyer", "USDC", new D(80), new D(5));
+    expect(grant.ok && grant.lease.amount.toFixed()).toBe("80");
+    const again = await look.reserve("buyer", "USDC", new D(98));
+    expect(again.ok).toBe(true);
+    // Nothing is held: the real treasury still grants the whole spendable amount to anyone.
+    expect(treasury.openLeases).toEqual([]);
+    expect((await treasury.spendable("buyer", "USDC")).toFixed()).toBe("98");
+    const real = await treasury.reserve("balancer", "USDC", new D(100));
+    expect(real.ok).toBe(true);
+    // And the look-only view refuses what the real one would refuse, with the same figures.
+    const refused = await look.reserve("buyer", "USDC", new D(1));
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.spendable.toFixed()).toBe("0");
+  });
+});
