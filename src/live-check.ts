@@ -116,123 +116,139 @@ function clientIds(clock: Clock): () => string {
 }
 
 function shapesFor(opts: LiveCheckOptions, account: Account | undefined): Shape[] {
-  const { client, config, clock } = opts;
-  const nextId = clientIds(clock);
-  const shapes: Shape[] = [];
+  const nextId = clientIds(opts.clock);
+  const shapes = [
+    limitBuyShape(opts, nextId),
+    marketBuyShape(opts, nextId),
+    limitSellShape(opts, account, nextId),
+  ];
+  return shapes.filter((s) => s !== undefined);
+}
 
+/** The limit buy of the balance buyer and the 50/50 balancer, at the best bid. */
+function limitBuyShape(opts: LiveCheckOptions, nextId: () => string): Shape | undefined {
+  const { client, config } = opts;
   const buyers = [
     config.balanceBuyer.enabled ? "balanceBuyer" : undefined,
     config.balancer5050.enabled ? "balancer5050" : undefined,
   ].filter((b) => b !== undefined);
-  if (buyers.length > 0) {
-    const check = `LIMIT BUY ${LIMIT_BUY_SYMBOL}`;
-    shapes.push({
-      check,
-      bots: buyers.join(", "),
-      async build() {
-        const rules = await rulesOrFail(client, check, LIMIT_BUY_SYMBOL, buyers.join(", "));
-        if (!("step" in rules)) return rules;
-        const book = await client.bookTicker(LIMIT_BUY_SYMBOL);
-        if (!book.bidPrice?.gt(0))
-          return fail(
-            check,
-            `${LIMIT_BUY_SYMBOL} has no bid in its book.`,
-            "Run again when the market trades.",
-          );
-        // The best bid, rounded down to the tick: inside any price band, and never above what the book offers.
-        const price = roundPrice(rules, book.bidPrice, "BUY");
-        const order: NewOrderRequest = {
-          symbol: LIMIT_BUY_SYMBOL,
-          side: "BUY",
-          type: "LIMIT",
-          quantity: minimumQuantity(rules, price, rules.minNotional),
-          price,
-          clientOrderId: nextId(),
-        };
-        return locallyValid(rules, order, check) ?? order;
-      },
-    });
-  }
-
-  if (config.scanner.enabled) {
-    const check = `MARKET BUY ${MARKET_BUY_SYMBOL} by quoteOrderQty`;
-    shapes.push({
-      check,
-      bots: "scanner",
-      async build() {
-        const rules = await rulesOrFail(client, check, MARKET_BUY_SYMBOL, "scanner");
-        if (!("step" in rules)) return rules;
-        // What the scanner spends at the least, and never below the market minimum, on the quote grid.
-        const amount = roundToStep(
-          D.max(config.scanner.minBuyUsdt, rules.minNotionalMarket),
-          rules.quoteStep,
-          "up",
+  if (buyers.length === 0) return undefined;
+  const check = `LIMIT BUY ${LIMIT_BUY_SYMBOL}`;
+  return {
+    check,
+    bots: buyers.join(", "),
+    async build() {
+      const rules = await rulesOrFail(client, check, LIMIT_BUY_SYMBOL, buyers.join(", "));
+      if (!("step" in rules)) return rules;
+      const book = await client.bookTicker(LIMIT_BUY_SYMBOL);
+      if (!book.bidPrice?.gt(0))
+        return fail(
+          check,
+          `${LIMIT_BUY_SYMBOL} has no bid in its book.`,
+          "Run again when the market trades.",
         );
-        const order: NewOrderRequest = {
-          symbol: MARKET_BUY_SYMBOL,
-          side: "BUY",
-          type: "MARKET",
-          quoteOrderQty: amount,
-          clientOrderId: nextId(),
-        };
-        return locallyValid(rules, order, check) ?? order;
-      },
-    });
-  }
+      // The best bid, rounded down to the tick: inside any price band, and never above what the book offers.
+      const price = roundPrice(rules, book.bidPrice, "BUY");
+      const order: NewOrderRequest = {
+        symbol: LIMIT_BUY_SYMBOL,
+        side: "BUY",
+        type: "LIMIT",
+        quantity: minimumQuantity(rules, price, rules.minNotional),
+        price,
+        clientOrderId: nextId(),
+      };
+      return locallyValid(rules, order, check) ?? order;
+    },
+  };
+}
 
+/** The market scanner's MARKET buy by quote amount. */
+function marketBuyShape(opts: LiveCheckOptions, nextId: () => string): Shape | undefined {
+  const { client, config } = opts;
+  if (!config.scanner.enabled) return undefined;
+  const check = `MARKET BUY ${MARKET_BUY_SYMBOL} by quoteOrderQty`;
+  return {
+    check,
+    bots: "scanner",
+    async build() {
+      const rules = await rulesOrFail(client, check, MARKET_BUY_SYMBOL, "scanner");
+      if (!("step" in rules)) return rules;
+      // What the scanner spends at the least, and never below the market minimum, on the quote grid.
+      const amount = roundToStep(
+        D.max(config.scanner.minBuyUsdt, rules.minNotionalMarket),
+        rules.quoteStep,
+        "up",
+      );
+      const order: NewOrderRequest = {
+        symbol: MARKET_BUY_SYMBOL,
+        side: "BUY",
+        type: "MARKET",
+        quoteOrderQty: amount,
+        clientOrderId: nextId(),
+      };
+      return locallyValid(rules, order, check) ?? order;
+    },
+  };
+}
+
+/** The sellers' limit sell above the ask, on a pair the account holds if it can. */
+function limitSellShape(
+  opts: LiveCheckOptions,
+  account: Account | undefined,
+  nextId: () => string,
+): Shape | undefined {
+  const { client, config } = opts;
   const sellers = [
     config.pnlSeller.enabled ? "pnlSeller" : undefined,
     config.altsSeller.enabled ? "altsSeller" : undefined,
   ].filter((b) => b !== undefined);
-  if (sellers.length > 0) {
-    const candidates = config.pnlSeller.enabled ? config.pnlSeller.pairs : [LIMIT_BUY_SYMBOL];
-    shapes.push({
-      check: "LIMIT SELL",
-      bots: sellers.join(", "),
-      async build() {
-        // Prefer a pair whose base asset the account holds: MEXC may check the balance even of a test order.
-        const free = (asset: string) => account?.balances.find((b) => b.asset === asset)?.free ?? new D(0);
-        let chosen: { rules: SymbolRules; price: Decimal; quantity: Decimal } | undefined;
-        let firstProblem: OrderCheck | undefined;
-        for (const symbol of candidates) {
-          const check = `LIMIT SELL ${symbol}`;
-          const rules = await rulesOrFail(client, check, symbol, sellers.join(", "));
-          if (!("step" in rules)) {
-            firstProblem ??= rules;
-            continue;
-          }
-          const book = await client.bookTicker(symbol);
-          if (!book.askPrice?.gt(0)) {
-            firstProblem ??= fail(
-              check,
-              `${symbol} has no ask in its book.`,
-              "Run again when the market trades.",
-            );
-            continue;
-          }
-          const price = roundPrice(rules, book.askPrice.mul(SELL_ABOVE_ASK), "SELL");
-          const quantity = minimumQuantity(rules, price, rules.minNotional);
-          const candidate = { rules, price, quantity };
-          chosen ??= candidate;
-          if (free(rules.base).gte(quantity)) {
-            chosen = candidate;
-            break;
-          }
+  if (sellers.length === 0) return undefined;
+  const candidates = config.pnlSeller.enabled ? config.pnlSeller.pairs : [LIMIT_BUY_SYMBOL];
+  return {
+    check: "LIMIT SELL",
+    bots: sellers.join(", "),
+    async build() {
+      // Prefer a pair whose base asset the account holds: MEXC may check the balance even of a test order.
+      const free = (asset: string) => account?.balances.find((b) => b.asset === asset)?.free ?? new D(0);
+      let chosen: { rules: SymbolRules; price: Decimal; quantity: Decimal } | undefined;
+      let firstProblem: OrderCheck | undefined;
+      for (const symbol of candidates) {
+        const check = `LIMIT SELL ${symbol}`;
+        const rules = await rulesOrFail(client, check, symbol, sellers.join(", "));
+        if (!("step" in rules)) {
+          firstProblem ??= rules;
+          continue;
         }
-        if (!chosen) return firstProblem ?? fail("LIMIT SELL", "no pair to sell.", "Check pnlSeller.pairs.");
-        const order: NewOrderRequest = {
-          symbol: chosen.rules.symbol,
-          side: "SELL",
-          type: "LIMIT",
-          quantity: chosen.quantity,
-          price: chosen.price,
-          clientOrderId: nextId(),
-        };
-        return locallyValid(chosen.rules, order, `LIMIT SELL ${chosen.rules.symbol}`) ?? order;
-      },
-    });
-  }
-  return shapes;
+        const book = await client.bookTicker(symbol);
+        if (!book.askPrice?.gt(0)) {
+          firstProblem ??= fail(
+            check,
+            `${symbol} has no ask in its book.`,
+            "Run again when the market trades.",
+          );
+          continue;
+        }
+        const price = roundPrice(rules, book.askPrice.mul(SELL_ABOVE_ASK), "SELL");
+        const quantity = minimumQuantity(rules, price, rules.minNotional);
+        const candidate = { rules, price, quantity };
+        chosen ??= candidate;
+        if (free(rules.base).gte(quantity)) {
+          chosen = candidate;
+          break;
+        }
+      }
+      if (!chosen) return firstProblem ?? fail("LIMIT SELL", "no pair to sell.", "Check pnlSeller.pairs.");
+      const order: NewOrderRequest = {
+        symbol: chosen.rules.symbol,
+        side: "SELL",
+        type: "LIMIT",
+        quantity: chosen.quantity,
+        price: chosen.price,
+        clientOrderId: nextId(),
+      };
+      return locallyValid(chosen.rules, order, `LIMIT SELL ${chosen.rules.symbol}`) ?? order;
+    },
+  };
 }
 
 function describeOrder(o: NewOrderRequest): string {

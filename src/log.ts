@@ -88,42 +88,12 @@ function nameGenerator(fileName: string) {
 export function createLogs(opts: LogOptions): Logs {
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   const fileName = opts.fileName ?? "bot.log";
-  const file: RotatingFileStream = createStream(nameGenerator(fileName), {
-    path: opts.dir,
-    size: opts.maxSize ?? "10M",
-    ...(opts.interval ? { interval: opts.interval } : {}),
-    maxFiles: opts.maxFiles ?? 14,
-    // rotating-file-stream keeps its list of rotated files here; hidden so `ls logs` shows only logs.
-    history: `.${fileName}.history`,
-    mode: 0o600,
-  });
-  // A broken disk must not crash the bots; it is reported once on stderr.
-  let reported = false;
-  file.on("error", (err) => {
-    // A record of work abandoned by the stop, arriving after close: dropped, it is no disk problem.
-    if ((err as NodeJS.ErrnoException).code === "ERR_STREAM_WRITE_AFTER_END") return;
-    if (!reported) writeErr(`log file error: ${scrub(String(err))}\n`);
-    reported = true;
-  });
-
+  const file = rotatingFile(opts, fileName);
   const level = opts.level ?? "info";
   const streams: { stream: DestinationStream; level: pino.Level }[] = [
     { stream: file as unknown as DestinationStream, level: level as pino.Level },
+    ...consoleStreams(opts, level as pino.Level),
   ];
-  const consoleMode = opts.console ?? "none";
-  const target = opts.consoleStream ?? process.stdout;
-  // A console whose reader went away (EPIPE) is dropped, never retried and never a crash: the file goes on.
-  const out = guardedConsole(target);
-  if (consoleMode === "pretty") {
-    const color = Boolean((target as NodeJS.WriteStream).isTTY);
-    streams.push({
-      stream: prettyStream(out, color) as unknown as DestinationStream,
-      level: level as pino.Level,
-    });
-  } else if (consoleMode === "json") {
-    streams.push({ stream: out as unknown as DestinationStream, level: level as pino.Level });
-  }
-
   const root = pino(
     {
       level,
@@ -134,24 +104,7 @@ export function createLogs(opts: LogOptions): Logs {
         req: stdSerializers.req,
       },
       // Path redaction for the fields we know; the streamWrite scrub below catches what paths cannot.
-      redact: {
-        paths: [
-          "apiKey",
-          "apiSecret",
-          "secret",
-          "token",
-          "signature",
-          "headers",
-          "config.headers",
-          "*.apiKey",
-          "*.apiSecret",
-          "*.secret",
-          "*.token",
-          "*.signature",
-          "*.headers",
-        ],
-        censor: "[redacted]",
-      },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       // Errors anywhere in a record become safe objects: a raw AxiosError serializes its headers and signed URL.
       formatters: { log: (obj) => replaceErrors(obj, 0) as Record<string, unknown> },
       hooks: { streamWrite: scrub },
@@ -169,6 +122,59 @@ export function createLogs(opts: LogOptions): Logs {
         file.end(() => resolve());
       }),
   };
+}
+
+const REDACTED_PATHS = [
+  "apiKey",
+  "apiSecret",
+  "secret",
+  "token",
+  "signature",
+  "headers",
+  "config.headers",
+  "*.apiKey",
+  "*.apiSecret",
+  "*.secret",
+  "*.token",
+  "*.signature",
+  "*.headers",
+];
+
+function rotatingFile(opts: LogOptions, fileName: string): RotatingFileStream {
+  const file: RotatingFileStream = createStream(nameGenerator(fileName), {
+    path: opts.dir,
+    size: opts.maxSize ?? "10M",
+    ...(opts.interval ? { interval: opts.interval } : {}),
+    maxFiles: opts.maxFiles ?? 14,
+    // rotating-file-stream keeps its list of rotated files here; hidden so `ls logs` shows only logs.
+    history: `.${fileName}.history`,
+    mode: 0o600,
+  });
+  // A broken disk must not crash the bots; it is reported once on stderr.
+  let reported = false;
+  file.on("error", (err) => {
+    // A record of work abandoned by the stop, arriving after close: dropped, it is no disk problem.
+    if ((err as NodeJS.ErrnoException).code === "ERR_STREAM_WRITE_AFTER_END") return;
+    if (!reported) writeErr(`log file error: ${scrub(String(err))}\n`);
+    reported = true;
+  });
+  return file;
+}
+
+function consoleStreams(
+  opts: LogOptions,
+  level: pino.Level,
+): { stream: DestinationStream; level: pino.Level }[] {
+  const consoleMode = opts.console ?? "none";
+  const target = opts.consoleStream ?? process.stdout;
+  // A console whose reader went away (EPIPE) is dropped, never retried and never a crash: the file goes on.
+  const out = guardedConsole(target);
+  if (consoleMode === "pretty") {
+    const color = Boolean((target as NodeJS.WriteStream).isTTY);
+    return [{ stream: prettyStream(out, color) as unknown as DestinationStream, level }];
+  }
+  if (consoleMode === "json") return [{ stream: out as unknown as DestinationStream, level }];
+  return [];
 }
 
 function replaceErrors(v: unknown, depth: number): unknown {

@@ -161,6 +161,13 @@ const f = (d: Decimal): string => d.toFixed();
  * already be rounded (roundQuantity / roundPrice / roundQuoteAmount): an off-grid value is a reason too.
  */
 export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult {
+  const refused = checkAccess(rules, order) ?? checkPositive(order);
+  if (refused) return refused;
+  return order.type === "MARKET" ? checkMarket(rules, order) : checkLimit(rules, order);
+}
+
+/** May this key send this side and type on this symbol at all? */
+function checkAccess(rules: SymbolRules, order: OrderToCheck): CheckResult | undefined {
   const sym = rules.symbol;
   if (!rules.tradable) return no("not-tradable", `${sym} is not tradable through the API now`);
   if (!rules.keyAllowed) {
@@ -185,47 +192,49 @@ export function checkOrder(rules: SymbolRules, order: OrderToCheck): CheckResult
       `${sym} does not accept ${order.type} orders (${rules.orderTypes.join(", ")})`,
     );
   }
+  return undefined;
+}
 
-  const { quantity, price, quoteOrderQty } = order;
+function checkPositive(order: OrderToCheck): CheckResult | undefined {
   for (const [name, v] of [
-    ["quantity", quantity],
-    ["price", price],
-    ["quoteOrderQty", quoteOrderQty],
+    ["quantity", order.quantity],
+    ["price", order.price],
+    ["quoteOrderQty", order.quoteOrderQty],
   ] as const) {
     if (v !== undefined && !(v.isFinite() && v.gt(0)))
       return no("not-positive", `${name} must be positive`, v);
   }
+  return undefined;
+}
 
-  if (order.type === "MARKET") {
-    if (quoteOrderQty !== undefined) {
-      if (order.side !== "BUY")
-        return no("missing-field", "quoteOrderQty is for MARKET BUY only; sell by quantity");
-      if (!rules.quoteOrderQtyMarketAllowed) {
-        return no(
-          "quote-order-qty-not-allowed",
-          `${sym} does not accept MARKET buys by quote amount (quoteOrderQtyMarketAllowed: false); buy with a limit order`,
-        );
-      }
-      if (!isOnStep(quoteOrderQty, rules.quoteStep)) {
-        return no(
-          "quote-precision",
-          `quoteOrderQty ${f(quoteOrderQty)} is not a multiple of ${f(rules.quoteStep)}`,
-        );
-      }
-      return checkNotional(rules, quoteOrderQty, rules.minNotionalMarket, rules.maxQuoteMarket);
+function checkMarket(rules: SymbolRules, order: OrderToCheck): CheckResult {
+  const { quantity, quoteOrderQty } = order;
+  if (quoteOrderQty !== undefined) {
+    if (order.side !== "BUY")
+      return no("missing-field", "quoteOrderQty is for MARKET BUY only; sell by quantity");
+    if (!rules.quoteOrderQtyMarketAllowed) {
+      return no(
+        "quote-order-qty-not-allowed",
+        `${rules.symbol} does not accept MARKET buys by quote amount (quoteOrderQtyMarketAllowed: false); buy with a limit order`,
+      );
     }
-    if (quantity === undefined) return no("missing-field", "a MARKET order needs quantity or quoteOrderQty");
-    const q = checkQuantity(rules, quantity);
-    if (q) return q;
-    if (order.marketPrice === undefined) return { ok: true, notional: null };
-    return checkNotional(
-      rules,
-      quantity.mul(order.marketPrice),
-      rules.minNotionalMarket,
-      rules.maxQuoteMarket,
-    );
+    if (!isOnStep(quoteOrderQty, rules.quoteStep)) {
+      return no(
+        "quote-precision",
+        `quoteOrderQty ${f(quoteOrderQty)} is not a multiple of ${f(rules.quoteStep)}`,
+      );
+    }
+    return checkNotional(rules, quoteOrderQty, rules.minNotionalMarket, rules.maxQuoteMarket);
   }
+  if (quantity === undefined) return no("missing-field", "a MARKET order needs quantity or quoteOrderQty");
+  const q = checkQuantity(rules, quantity);
+  if (q) return q;
+  if (order.marketPrice === undefined) return { ok: true, notional: null };
+  return checkNotional(rules, quantity.mul(order.marketPrice), rules.minNotionalMarket, rules.maxQuoteMarket);
+}
 
+function checkLimit(rules: SymbolRules, order: OrderToCheck): CheckResult {
+  const { quantity, price } = order;
   if (quantity === undefined || price === undefined) {
     return no("missing-field", `a ${order.type} order needs quantity and price`);
   }

@@ -1,7 +1,8 @@
 import { Account, MarketFlows, type SimAccountSpec } from "./accounts.js";
-import { D, type Dec, minDec, ROUND_DOWN, ZERO } from "./decimal.js";
+import { D, type Dec, minDec, ZERO } from "./decimal.js";
 import { Errors } from "./errors.js";
-import { type FeeAsset, FeeSchedule, feeOf } from "./fees.js";
+import { type FeeAsset, FeeSchedule } from "./fees.js";
+import { NO_WALK, type TakeLevel, takeLevels, type Walk, walkBook, wouldTake } from "./matching.js";
 import { checkOrder, type OrderRequest } from "./order-rules.js";
 import { isOpen, type Order, type Side, STP_CANCEL, type Trade } from "./orders.js";
 import { MINUTE_MS } from "./price-path.js";
@@ -14,42 +15,6 @@ export interface EngineOptions {
   /** Chooses an order's or trade's id given its plain numeric one (real variants make some hex). */
   id?: (kind: "order" | "trade", seq: number, plain: string) => string;
 }
-
-interface Fill {
-  price: Dec;
-  qty: Dec;
-  /** The account's own resting order on the other side: a self-trade. */
-  maker?: Order | undefined;
-}
-
-interface Walk {
-  fills: Fill[];
-  qty: Dec;
-  /** Quote paid (buy, including a fee charged in quote) or received before fees (sell). */
-  quote: Dec;
-  /** The book or the limit price ran out before the order was satisfied. */
-  exhausted: boolean;
-  /** Own resting orders self-trade prevention cancels (cancel_maker, cancel_both). */
-  stpMakers: Order[];
-  /** Self-trade prevention ends the incoming order here (cancel_taker, cancel_both). */
-  stpTaker: boolean;
-}
-
-/** A level the incoming order may take from: the market's, or one of the account's own resting orders. */
-interface TakeLevel {
-  price: Dec;
-  qty: Dec;
-  maker?: Order;
-}
-
-const NO_WALK = (): Walk => ({
-  fills: [],
-  qty: ZERO,
-  quote: ZERO,
-  exhausted: true,
-  stpMakers: [],
-  stpTaker: false,
-});
 
 interface Book {
   orders: Order[];
@@ -122,48 +87,7 @@ export class Engine {
     }
     if (book.open.size >= this.options.maxOpenOrders) throw Errors.tooManyOrders();
 
-    const quoteFeeRate = (r: Dec): Dec =>
-      this.options.feeAsset === "quote" && req.side === "BUY" ? r : ZERO;
-    let walk: Walk;
-    let locked: Dec;
-    let lockPerUnit = ZERO;
-    const stp = acc.stpGroup ? (req.stpMode ?? "") : "";
-    if (req.type === "MARKET") {
-      walk = this.walk(rule, req.side, now, apiKey, stp, {
-        maxQty: req.quantity,
-        budget: req.side === "BUY" ? req.quoteOrderQty : undefined,
-        proceeds: req.side === "SELL" ? req.quoteOrderQty : undefined,
-        feeOnTop: quoteFeeRate(rule.taker),
-      });
-      if (req.side === "BUY") {
-        locked = req.quoteOrderQty ?? walk.quote;
-        if (acc.free(rule.quoteAsset).lessThan(locked)) throw Errors.insufficient();
-      } else {
-        locked = walk.qty;
-        if (acc.free(rule.baseAsset).lessThan(locked)) throw Errors.oversold();
-      }
-    } else {
-      const qty = req.quantity as Dec;
-      const price = req.price as Dec;
-      if (req.side === "BUY") {
-        lockPerUnit = price.times(quoteFeeRate(D.max(rule.maker, rule.taker)).plus(1));
-        locked = qty.times(lockPerUnit);
-        if (acc.free(rule.quoteAsset).lessThan(locked)) throw Errors.insufficient();
-      } else {
-        locked = qty;
-        if (acc.free(rule.baseAsset).lessThan(qty)) throw Errors.oversold();
-      }
-      if (req.type === "LIMIT_MAKER") {
-        if (this.wouldTake(rule, req.side, price, now, apiKey)) throw Errors.wouldTake();
-        walk = NO_WALK();
-      } else {
-        walk = this.walk(rule, req.side, now, apiKey, stp, {
-          maxQty: qty,
-          limit: price,
-          feeOnTop: quoteFeeRate(rule.taker),
-        });
-      }
-    }
+    const { walk, locked, lockPerUnit } = this.match(acc, rule, req, now, apiKey);
     const order = this.newOrder(apiKey, req, rule, now, hideMs, test);
     if (test) return order;
     this.store(order);
@@ -194,6 +118,62 @@ export class Engine {
     else if (req.type === "IMMEDIATE_OR_CANCEL" || req.type === "FILL_OR_KILL") this.finish(order, true);
     else book.open.add(order);
     return order;
+  }
+
+  /**
+   * How the order meets the book, and what it locks: refuses it (MEXC's error) when the account cannot pay or a
+   * LIMIT_MAKER would take.
+   */
+  private match(
+    acc: Account,
+    rule: SymbolRule,
+    req: OrderRequest,
+    now: number,
+    apiKey: string,
+  ): { walk: Walk; locked: Dec; lockPerUnit: Dec } {
+    const quoteFeeRate = (r: Dec): Dec =>
+      this.options.feeAsset === "quote" && req.side === "BUY" ? r : ZERO;
+    let walk: Walk;
+    let locked: Dec;
+    let lockPerUnit = ZERO;
+    const stp = acc.stpGroup ? (req.stpMode ?? "") : "";
+    if (req.type === "MARKET") {
+      walk = walkBook(this.levels(rule, req.side, now, apiKey), rule, req.side, stp, {
+        maxQty: req.quantity,
+        budget: req.side === "BUY" ? req.quoteOrderQty : undefined,
+        proceeds: req.side === "SELL" ? req.quoteOrderQty : undefined,
+        feeOnTop: quoteFeeRate(rule.taker),
+      });
+      if (req.side === "BUY") {
+        locked = req.quoteOrderQty ?? walk.quote;
+        if (acc.free(rule.quoteAsset).lessThan(locked)) throw Errors.insufficient();
+      } else {
+        locked = walk.qty;
+        if (acc.free(rule.baseAsset).lessThan(locked)) throw Errors.oversold();
+      }
+    } else {
+      const qty = req.quantity as Dec;
+      const price = req.price as Dec;
+      if (req.side === "BUY") {
+        lockPerUnit = price.times(quoteFeeRate(D.max(rule.maker, rule.taker)).plus(1));
+        locked = qty.times(lockPerUnit);
+        if (acc.free(rule.quoteAsset).lessThan(locked)) throw Errors.insufficient();
+      } else {
+        locked = qty;
+        if (acc.free(rule.baseAsset).lessThan(qty)) throw Errors.oversold();
+      }
+      if (req.type === "LIMIT_MAKER") {
+        if (wouldTake(this.levels(rule, req.side, now, apiKey), req.side, price)) throw Errors.wouldTake();
+        walk = NO_WALK();
+      } else {
+        walk = walkBook(this.levels(rule, req.side, now, apiKey), rule, req.side, stp, {
+          maxQty: qty,
+          limit: price,
+          feeOnTop: quoteFeeRate(rule.taker),
+        });
+      }
+    }
+    return { walk, locked, lockPerUnit };
   }
 
   private newOrder(
@@ -245,106 +225,14 @@ export class Engine {
     if (order.clientOrderId !== null) book.byClientId.set(order.clientOrderId, order);
   }
 
-  private wouldTake(rule: SymbolRule, side: Side, price: Dec, now: number, apiKey: string): boolean {
-    for (const l of this.takeLevels(rule, side, now, apiKey)) {
-      return side === "BUY" ? l.price.lessThanOrEqualTo(price) : l.price.greaterThanOrEqualTo(price);
-    }
-    return false;
-  }
-
-  /**
-   * What an incoming order meets, best price first: the market's levels merged with the account's own resting
-   * orders on the other side (at one price, the resting order first: it was there before).
-   */
-  private *takeLevels(rule: SymbolRule, side: Side, now: number, apiKey: string): Generator<TakeLevel> {
-    const buy = side === "BUY";
-    const better = (a: Dec, b: Dec): boolean => (buy ? a.lessThanOrEqualTo(b) : a.greaterThanOrEqualTo(b));
-    const own = [...this.book(apiKey).open]
-      .filter((o) => o.symbol === rule.symbol && o.side !== side && o.price !== undefined)
-      .sort((a, b) => {
-        const pa = a.price as Dec;
-        const pb = b.price as Dec;
-        return pa.equals(pb) ? a.seq - b.seq : better(pa, pb) ? -1 : 1;
-      });
-    let i = 0;
-    for (const l of this.source.levels(rule.symbol, buy ? "asks" : "bids", now)) {
-      for (; i < own.length && better(own[i]?.price as Dec, l.price); i++) {
-        const o = own[i] as Order;
-        yield { price: o.price as Dec, qty: (o.origQty as Dec).minus(o.executedQty), maker: o };
-      }
-      yield l;
-    }
-    for (; i < own.length; i++) {
-      const o = own[i] as Order;
-      yield { price: o.price as Dec, qty: (o.origQty as Dec).minus(o.executedQty), maker: o };
-    }
-  }
-
-  /**
-   * Walks the opposite side of the book as a taker: up to a quantity, a quote budget (buy by quoteOrderQty,
-   * fee included when charged in quote), quote proceeds (sell by quoteOrderQty), and/or a limit price.
-   */
-  private walk(
-    rule: SymbolRule,
-    side: Side,
-    now: number,
-    apiKey: string,
-    stp: string,
-    o: {
-      maxQty?: Dec | undefined;
-      budget?: Dec | undefined;
-      proceeds?: Dec | undefined;
-      limit?: Dec;
-      feeOnTop: Dec;
-    },
-  ): Walk {
-    const fills: Fill[] = [];
-    const stpMakers: Order[] = [];
-    let stpTaker = false;
-    let qty = ZERO;
-    let quote = ZERO;
-    let exhausted = true;
-    for (const l of this.takeLevels(rule, side, now, apiKey)) {
-      if (o.limit && (side === "BUY" ? l.price.greaterThan(o.limit) : l.price.lessThan(o.limit))) break;
-      // Self-trade prevention, as the incoming order's stpMode says (only for accounts in an STP group).
-      if (l.maker && stp !== "") {
-        if (stp === "cancel_maker" || stp === "cancel_both") stpMakers.push(l.maker);
-        if (stp === "cancel_taker" || stp === "cancel_both") {
-          stpTaker = true;
-          exhausted = false;
-          break;
-        }
-        continue;
-      }
-      let q = l.qty;
-      if (o.maxQty) q = minDec(q, o.maxQty.minus(qty));
-      if (o.budget) {
-        const perUnit = l.price.times(o.feeOnTop.plus(1));
-        q = minDec(
-          q,
-          o.budget.minus(quote).dividedBy(perUnit).toDecimalPlaces(rule.basePrecision, ROUND_DOWN),
-        );
-      }
-      if (o.proceeds) {
-        q = minDec(
-          q,
-          o.proceeds.minus(quote).dividedBy(l.price).toDecimalPlaces(rule.basePrecision, ROUND_DOWN),
-        );
-      }
-      if (q.lessThanOrEqualTo(0)) {
-        exhausted = false;
-        break;
-      }
-      const notional = l.price.times(q);
-      fills.push({ price: l.price, qty: q, maker: l.maker });
-      qty = qty.plus(q);
-      quote = quote.plus(side === "BUY" ? notional.plus(feeOf(notional, o.feeOnTop)) : notional);
-      if (o.maxQty && qty.greaterThanOrEqualTo(o.maxQty)) {
-        exhausted = false;
-        break;
-      }
-    }
-    return { fills, qty, quote, exhausted, stpMakers, stpTaker };
+  /** What an incoming order of this account meets on `rule`'s book, best price first (see takeLevels). */
+  private levels(rule: SymbolRule, side: Side, now: number, apiKey: string): Iterable<TakeLevel> {
+    return takeLevels(
+      () => this.source.levels(rule.symbol, side === "BUY" ? "asks" : "bids", now),
+      this.book(apiKey).open,
+      rule.symbol,
+      side,
+    );
   }
 
   /** Applies one fill to the order and its account: funds, commission, the market's counter-flow, a trade. */

@@ -76,10 +76,18 @@ function page<T extends { time: number; seq: number }>(rows: T[], limit: number,
   return fromStart ? rows.slice(0, limit) : rows.slice(Math.max(0, rows.length - limit));
 }
 
+const symbolOf = (p: Params): string[] => symbolList(p, false) ?? [];
+
 export function signedRoutes(): RouteTable {
   const t: RouteTable = new Map();
-  const symbolOf = (p: Params): string[] => symbolList(p, false) ?? [];
+  addOrderRoutes(t);
+  addHistoryRoutes(t);
+  addAccountRoutes(t);
+  return t;
+}
 
+/** Placing, looking up and cancelling orders. */
+function addOrderRoutes(t: RouteTable): void {
   const place = (ctx: RouteCtx, test: boolean): unknown => {
     const req = orderRequest(ctx.params);
     const hideMs = test ? 0 : ctx.env.faults.takeHide();
@@ -154,7 +162,10 @@ export function signedRoutes(): RouteTable {
         .map((o) => cancelView(engine.cancel(o, ctx.now), undefined, true));
     },
   });
+}
 
+/** The account's past orders and trades, within MEXC's history windows. */
+function addHistoryRoutes(t: RouteTable): void {
   t.set("GET /api/v3/allOrders", {
     signed: true,
     weight: () => 10,
@@ -170,23 +181,6 @@ export function signedRoutes(): RouteTable {
         .orders(ctx.apiKey)
         .filter((o) => o.symbol === symbol && o.time >= start && o.time <= end && visible(o, ctx.now));
       return page(rows, p.limit(500, 1000), startTime !== undefined).map(orderView);
-    },
-  });
-
-  t.set("GET /api/v3/account", {
-    signed: true,
-    weight: () => 10,
-    handle: (ctx) => {
-      const acc = ctx.env.engine.accounts.get(ctx.apiKey);
-      return {
-        canTrade: true,
-        canWithdraw: true,
-        canDeposit: true,
-        updateTime: null,
-        accountType: "SPOT",
-        balances: acc?.wireBalances() ?? [],
-        permissions: ["SPOT"],
-      };
     },
   });
 
@@ -226,6 +220,26 @@ export function signedRoutes(): RouteTable {
       return page(rows, limit, startTime !== undefined).map(tradeView);
     },
   });
+}
+
+/** The account itself: balances, the key's symbols, fees. */
+function addAccountRoutes(t: RouteTable): void {
+  t.set("GET /api/v3/account", {
+    signed: true,
+    weight: () => 10,
+    handle: (ctx) => {
+      const acc = ctx.env.engine.accounts.get(ctx.apiKey);
+      return {
+        canTrade: true,
+        canWithdraw: true,
+        canDeposit: true,
+        updateTime: null,
+        accountType: "SPOT",
+        balances: acc?.wireBalances() ?? [],
+        permissions: ["SPOT"],
+      };
+    },
+  });
 
   // Docs "User API default symbol": the symbols this key may trade, in defaultSymbols' envelope.
   t.set("GET /api/v3/selfSymbols", {
@@ -253,6 +267,4 @@ export function signedRoutes(): RouteTable {
       );
     },
   });
-
-  return t;
 }

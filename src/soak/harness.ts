@@ -7,6 +7,7 @@ import { userConfig } from "../config.js";
 import { type Config, parseConfig } from "../config-schema.js";
 import { clientLimits, type Exchange, SIM_API_KEY, SIM_API_SECRET } from "../connect.js";
 import type { Env } from "../env.js";
+import type { Logs } from "../log.js";
 import { Simulator } from "../sim/index.js";
 import { Store } from "../store/index.js";
 import { type Suite, startSuite } from "../suite.js";
@@ -66,43 +67,13 @@ export async function startHarness(o: {
   });
   const injected = countRandomFaults(sim);
   const { logs, counts } = soakLogs(join(o.dir, "warn.log"));
-  const transport = soakTransport(sim, clock, timeouts, wire);
-  const url = "http://in-process.sim";
-  const client = new MexcClient({
-    baseUrl: url,
-    apiKey: SIM_API_KEY,
-    apiSecret: SIM_API_SECRET,
-    clock,
-    timeoutMs: config.exchange.timeoutMs,
-    recvWindow: config.exchange.recvWindowMs,
-    rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
-    logger: logs.child("api"),
-    transport,
-    limits: clientLimits(config),
-  });
-  const exchange: Exchange = { client, sim: undefined, url, close: async () => client.close() };
+  const exchange = inProcessExchange(sim, clock, timeouts, wire, config, logs);
+  const client = exchange.client;
   const dataDir = join(o.dir, "sim");
   mkdirSync(dataDir, { recursive: true });
-  const env: Env = {
-    mode: "sim",
-    mexcKeys: undefined,
-    mexcBaseUrl: url,
-    liveTrading: false,
-    telegram: undefined,
-    dataDir: o.dir,
-    logDir: o.dir,
-    logLevel: "info",
-  };
+  const env = soakEnv(o.dir, exchange.url);
   const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
-  let messages = 0;
-  const sink: MessageSink = {
-    send: async () => {
-      messages++;
-    },
-    sendPhoto: async () => {
-      messages++;
-    },
-  };
+  const { sink, count: messages } = countingSink();
   const suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink });
   const driver = new Driver(
     clock,
@@ -132,7 +103,7 @@ export async function startHarness(o: {
     logCounts: counts,
     wire,
     injected,
-    messages: () => messages,
+    messages,
     async close() {
       await driver.during(suite.stop({ graceMs: 0, cancelOpenOrders: false }));
       await store.close();
@@ -151,4 +122,58 @@ function countRandomFaults(sim: Simulator): Record<string, number> {
     return r;
   };
   return counts;
+}
+
+/** The client bound in-process to the simulator, as connect.ts would build it for a URL. */
+function inProcessExchange(
+  sim: Simulator,
+  clock: VirtualClock,
+  timeouts: Timeouts,
+  wire: WireStats,
+  config: Config,
+  logs: Logs,
+): Exchange {
+  const transport = soakTransport(sim, clock, timeouts, wire);
+  const url = "http://in-process.sim";
+  const client = new MexcClient({
+    baseUrl: url,
+    apiKey: SIM_API_KEY,
+    apiSecret: SIM_API_SECRET,
+    clock,
+    timeoutMs: config.exchange.timeoutMs,
+    recvWindow: config.exchange.recvWindowMs,
+    rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
+    logger: logs.child("api"),
+    transport,
+    limits: clientLimits(config),
+  });
+  return { client, sim: undefined, url, close: async () => client.close() };
+}
+
+/** Sim mode's environment, with every file under the soak's directory. */
+function soakEnv(dir: string, url: string): Env {
+  return {
+    mode: "sim",
+    mexcKeys: undefined,
+    mexcBaseUrl: url,
+    liveTrading: false,
+    telegram: undefined,
+    dataDir: dir,
+    logDir: dir,
+    logLevel: "info",
+  };
+}
+
+/** A Telegram sink that only counts what it is given. */
+function countingSink(): { sink: MessageSink; count: () => number } {
+  let messages = 0;
+  const sink: MessageSink = {
+    send: async () => {
+      messages++;
+    },
+    sendPhoto: async () => {
+      messages++;
+    },
+  };
+  return { sink, count: () => messages };
 }

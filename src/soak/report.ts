@@ -4,23 +4,26 @@ const MUST = "must be 0";
 
 /** The soak's figures as a plain table (two columns), then what went wrong, if anything. */
 export function formatReport(r: SoakResult): string {
+  const rows = [...orderRows(r), ...wireRows(r), ...outcomeRows(r)];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  const problems = problemsOf(r);
+  if (problems.length) lines.push("", "problems:", ...problems.map((p) => `  ${p}`));
+  return lines.join("\n");
+}
+
+const zero = (n: number) => `${n}${n === 0 ? "" : "   <-- FAIL"} (${MUST})`;
+
+/** What the bots did with their orders, and the checks that must find nothing. */
+function orderRows(r: SoakResult): [string, string][] {
   const o = r.orders;
-  const w = r.wire;
-  const injected = Object.entries(r.faults.injected)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, n]) => `${k} ${n}`)
-    .join(", ");
-  const timed = Object.entries(r.faults.timed)
-    .map(([k, n]) => `${k} ${n}`)
-    .join(", ");
   const decisions = Object.entries(r.logs.decisions)
     .map(([b, n]) => `${b} ${n}`)
     .join(", ");
   const failed = Object.entries(r.logs.failedByBot)
     .map(([b, n]) => `${b} ${n}`)
     .join(", ");
-  const zero = (n: number) => `${n}${n === 0 ? "" : "   <-- FAIL"} (${MUST})`;
-  const rows: [string, string][] = [
+  return [
     ["simulated", `${r.options.days} days, fault rate ${r.options.faultRate}, seed ${r.options.seed}`],
     ["orders placed (journal)", `${o.placed} (on the exchange ${o.onExchange}; by bot: ${byBot(o.byBot)})`],
     ["filled", `${o.filled} (+ ${o.partlyFilledThenCancelled} partly filled then cancelled)`],
@@ -47,6 +50,20 @@ export function formatReport(r: SoakResult): string {
     ],
     ["failed runs (retried)", `${r.logs.failedRuns}${failed ? ` (${failed})` : ""}`],
     ["bot decisions", decisions],
+  ];
+}
+
+/** The requests and the faults met on the way. */
+function wireRows(r: SoakResult): [string, string][] {
+  const w = r.wire;
+  const injected = Object.entries(r.faults.injected)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+  const timed = Object.entries(r.faults.timed)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+  return [
     ["requests made", `${w.sent} (answered ${w.answered}, dropped ${w.dropped}, timed out ${w.timedOut})`],
     ["busiest endpoints", r.busiest.map(([e, n]) => `${e} ${n}`).join(", ")],
     ["random faults injected", injected || "none"],
@@ -63,6 +80,12 @@ export function formatReport(r: SoakResult): string {
           .reduce((n, [, c]) => n + c, 0),
       ),
     ],
+  ];
+}
+
+/** Money, messages, logs and time at the end. */
+function outcomeRows(r: SoakResult): [string, string][] {
+  return [
     [
       "portfolio value (USDT)",
       `${r.pnl.startValueUsdt} -> ${r.pnl.endValueUsdt} (${signed(r.pnl.changeUsdt)})`,
@@ -82,9 +105,10 @@ export function formatReport(r: SoakResult): string {
     ],
     ["state and logs", r.dir],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  const problems = [
+}
+
+function problemsOf(r: SoakResult): string[] {
+  return [
     ...r.duplicates.examples.map((x) => `duplicate: ${x}`),
     ...r.journalVsExchange.examples.map((x) => `journal vs exchange: ${x}`),
     ...r.floors.violations
@@ -96,8 +120,6 @@ export function formatReport(r: SoakResult): string {
     ...r.ledger.examples.map((x) => `ledger: ${x}`),
     ...r.crashes.examples.map((x) => `crash: ${x}`),
   ];
-  if (problems.length) lines.push("", "problems:", ...problems.map((p) => `  ${p}`));
-  return lines.join("\n");
 }
 
 function byBot(m: Record<string, number>): string {

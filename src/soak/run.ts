@@ -223,23 +223,8 @@ async function audit(
     crashes,
     logs: counts,
     faults: { injected: h.injected, timed: a.timed },
-    wire: {
-      ...wire,
-      count429: wire.byStatus[429] ?? 0,
-      count418: wire.byStatus[418] ?? 0,
-      simCount429: sim.stats.count429,
-      simCount418: sim.stats.count418,
-    },
-    pnl: {
-      startValueUsdt: a.startValue.toFixed(2),
-      endValueUsdt: endValue.toFixed(2),
-      changeUsdt: endValue.minus(a.startValue).toFixed(2),
-      realizedUsd: basis.realizedPnl.toFixed(2),
-      realizedByBotUsd: Object.fromEntries(
-        [...basis.byBot].sort(([x], [y]) => x.localeCompare(y)).map(([bot, v]) => [bot, v.toFixed(2)]),
-      ),
-      feesUsd: basis.feesUsd.toFixed(2),
-    },
+    wire: wireFigures(wire, sim),
+    pnl: pnlFigures(a.startValue, endValue, basis),
     messages: h.messages(),
     busiest: Object.entries(sim.stats.requests)
       .sort((x, y) => y[1] - x[1])
@@ -258,6 +243,32 @@ async function audit(
       "bot crashes": crashes.total,
       "journal final state vs exchange": vsExchange.count,
     },
+  };
+}
+
+type CostBasis = ReturnType<Harness["suite"]["trading"]["ledger"]["costBasis"]>;
+
+function pnlFigures(startValue: D, endValue: D, basis: CostBasis): SoakResult["pnl"] {
+  return {
+    startValueUsdt: startValue.toFixed(2),
+    endValueUsdt: endValue.toFixed(2),
+    changeUsdt: endValue.minus(startValue).toFixed(2),
+    realizedUsd: basis.realizedPnl.toFixed(2),
+    realizedByBotUsd: Object.fromEntries(
+      [...basis.byBot].sort(([x], [y]) => x.localeCompare(y)).map(([bot, v]) => [bot, v.toFixed(2)]),
+    ),
+    feesUsd: basis.feesUsd.toFixed(2),
+  };
+}
+
+/** The client's view of the wire, next to what the simulator itself refused. */
+function wireFigures(wire: Harness["wire"], sim: Harness["sim"]): SoakResult["wire"] {
+  return {
+    ...wire,
+    count429: wire.byStatus[429] ?? 0,
+    count418: wire.byStatus[418] ?? 0,
+    simCount429: sim.stats.count429,
+    simCount418: sim.stats.count418,
   };
 }
 

@@ -47,77 +47,86 @@ export function makeSchedule(o: {
     const d1 = Math.min(end, d0 + DAY);
     // About one regime per core pair and day, and three on alts: enough for the sellers to find profit and the
     // buyers to meet a dip, without drifting prices away over a week (pumps retrace, trends go both ways).
-    for (const symbol of CORE_SYMBOLS) if (rng.chance(0.8)) regimes.push(...regime(symbol, at(d0, d1)));
-    for (let i = 0; i < 3 && o.alts.length > 0; i++) regimes.push(...regime(rng.pick(o.alts), at(d0, d1)));
+    for (const symbol of CORE_SYMBOLS) if (rng.chance(0.8)) regimes.push(...regime(rng, symbol, at(d0, d1)));
+    for (let i = 0; i < 3 && o.alts.length > 0; i++)
+      regimes.push(...regime(rng, rng.pick(o.alts), at(d0, d1)));
 
-    // The exchange's clock steps ahead (our host's clock falls behind): signed requests meet 700003 until the
-    // client resyncs. Never backwards: a real exchange's clock does not run back, and trade times must not either.
-    for (let i = 0; i < 2; i++) {
-      const stepMs = rng.int(1_000, 12_000);
-      faults.push({
-        at: at(d0, d1),
-        label: "skew",
-        apply: (sim) => sim.faults.skewClock(sim.faults.skewMs + stepMs),
-      });
-    }
-    // The next accepted order is answered only after a minute: past the client's timeout, so its outcome is unknown.
-    for (let i = 0; i < 3; i++) {
-      const stallMs = rng.int(30_000, 120_000);
-      faults.push({
-        at: at(d0, d1),
-        label: "stall",
-        apply: (sim) => sim.faults.acceptThen("stall", { stallMs }),
-      });
-    }
-    // A burst of 429 with Retry-After on the three busiest endpoints so far.
-    for (let i = 0; i < 2; i++) {
-      const count = rng.int(3, 10);
-      const retryAfter = String(rng.int(1, 10));
-      faults.push({
-        at: at(d0, d1),
-        label: "429-burst",
-        apply: (sim) => {
-          const busiest = Object.entries(sim.stats.requests)
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 3);
-          for (const [endpoint] of busiest)
-            sim.faults.failNext(endpoint, {
-              status: 429,
-              count,
-              headers: { "retry-after": retryAfter },
-              body: { code: 429, msg: "Too Many Requests" },
-            });
-        },
-      });
-    }
+    faults.push(...dayFaults(rng, () => at(d0, d1)));
   }
   faults.sort((a, b) => a.at - b.at);
   regimes.sort((a, b) => a.startMs - b.startMs);
   return { regimes, faults };
+}
 
-  function regime(symbol: string, startMs: number): RegimeEvent[] {
-    const roll = rng.next();
-    if (roll < 0.35) {
-      // A pump, then part of it given back a few hours later.
-      const change = 0.08 + rng.next() * 0.3;
-      const durationMs = rng.int(20, 180) * MIN;
-      const retrace = -(change / (1 + change)) * (0.3 + rng.next() * 0.6);
-      return [
-        { symbol, kind: "pump", startMs, durationMs, change },
-        {
-          symbol,
-          kind: "dip",
-          startMs: startMs + durationMs + rng.int(1, 6) * HOUR,
-          durationMs: 2 * HOUR,
-          change: retrace,
-        },
-      ];
-    }
-    if (roll < 0.7) {
-      const change = -(0.04 + rng.next() * 0.2);
-      return [{ symbol, kind: "dip", startMs, durationMs: rng.int(30, 240) * MIN, change }];
-    }
-    const change = (rng.chance(0.5) ? 1 : -1) * (0.03 + rng.next() * 0.12);
-    return [{ symbol, kind: "trend", startMs, durationMs: rng.int(6, 24) * HOUR, change }];
+/** A pump (partly retraced), a dip or a trend on one symbol from `startMs`. */
+function regime(rng: Rng, symbol: string, startMs: number): RegimeEvent[] {
+  const roll = rng.next();
+  if (roll < 0.35) {
+    // A pump, then part of it given back a few hours later.
+    const change = 0.08 + rng.next() * 0.3;
+    const durationMs = rng.int(20, 180) * MIN;
+    const retrace = -(change / (1 + change)) * (0.3 + rng.next() * 0.6);
+    return [
+      { symbol, kind: "pump", startMs, durationMs, change },
+      {
+        symbol,
+        kind: "dip",
+        startMs: startMs + durationMs + rng.int(1, 6) * HOUR,
+        durationMs: 2 * HOUR,
+        change: retrace,
+      },
+    ];
   }
+  if (roll < 0.7) {
+    const change = -(0.04 + rng.next() * 0.2);
+    return [{ symbol, kind: "dip", startMs, durationMs: rng.int(30, 240) * MIN, change }];
+  }
+  const change = (rng.chance(0.5) ? 1 : -1) * (0.03 + rng.next() * 0.12);
+  return [{ symbol, kind: "trend", startMs, durationMs: rng.int(6, 24) * HOUR, change }];
+}
+
+/** One day's timed faults; `when` draws each one's instant within the day. */
+function dayFaults(rng: Rng, when: () => number): TimedFault[] {
+  const out: TimedFault[] = [];
+  // The exchange's clock steps ahead (our host's clock falls behind): signed requests meet 700003 until the
+  // client resyncs. Never backwards: a real exchange's clock does not run back, and trade times must not either.
+  for (let i = 0; i < 2; i++) {
+    const stepMs = rng.int(1_000, 12_000);
+    out.push({
+      at: when(),
+      label: "skew",
+      apply: (sim) => sim.faults.skewClock(sim.faults.skewMs + stepMs),
+    });
+  }
+  // The next accepted order is answered only after a minute: past the client's timeout, so its outcome is unknown.
+  for (let i = 0; i < 3; i++) {
+    const stallMs = rng.int(30_000, 120_000);
+    out.push({
+      at: when(),
+      label: "stall",
+      apply: (sim) => sim.faults.acceptThen("stall", { stallMs }),
+    });
+  }
+  // A burst of 429 with Retry-After on the three busiest endpoints so far.
+  for (let i = 0; i < 2; i++) {
+    const count = rng.int(3, 10);
+    const retryAfter = String(rng.int(1, 10));
+    out.push({
+      at: when(),
+      label: "429-burst",
+      apply: (sim) => {
+        const busiest = Object.entries(sim.stats.requests)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3);
+        for (const [endpoint] of busiest)
+          sim.faults.failNext(endpoint, {
+            status: 429,
+            count,
+            headers: { "retry-after": retryAfter },
+            body: { code: 429, msg: "Too Many Requests" },
+          });
+      },
+    });
+  }
+  return out;
 }

@@ -10,10 +10,12 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import { Low } from "lowdb";
-import type { Mode } from "../env.js";
 import { DurableTextFile } from "./durable-file.js";
 import { migrations } from "./migrations.js";
 import { STATE_VERSION, type State, stateSchema } from "./schema.js";
+
+/** The mode a state file belongs to, as the file itself records it (env.ts's Mode is the same three words). */
+type Mode = State["mode"];
 
 export class StoreError extends Error {
   override readonly name = "StoreError";
