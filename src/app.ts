@@ -21,7 +21,7 @@ export interface Trading {
   orders: OrderManager;
   treasury: Treasury;
   ledger: Ledger;
-  /** Ended orders moved out of the state (the suite archives; the ledger attributes old fills from it). */
+  /** Ended orders moved out of the journal (the suite archives; the ledger attributes old fills from it). */
   archive: JournalArchive;
   stop(): Promise<void>;
 }
@@ -115,7 +115,7 @@ export async function startTrading(opts: {
   });
   const archive = JournalArchive.open(join(opts.dataDir, "journal-archive.jsonl"));
   // Before any other listener of the order manager: a sync triggered by a change must see that change's order id.
-  const journal = new JournalView({ store, archive, orders });
+  const journal = new JournalView({ archive, orders });
   const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
   for (const repair of fills.repairs)
     tradingLog.warn({ file: "fills.jsonl", repair }, "fills file repaired at start");
@@ -152,6 +152,7 @@ export async function startTrading(opts: {
       abort.abort();
       await following;
       await Promise.all(syncing);
+      orders.close();
       await exchange.close();
     },
   };

@@ -3,13 +3,12 @@ import type { Clock } from "./clock.js";
 import type { D } from "./decimal.js";
 import type { Logger } from "./log.js";
 import type { ValueHistory } from "./portfolio/value-history.js";
-import type { Store } from "./store/index.js";
-import type { JournalArchive } from "./trading/journal-archive.js";
+import type { ArchivableJournal, JournalArchive } from "./trading/journal-archive.js";
 import type { Proposals } from "./trading/proposals.js";
 
 export interface PortfolioWatchOptions {
   clock: Clock;
-  store: Store;
+  journal: ArchivableJournal;
   log: Logger;
   proposals: Proposals;
   archive: JournalArchive;
@@ -19,7 +18,7 @@ export interface PortfolioWatchOptions {
   value: () => Promise<D>;
   everyMs: number;
   sampleEveryMs: number;
-  /** Ended orders stay in the state this long before the archive takes them. */
+  /** Ended orders stay in the journal this long before the archive takes them. */
   keepJournalMs: number;
 }
 
@@ -52,7 +51,7 @@ export class PortfolioWatch {
     await o.proposals.expireDue();
     if (o.clock.now() - this.#lastArchive >= 3_600_000) {
       this.#lastArchive = o.clock.now();
-      await o.archive.archive(o.store, o.clock.now(), o.keepJournalMs, o.log);
+      o.archive.archive(o.journal, o.clock.now(), o.keepJournalMs, o.log);
     }
     const total = await o.value();
     const now = o.clock.now();

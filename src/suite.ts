@@ -172,7 +172,7 @@ function portfolioWatch(
   const client = p.trading.exchange.client;
   return new PortfolioWatch({
     clock: o.clock,
-    store: o.store,
+    journal: p.trading.orders,
     log: o.logs.child("main"),
     proposals: p.proposals,
     archive: p.trading.archive,
@@ -181,7 +181,7 @@ function portfolioWatch(
     value: async () => (await valueAccount(client)).total,
     everyMs: o.watchEveryMs ?? 60_000,
     sampleEveryMs: o.config.telegram.valueSampleEverySec * 1000,
-    // Ended orders stay in the state for two days (reports, /orders), or two reporter periods if that is longer.
+    // Ended orders stay in the journal for two days (reports, /orders), or two reporter periods if that is longer.
     keepJournalMs: Math.max(48 * 3_600_000, 2 * o.config.ordersReporter.intervalSec * 1000),
   });
 }

@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { MexcClient, type Order, type Trade } from "../api/index.js";
 import { type Fill, parseFillJson } from "../portfolio/fill.js";
 import { JsonLinesFile } from "../store/index.js";
+import { JournalLog } from "../store/journal-log.js";
 import { type JournalEntry, journalEntrySchema } from "../store/journal-schema.js";
 import { JournalArchive } from "../trading/journal-archive.js";
+import { journalLogOptions, journalPathOf } from "../trading/order-journal.js";
 import { SIM_KEYS } from "./processes.js";
 
 /** What the suite wrote down: the journal (state file and archive, the state file winning) and the ledger. */
@@ -14,8 +16,8 @@ export interface LocalBooks {
 }
 
 /**
- * Read after the last run stopped. The state file is parsed as the store writes it, entry by entry with the
- * journal's own schema, rather than through `Store.open`, which would stamp and rewrite it.
+ * Read after the last run stopped. The journal file is read as it is (a torn tail ignored), entry by entry with
+ * the journal's own schema, rather than opened by the program's code, which would repair and compact it.
  */
 export function readLocalBooks(dataDir: string): LocalBooks {
   const journal = new Map<string, JournalEntry>();
@@ -23,6 +25,7 @@ export function readLocalBooks(dataDir: string): LocalBooks {
   if (existsSync(archivePath)) {
     for (const e of JournalArchive.open(archivePath).entries) journal.set(e.clientOrderId, e);
   }
+  // A journal still in state.json (written before it had its own file) counts too; the file's entries win.
   const statePath = join(dataDir, "state.json");
   if (existsSync(statePath)) {
     const state = JSON.parse(readFileSync(statePath, "utf8")) as { journal?: Record<string, unknown> };
@@ -31,6 +34,8 @@ export function readLocalBooks(dataDir: string): LocalBooks {
       journal.set(e.clientOrderId, e);
     }
   }
+  for (const e of JournalLog.read(journalLogOptions(journalPathOf(statePath))).values())
+    journal.set(e.clientOrderId, e);
   const fillsPath = join(dataDir, "fills.jsonl");
   const fills = existsSync(fillsPath) ? JsonLinesFile.open<Fill>(fillsPath, parseFillJson).items : [];
   return { journal, fills };

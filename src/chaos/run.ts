@@ -1,7 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hash2 } from "../sim/rng.js";
+import { JournalLog } from "../store/journal-log.js";
+import { journalLogOptions, journalPathOf } from "../trading/order-journal.js";
+import { IN_DOUBT_STATES } from "../trading/order-state.js";
 import { type AuditResult, audit, type ChaosFigures } from "./audit.js";
 import { readExchangeBooks, readLocalBooks } from "./books.js";
 import { chaosCaps, userConfig } from "./config.js";
@@ -113,12 +116,9 @@ async function settleAndStop(final: Child, dir: string, opts: ChaosOptions): Pro
 
 function unresolvedIn(statePath: string): number {
   try {
-    const state = JSON.parse(readFileSync(statePath, "utf8")) as {
-      journal?: Record<string, { state: string }>;
-    };
-    return Object.values(state.journal ?? {}).filter((e) => e.state === "PENDING" || e.state === "UNKNOWN")
-      .length;
+    const journal = JournalLog.read(journalLogOptions(journalPathOf(statePath)));
+    return [...journal.values()].filter((e) => IN_DOUBT_STATES.has(e.state)).length;
   } catch {
-    return -1; // mid-rename or not written yet: look again
+    return -1; // a line being written: look again
   }
 }

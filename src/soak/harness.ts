@@ -83,7 +83,7 @@ export async function startHarness(o: {
   const floorWatch = new FloorWatch(
     sim,
     floors,
-    () => store.state.journal,
+    () => Object.fromEntries(suite.trading.orders.entries().map((e) => [e.clientOrderId, e])),
     () => clock.now(),
   );
   // After every order change of a bot with a floor, not only between steps: no purchase goes unchecked.

@@ -191,9 +191,9 @@ async function audit(
     unhandled: string[];
   },
 ): Promise<SoakResult> {
-  const { sim, store, suite, floorWatch, logCounts: counts, wire, clock } = h;
+  const { sim, suite, floorWatch, logCounts: counts, wire, clock } = h;
   const books = exchangeBooks(sim, SIM_API_KEY);
-  const journal = wholeJournal(join(h.dataDir, "journal-archive.jsonl"), store.state.journal);
+  const journal = wholeJournal(join(h.dataDir, "journal-archive.jsonl"), suite.trading.orders.entries());
   const exchangeIds = new Set(books.orders.map((x) => x.clientOrderId ?? ""));
   const dups = duplicates(sim, books.orders, journal);
   const vsExchange = finalStateMismatches(journal, books.orders);
@@ -276,16 +276,14 @@ function wireFigures(wire: Harness["wire"], sim: Harness["sim"]): SoakResult["wi
  * The journal as the suite keeps it: the entries still in state.json, and the ended ones the suite moved to its
  * archive after two days (an entry in both, after a crash between the two writes, is the same order: state wins).
  */
-function wholeJournal(
-  archivePath: string,
-  live: Readonly<Record<string, JournalEntry>>,
-): Record<string, JournalEntry> {
+function wholeJournal(archivePath: string, live: readonly JournalEntry[]): Record<string, JournalEntry> {
   const all: Record<string, JournalEntry> = {};
   for (const e of JournalArchive.open(archivePath).entries) all[e.clientOrderId] = e;
-  return Object.assign(all, live);
+  for (const e of live) all[e.clientOrderId] = e;
+  return all;
 }
 
-/** State and fills are written (and fsynced) on every journal change: tmpfs keeps a week of writes cheap. */
+/** The journal, state and fills are written (and fsynced) on every change: tmpfs keeps a week of writes cheap. */
 function fastTmp(): string {
   return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 }

@@ -58,9 +58,16 @@ export class JournalLog<E> {
   /** Reads the file (absent = empty), cuts a torn last line, compacts it, and keeps it open for appends. */
   static open<E>(o: JournalLogOptions<E>): JournalLog<E> {
     const log = new JournalLog(o);
-    log.#read();
+    log.#read(true);
     log.compact();
     return log;
+  }
+
+  /** The entries of a journal another process wrote (an audit after it died): read only, a torn tail ignored. */
+  static read<E>(o: JournalLogOptions<E>): ReadonlyMap<string, E> {
+    const log = new JournalLog(o);
+    log.#read(false);
+    return log.#entries;
   }
 
   /** The journal: every entry by key, as of the last change. */
@@ -133,7 +140,7 @@ export class JournalLog<E> {
     this.#fd = undefined;
   }
 
-  #read(): void {
+  #read(repair: boolean): void {
     const path = this.#o.path;
     let text: string;
     try {
@@ -152,6 +159,7 @@ export class JournalLog<E> {
       const last = nl === -1 || nl === text.length - 1;
       if (line.trim() !== "" && !this.#take(line, lineNo, last || nl === -1)) {
         // Only a torn last line gets here: cut it off, keep it aside.
+        if (!repair) return;
         keepTornTail(path, Buffer.byteLength(text.slice(0, offset)), line);
         this.#repairs.push(
           `the last line (${lineNo}) was torn by a crash: cut off, kept in ${basename(path)}.torn`,

@@ -49,7 +49,10 @@ export const stateSchema = z.object({
   /** The mode that wrote this file; a live file is never opened in paper mode or the other way round. */
   mode: z.enum(["sim", "paper", "live"]),
   bots: z.record(z.string(), botStateSchema).default(() => ({})),
-  /** Every order intent by client order id, from the moment before it is sent; entries are never deleted. */
+  /**
+   * Where the order journal lived before it had its own append-only file (journal.jsonl, trading/order-journal.ts):
+   * read once at the first start of this version, moved to the file, then left empty. Kept so older files load.
+   */
   journal: z.record(z.string(), journalEntrySchema).default(() => ({})),
   /** Where the trade-history sync of each symbol stopped (the fills themselves are in fills.jsonl). */
   ledger: z

@@ -1,15 +1,15 @@
 import type { OrderJournalView } from "../portfolio/attribution.js";
-import type { Store } from "../store/index.js";
 import type { JournalArchive } from "./journal-archive.js";
 import type { JournalEntry } from "./order-state.js";
 
-/** The order manager's change feed, all the view needs of it. */
+/** The order manager's entries and change feed, all the view needs of it. */
 interface ChangeFeed {
+  entries(): readonly JournalEntry[];
   onChange(listener: (c: { entry: JournalEntry }) => void): () => void;
 }
 
 /**
- * The journal as the ledger sees it: exchange order id → our client order id, over the entries in the state and
+ * The journal as the ledger sees it: exchange order id → our client order id, over the journal's entries and
  * the archived ones (an order ended more than two days ago is only in journal-archive.jsonl, and old fills are
  * attributed from it at start). Built once, then kept current from the order manager's changes: every order id
  * reaches the journal in a state change (the acknowledgement, a lookup's answer, an adoption), and the listener
@@ -18,9 +18,9 @@ interface ChangeFeed {
 export class JournalView implements OrderJournalView {
   readonly #byOrderId = new Map<string, string>();
 
-  constructor(opts: { store: Store; archive?: JournalArchive; orders: ChangeFeed }) {
+  constructor(opts: { archive?: JournalArchive; orders: ChangeFeed }) {
     for (const e of opts.archive?.entries ?? []) this.#note(e);
-    for (const e of Object.values(opts.store.state.journal)) this.#note(e);
+    for (const e of opts.orders.entries()) this.#note(e);
     opts.orders.onChange(({ entry }) => this.#note(entry));
   }
 

@@ -1,7 +1,31 @@
+import { copyFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/index.js";
-import { apply, type JournalEntry, type OrderStateName, type OrderUpdate } from "./order-state.js";
+import { JournalLog } from "../store/journal-log.js";
+import { journalEntrySchema } from "../store/journal-schema.js";
+import {
+  apply,
+  FINAL_STATES,
+  type JournalEntry,
+  type OrderStateName,
+  type OrderUpdate,
+} from "./order-state.js";
+
+/** Where the journal lives: next to the state file, `journal.jsonl`. */
+export function journalPathOf(statePath: string): string {
+  return join(dirname(statePath), "journal.jsonl");
+}
+
+/** Opens a journal file with the entry schema (also for audits of a journal another process wrote). */
+export function journalLogOptions(path: string) {
+  return {
+    path,
+    parse: (j: unknown) => journalEntrySchema.parse(j),
+    keyOf: (e: JournalEntry) => e.clientOrderId,
+  };
+}
 
 export interface OrderChange {
   entry: JournalEntry;
@@ -9,19 +33,58 @@ export interface OrderChange {
 }
 
 /**
- * The order journal in the Store: reads entries and writes each update as `apply()` computes it. A change of
- * state is logged (one line per move) and announced to listeners once it is on disk.
+ * The order journal: an append-only file (`journal.jsonl`, store/journal-log.ts) with one line per change, so a
+ * change costs one short write and one fdatasync however long the journal is. It reads entries and writes each
+ * update as `apply()` computes it; a change of state is logged (one line per move) and announced to listeners once
+ * it is on disk. Until issue 15 the journal lived in state.json: at the first start an old journal moves here
+ * (state.json is copied aside first) and state.json keeps only the small settings.
  */
 export class OrderJournal {
-  readonly #store: Store;
+  readonly #log: JournalLog<JournalEntry>;
   readonly #clock: Clock;
-  readonly #log: Logger | undefined;
+  readonly #logger: Logger | undefined;
   readonly #listeners = new Set<(c: OrderChange) => void>();
+  readonly #ready: Promise<void>;
 
   constructor(store: Store, clock: Clock, log?: Logger) {
-    this.#store = store;
+    this.#log = JournalLog.open(journalLogOptions(journalPathOf(store.path)));
     this.#clock = clock;
-    this.#log = log;
+    this.#logger = log;
+    for (const repair of this.#log.repairs)
+      log?.warn({ file: "journal.jsonl", repair }, "order journal repaired");
+    this.#ready = this.#migrate(store).catch((err: unknown) => {
+      // The entries are in the journal file already; only state.json still holds its old copy, which the next
+      // start moves again (the file's copy wins).
+      log?.warn(
+        { err },
+        "order journal: state.json could not forget its old journal; the next start retries",
+      );
+    });
+  }
+
+  /** Resolves once an old journal in state.json has moved here (at once when there was none). */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /**
+   * Entries still in state.json (written before the journal had its own file) move into the file; the line is on
+   * disk before state.json forgets the entry, so a crash in between leaves it in both (the file's copy wins), never
+   * in neither. state.json is copied to `state.json.before-journal` first, once, for the operator.
+   */
+  async #migrate(store: Store): Promise<void> {
+    const old = Object.values(store.state.journal);
+    if (old.length === 0) return;
+    const backup = `${store.path}.before-journal`;
+    if (!existsSync(backup) && existsSync(store.path)) copyFileSync(store.path, backup);
+    for (const e of old) if (!this.#log.entries.has(e.clientOrderId)) this.#log.put(e);
+    await store.update((s) => {
+      s.journal = {};
+    });
+    this.#logger?.info(
+      { entries: old.length, backup },
+      "order journal moved from state.json to journal.jsonl",
+    );
   }
 
   onChange(listener: (c: OrderChange) => void): () => void {
@@ -30,7 +93,7 @@ export class OrderJournal {
   }
 
   find(id: string): JournalEntry | undefined {
-    return this.#store.state.journal[id];
+    return this.#log.entries.get(id);
   }
 
   get(id: string): JournalEntry {
@@ -40,19 +103,16 @@ export class OrderJournal {
   }
 
   entries(filter?: (e: JournalEntry) => boolean): JournalEntry[] {
-    const all = Object.values(this.#store.state.journal);
+    const all = [...this.#log.entries.values()];
     return filter ? all.filter(filter) : all;
   }
 
   /**
-   * Writes a new entry. The store applies it before the first await, so a check made just before (self-trade)
-   * and this write are one synchronous stretch.
+   * Writes a new entry, synchronously (one append and its fdatasync): a check made just before (self-trade) and
+   * this write are one synchronous stretch.
    */
   async create(entry: JournalEntry): Promise<void> {
-    const written = this.#store.update((s) => {
-      s.journal[entry.clientOrderId] = entry;
-    });
-    await written;
+    this.#log.put(entry);
     this.#emit(entry.clientOrderId, null);
   }
 
@@ -63,20 +123,37 @@ export class OrderJournal {
     if (after === before) return before;
     const from = before.state;
     const moved = after.transitions.length > before.transitions.length;
-    // In place, as before the state machine: an entry handed out earlier (a place outcome) stays current.
-    await this.#store.update((s) => {
-      const x = s.journal[id];
-      if (!x) return;
-      for (const k of Object.keys(x)) if (!(k in after)) delete (x as Record<string, unknown>)[k];
-      Object.assign(x, after);
-    });
-    if (moved) this.#moved(from, this.get(id));
-    return this.get(id);
+    // In place, as before the state machine: an entry handed out earlier (a place outcome) stays current, and the
+    // journal keeps holding that one object. If the write fails, the entry is put back as it was.
+    const saved = { ...before };
+    assignExactly(before, after);
+    try {
+      this.#log.put(before);
+    } catch (err) {
+      assignExactly(before, saved);
+      throw err;
+    }
+    if (moved) this.#moved(from, before);
+    return before;
+  }
+
+  /** Forgets ended entries (they went to the archive). An entry that is not final stays: it is still followed. */
+  remove(ids: readonly string[]): void {
+    this.#log.remove(
+      ids.filter((id) => {
+        const e = this.find(id);
+        return e !== undefined && FINAL_STATES.has(e.state);
+      }),
+    );
+  }
+
+  close(): void {
+    this.#log.close();
   }
 
   #moved(from: OrderStateName, after: JournalEntry): void {
     const to = after.state;
-    this.#log?.info(
+    this.#logger?.info(
       {
         clientOrderId: after.clientOrderId,
         bot: after.bot,
@@ -98,8 +175,14 @@ export class OrderJournal {
       try {
         l({ entry, from });
       } catch (err) {
-        this.#log?.error({ err }, "an order listener threw");
+        this.#logger?.error({ err }, "an order listener threw");
       }
     }
   }
+}
+
+/** Makes `target` hold exactly the fields of `source`. */
+function assignExactly(target: JournalEntry, source: JournalEntry): void {
+  for (const k of Object.keys(target)) if (!(k in source)) delete (target as Record<string, unknown>)[k];
+  Object.assign(target, source);
 }

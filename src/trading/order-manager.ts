@@ -91,6 +91,16 @@ export class OrderManager {
     return this.#journal.entries(filter);
   }
 
+  /** Forgets ended orders once the archive has them (journal-archive.ts); an order still followed is kept. */
+  forget(clientOrderIds: readonly string[]): void {
+    this.#journal.remove(clientOrderIds);
+  }
+
+  /** Closes the journal file; the manager places nothing after this. */
+  close(): void {
+    this.#journal.close();
+  }
+
   /** Orders that may hold a slot: resting, or not yet known. LOST ones do not block new orders. */
   openCount(): number {
     return this.entries((e) => UNSETTLED_STATES.has(e.state)).length;
@@ -209,7 +219,9 @@ export class OrderManager {
   }
 
   /** At start: adopt strangers with our prefix on `symbols`, then look up everything unresolved. */
-  reconcile(symbols: Iterable<string>): Promise<{ adopted: string[]; unresolved: number }> {
+  async reconcile(symbols: Iterable<string>): Promise<{ adopted: string[]; unresolved: number }> {
+    // A journal still in state.json has moved to its own file (and state.json forgot it) before anything follows.
+    await this.#journal.ready;
     return this.#reconciler.reconcile(symbols);
   }
 

@@ -16,6 +16,7 @@ import { JournalView } from "../../src/trading/journal-view.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { blankTradeClientIds } from "../support/blank-trade-ids.js";
 import { startExchange, tempStore } from "../support/exchange.js";
+import { writeJournal } from "../support/journal-entry.js";
 
 let ex: Awaited<ReturnType<typeof startExchange>> | undefined;
 let store: Store | undefined;
@@ -30,7 +31,7 @@ const SYMBOL = "ADAUSDT";
 const clock = new RealClock();
 
 /** The simulator, answering myTrades as MEXC's docs do (no client id); the real order manager; a ledger on both. */
-async function setUp() {
+async function setUp(seed: readonly JournalEntry[] = []) {
   ex = await startExchange({
     client: {
       transport: blankTradeClientIds(new AxiosTransport({ clock, timeoutMs: 1_000 })),
@@ -41,10 +42,12 @@ async function setUp() {
     },
   });
   store = await tempStore();
+  // What an earlier run left in the journal: read by the order manager when it opens.
+  writeJournal(store.path, seed);
   const dir = mkdtempSync(join(tmpdir(), "mpb-attrib-"));
   const orders = new OrderManager({ client: ex.client, store, clock, maxOpenOrders: 10 });
   const archive = JournalArchive.open(join(dir, "journal-archive.jsonl"));
-  const journal = new JournalView({ store, archive, orders });
+  const journal = new JournalView({ archive, orders });
   const path = join(dir, "fills.jsonl");
   const open = () =>
     new Ledger({
@@ -117,7 +120,6 @@ describe("ledger: fills attributed through the order journal", () => {
   });
 
   it("a fill synced before the journal learns its order id is attributed once it does, and stays so", async () => {
-    const { ex, orders, ledger, path, open } = await setUp();
     // A crash between journaling and the acknowledgement: the entry is PENDING, without an order id,
     // while the order is on the exchange (sent as the order manager sends it) and has filled.
     const now = clock.now();
@@ -135,9 +137,7 @@ describe("ledger: fills attributed through the order journal", () => {
       notFound: 0,
       transitions: [{ at: now, from: null, to: "PENDING", note: "test" }],
     };
-    await store?.update((s) => {
-      s.journal[id] = entry;
-    });
+    const { ex, orders, ledger, path, open } = await setUp([entry]);
     await ex.client.newOrder({
       symbol: SYMBOL,
       side: "BUY",

@@ -12,6 +12,7 @@ import { JournalArchive } from "../../src/trading/journal-archive.js";
 import { JournalView } from "../../src/trading/journal-view.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { tempStore } from "../support/exchange.js";
+import { writeJournal } from "../support/journal-entry.js";
 
 const T = Date.UTC(2026, 10, 1);
 
@@ -65,17 +66,19 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
     const store = await tempStore();
     const clock = new RealClock();
     const client = new MexcClient({ baseUrl: "http://127.0.0.1:9", apiKey: "k", apiSecret: "s", clock });
-    const orders = new OrderManager({ client, store, clock, maxOpenOrders: 10 });
-    await store.update((s) => {
-      s.journal["pnl-000000001aaaaaa"] = entry("pnl-000000001aaaaaa", "c0ffee01");
-      s.journal["balancer-000000002bbbbbb"] = entry("balancer-000000002bbbbbb", "c0ffee02");
-    });
+    // Both orders in the journal an earlier run left; both ended long ago.
+    writeJournal(store.path, [
+      entry("pnl-000000001aaaaaa", "c0ffee01"),
+      entry("balancer-000000002bbbbbb", "c0ffee02"),
+    ]);
+    const earlier = new OrderManager({ client, store, clock, maxOpenOrders: 10 });
     // The balancer's order ended long ago: archived, so only journal-archive.jsonl still knows it.
     const archivePath = join(dir, "journal-archive.jsonl");
-    expect(await JournalArchive.open(archivePath).archive(store, T + 72 * 3_600_000, 48 * 3_600_000)).toBe(2);
-    await store.update((s) => {
-      s.journal["pnl-000000001aaaaaa"] = entry("pnl-000000001aaaaaa", "c0ffee01");
-    });
+    expect(JournalArchive.open(archivePath).archive(earlier, T + 72 * 3_600_000, 48 * 3_600_000)).toBe(2);
+    earlier.close();
+    // The pnl seller's is in the journal again (say, restored from a backup): the next start knows it from there.
+    writeJournal(store.path, [entry("pnl-000000001aaaaaa", "c0ffee01")]);
+    const orders = new OrderManager({ client, store, clock, maxOpenOrders: 10 });
     const path = join(dir, "fills.jsonl");
     writeFileSync(
       path,
@@ -97,7 +100,6 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
         fills: JsonLinesFile.open<Fill>(path, parseFillJson),
         clock,
         journal: new JournalView({
-          store,
           archive: JournalArchive.open(join(dir, "journal-archive.jsonl")),
           orders,
         }),

@@ -1,8 +1,11 @@
+import { appendFileSync } from "node:fs";
+import { JournalLog } from "../../src/store/journal-log.js";
 import {
   type JournalEntry,
   journalEntrySchema,
   type OrderStateName,
 } from "../../src/store/journal-schema.js";
+import { journalLogOptions, journalPathOf } from "../../src/trading/order-journal.js";
 
 /**
  * A journal entry in `state` for tests that write entries by hand, with what that state carries filled in as
@@ -28,4 +31,19 @@ export function journalEntry(state: OrderStateName, fields: Record<string, unkno
     ...fields,
     state,
   });
+}
+
+/**
+ * Writes entries into the journal file next to a state file (as a program that ran before would have left them):
+ * the next order manager opened on that store reads them. One line per entry, the last line of a key wins.
+ */
+export function writeJournal(statePath: string, entries: readonly JournalEntry[]): void {
+  appendFileSync(journalPathOf(statePath), entries.map((e) => `${JSON.stringify(e)}\n`).join(""), {
+    mode: 0o600,
+  });
+}
+
+/** The journal on disk now, as the next start would read it. */
+export function journalOnDisk(statePath: string): ReadonlyMap<string, JournalEntry> {
+  return JournalLog.read(journalLogOptions(journalPathOf(statePath)));
 }

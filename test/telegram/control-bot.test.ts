@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TELEGRAM_MAX_CHARS } from "../../src/telegram/split.js";
+import type { JournalEntry } from "../../src/trading/order-state.js";
 import { GROUP, type Harness, OWNER, STRANGER, startHarness, TOKEN, text } from "./control-harness.js";
 
 let h: Harness | undefined;
@@ -51,27 +52,26 @@ describe("control bot: long answers and a failing Telegram", () => {
   });
 
   it("a long /orders is split too", async () => {
-    h = await startHarness();
     const now = Date.now();
-    await h.store.update((s) => {
-      for (let i = 0; i < 60; i++) {
-        const id = `scanner-${String(i).padStart(20, "0")}`;
-        s.journal[id] = {
-          clientOrderId: id,
-          bot: "scanner",
-          reason: `a resting order with a long explanation of why it was placed, number ${i}`,
-          intent: { symbol: "BTCUSDC", side: "BUY", type: "LIMIT", quantity: "0.01", price: "2000" },
-          state: "OPEN",
-          orderId: String(i),
-          executedQty: "0",
-          cummulativeQuoteQty: "0",
-          createdAt: now - i * 1000,
-          updatedAt: now,
-          notFound: 0,
-          transitions: [],
-        };
-      }
-    });
+    const journal: JournalEntry[] = [];
+    for (let i = 0; i < 60; i++) {
+      const id = `scanner-${String(i).padStart(20, "0")}`;
+      journal.push({
+        clientOrderId: id,
+        bot: "scanner",
+        reason: `a resting order with a long explanation of why it was placed, number ${i}`,
+        intent: { symbol: "BTCUSDC", side: "BUY", type: "LIMIT", quantity: "0.01", price: "2000" },
+        state: "OPEN",
+        orderId: String(i),
+        executedQty: "0",
+        cummulativeQuoteQty: "0",
+        createdAt: now - i * 1000,
+        updatedAt: now,
+        notFound: 0,
+        transitions: [],
+      });
+    }
+    h = await startHarness({ journal });
     h.say("/orders");
     await h.fake.waitFor("sendMessage", (c) => text(c).includes("Last 0 fills"));
     const parts = h.fake.calls("sendMessage").map(text);

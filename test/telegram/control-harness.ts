@@ -14,12 +14,14 @@ import { type ControlBot, type ControlBotDeps, createControlBot } from "../../sr
 import type { Feature } from "../../src/telegram/features/index.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
+import type { JournalEntry } from "../../src/trading/order-state.js";
 import { Proposals } from "../../src/trading/proposals.js";
 import { tradingQueries } from "../../src/trading/queries.js";
 import { Treasury } from "../../src/trading/treasury.js";
 import { testBot } from "../bots/helpers.js";
 import { SIM_KEY, SIM_SECRET, startExchange, tempStore } from "../support/exchange.js";
 import { type Call, startFakeTelegram } from "../support/fake-telegram.js";
+import { writeJournal } from "../support/journal-entry.js";
 import { captureLog } from "./helpers.js";
 
 /**
@@ -38,6 +40,8 @@ export interface HarnessOptions {
   values?: ValuePoint[];
   /** The control bot's features, when not the real list (a test adding one). */
   features?: readonly Feature[];
+  /** Orders already in the journal when the program starts. */
+  journal?: readonly JournalEntry[];
 }
 
 export async function startHarness(opts: HarnessOptions = {}) {
@@ -51,6 +55,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     },
   });
   const store: Store = await tempStore();
+  if (opts.journal) writeJournal(store.path, opts.journal);
   const clock = new RealClock();
   const logs = captureLog();
   const fills = JsonLinesFile.open<Fill>(

@@ -2,10 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MexcClient } from "../../src/api/index.js";
+import { RealClock } from "../../src/clock.js";
 import type { JournalEntry } from "../../src/store/journal-schema.js";
 import { JournalArchive } from "../../src/trading/journal-archive.js";
+import { OrderManager } from "../../src/trading/order-manager.js";
 import { tempStore } from "../support/exchange.js";
-import { journalEntry } from "../support/journal-entry.js";
+import { journalEntry, journalOnDisk, writeJournal } from "../support/journal-entry.js";
 
 const HOUR = 3_600_000;
 
@@ -25,30 +28,41 @@ function entry(id: string, state: JournalEntry["state"], updatedAt: number): Jou
 }
 
 describe("journal archive", () => {
-  it("moves only old final entries out of the state, into a file that survives a restart", async () => {
+  it("moves only old final entries out of the journal, into a file that survives a restart", async () => {
     const store = await tempStore();
     const now = Date.UTC(2026, 10, 22);
-    await store.update((s) => {
-      s.journal["buyer-old-filled"] = entry("buyer-old-filled", "FILLED", now - 49 * HOUR);
-      s.journal["buyer-old-rejected"] = entry("buyer-old-rejected", "REJECTED", now - 72 * HOUR);
-      s.journal["buyer-new-filled"] = entry("buyer-new-filled", "FILLED", now - HOUR);
-      s.journal["buyer-old-open"] = entry("buyer-old-open", "OPEN", now - 100 * HOUR);
-      s.journal["buyer-old-lost"] = entry("buyer-old-lost", "LOST", now - 100 * HOUR);
-    });
+    writeJournal(store.path, [
+      entry("buyer-old-filled", "FILLED", now - 49 * HOUR),
+      entry("buyer-old-rejected", "REJECTED", now - 72 * HOUR),
+      entry("buyer-new-filled", "FILLED", now - HOUR),
+      entry("buyer-old-open", "OPEN", now - 100 * HOUR),
+      entry("buyer-old-lost", "LOST", now - 100 * HOUR),
+    ]);
+    const clock = new RealClock();
+    const client = new MexcClient({ baseUrl: "http://127.0.0.1:9", apiKey: "k", apiSecret: "s", clock });
+    const orders = new OrderManager({ client, store, clock, maxOpenOrders: 10 });
     const path = join(mkdtempSync(join(tmpdir(), "mpb-archive-")), "journal-archive.jsonl");
     const archive = JournalArchive.open(path);
-    expect(await archive.archive(store, now, 48 * HOUR)).toBe(2);
-    expect(Object.keys(store.state.journal).sort()).toEqual([
-      "buyer-new-filled",
-      "buyer-old-lost",
-      "buyer-old-open",
-    ]);
-    expect(await archive.archive(store, now, 48 * HOUR)).toBe(0);
+    expect(archive.archive(orders, now, 48 * HOUR)).toBe(2);
+    const kept = ["buyer-new-filled", "buyer-old-lost", "buyer-old-open"];
+    expect(
+      orders
+        .entries()
+        .map((e) => e.clientOrderId)
+        .sort(),
+    ).toEqual(kept);
+    // Forgotten on disk too: the next start does not read them back.
+    expect([...journalOnDisk(store.path).keys()].sort()).toEqual(kept);
+    expect(archive.archive(orders, now, 48 * HOUR)).toBe(0);
     expect(
       JournalArchive.open(path)
         .entries.map((e) => e.clientOrderId)
         .sort(),
     ).toEqual(["buyer-old-filled", "buyer-old-rejected"]);
+    // An entry that is not final is never forgotten, even when asked to.
+    orders.forget(["buyer-old-open"]);
+    expect(orders.entry("buyer-old-open")).toBeDefined();
+    orders.close();
     await store.close();
   });
 });

@@ -5,6 +5,7 @@ import { D } from "../../src/decimal.js";
 import type { Store } from "../../src/store/index.js";
 import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import { eventually, startExchange, tempStatePath, tempStore } from "../support/exchange.js";
+import { journalOnDisk } from "../support/journal-entry.js";
 
 type Exchange = Awaited<ReturnType<typeof startExchange>>;
 
@@ -91,8 +92,7 @@ describe("order manager: the normal life of an order", () => {
     expect(out.entry.transitions.map((t) => t.to)).toEqual(["PENDING", "OPEN", "FILLED"]);
     expect(new D(out.entry.cummulativeQuoteQty).gt(9)).toBe(true);
     expect(ex.sim.stats.ordersByClientId[out.entry.clientOrderId]).toBe(1);
-    const onDisk = JSON.parse(readFileSync(store.path, "utf8"));
-    expect(onDisk.journal[out.entry.clientOrderId].state).toBe("FILLED");
+    expect(journalOnDisk(store.path).get(out.entry.clientOrderId)?.state).toBe("FILLED");
   });
 
   it("has the entry on disk while the POST is still in the air", async () => {
@@ -100,10 +100,7 @@ describe("order manager: the normal life of an order", () => {
     ex.sim.faults.acceptThen("stall", { count: 1, stallMs: 400 });
     const placing = om.place(marketBuy);
     await eventually(() => (ex.sim.stats.ordersCreated ?? 0) > 0);
-    const onDisk = JSON.parse(readFileSync(store.path, "utf8")) as {
-      journal: Record<string, { state: string }>;
-    };
-    const states = Object.values(onDisk.journal).map((e) => e.state);
+    const states = [...journalOnDisk(store.path).values()].map((e) => e.state);
     expect(states).toEqual(["PENDING"]);
     await placing;
   });
@@ -259,7 +256,7 @@ describe("order manager: resting orders", () => {
 describe("order manager: restart", () => {
   it("resolves PENDING entries by lookup and adopts orders of ours it did not know", async () => {
     const path = tempStatePath();
-    const { om, ex, store: s } = await setup({ path });
+    const { ex, store: s } = await setup({ path });
     // A POST that left before a crash: the order exists, the journal still says PENDING.
     const sentId = "scanner-000000000abcdef";
     await ex.client.newOrder({
@@ -271,6 +268,7 @@ describe("order manager: restart", () => {
     });
     // A POST that never left: PENDING with no order.
     const unsentId = "scanner-000000000unsent";
+    // Both in the journal as the version before this one kept it: inside state.json.
     for (const id of [sentId, unsentId]) {
       await s.update((st) => {
         st.journal[id] = {
@@ -299,15 +297,29 @@ describe("order manager: restart", () => {
       price: strangerReq.price!,
       clientOrderId: strangerId,
     });
-    const report = await om.reconcile(["BTCUSDC"]);
+    // The restart: a new order manager on the same state, as the next start builds it.
+    const restarted = new OrderManager({
+      client: ex.client,
+      store: s,
+      clock: new RealClock(),
+      maxOpenOrders: 10,
+      lookup: { backoffMs: [50, 100], lostAfterNotFound: 3, lostAfterMs: 300, lostRecheckMs: 100 },
+    });
+    const report = await restarted.reconcile(["BTCUSDC"]);
     expect(report.adopted).toEqual([strangerId]);
-    expect(om.entry(strangerId)).toMatchObject({ state: "OPEN", bot: "buyer", adopted: true });
-    expect(om.entry(sentId)?.state).toBe("FILLED");
+    expect(restarted.entry(strangerId)).toMatchObject({ state: "OPEN", bot: "buyer", adopted: true });
+    expect(restarted.entry(sentId)?.state).toBe("FILLED");
     await eventually(async () => {
-      await om.poll();
-      return om.entry(unsentId)?.state === "LOST";
+      await restarted.poll();
+      return restarted.entry(unsentId)?.state === "LOST";
     });
     expect(ex.sim.stats.ordersByClientId[unsentId] ?? 0).toBe(0);
+    // The old journal moved to its own file; state.json forgot it, and a copy of it as it was is kept aside.
+    expect([...journalOnDisk(s.path).keys()]).toEqual(expect.arrayContaining([sentId, unsentId, strangerId]));
+    expect(JSON.parse(readFileSync(s.path, "utf8")).journal).toEqual({});
+    expect(Object.keys(JSON.parse(readFileSync(`${s.path}.before-journal`, "utf8")).journal).sort()).toEqual(
+      [sentId, unsentId].sort(),
+    );
   });
 });
 
