@@ -35,6 +35,12 @@ describe("npm run ledger -- import, npm run pnl", () => {
     expect(pnl.stdout).toMatch(/BTC\s+0\.005\s+40040\s/);
     expect(pnl.stdout).toMatch(/total.*9\.59/);
     expect(pnl.stdout).toMatch(/ETH\s+0\.0999\s/);
+    // --replay replays every fill; the table is the same to the last digit printed.
+    const replayed = await npmScript("src/cli/pnl.ts", ["--replay"], dir);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain("cost basis: every fill replayed");
+    const table = (out: string) => out.slice(out.indexOf("\n\n"));
+    expect(table(replayed.stdout)).toBe(table(pnl.stdout));
   });
 
   it("reports bad rows with their line numbers and imports nothing", async () => {

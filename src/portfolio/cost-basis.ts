@@ -94,7 +94,8 @@ export function unrealizedPnl(
   return position.quantity.mul(price).mul(ONE.minus(takerFee)).minus(position.totalCost);
 }
 
-interface MutablePosition {
+/** A position as the book keeps it while it applies fills (exported for the checkpoint, cost-book-checkpoint.ts). */
+export interface MutablePosition {
   quantity: D;
   totalCost: D;
   /** totalCost / quantity, computed at the first sell after a buy: a run of sells then costs no division. */
@@ -107,10 +108,24 @@ interface MutablePosition {
   warnings: CostBasisWarning[];
 }
 
+/** Everything a book has derived from the fills it applied: what a checkpoint keeps (cost-book-checkpoint.ts). */
+export interface BookState {
+  positions: Map<string, MutablePosition>;
+  byDay: Map<string, D>;
+  byBot: Map<string, D>;
+  warnings: CostBasisWarning[];
+  /** The last fill applied, in processing order; a fill must come after it. */
+  last: { time: number; id: string } | undefined;
+}
+
 /**
  * Applies fills one at a time so a new fill costs O(1), not a replay of history. Fills must come in time order to
  * be cheap; an older fill than the last one applied is still accepted, by replaying everything once, because the
  * average cost depends on the order.
+ *
+ * A book made `withoutHistory` keeps no fill (a million fills with their Decimals do not fit the ledger's memory):
+ * its caller dedupes, and hands over only fills that come after the last one applied (`follows`), else replays
+ * the history itself into a new book.
  */
 export class CostBasisBook {
   private readonly usdAssets: ReadonlySet<string>;
@@ -120,20 +135,68 @@ export class CostBasisBook {
   private byDay = new Map<string, D>();
   private byBot = new Map<string, D>();
   private warnings: CostBasisWarning[] = [];
+  private last: { time: number; id: string } | undefined;
   private dayNumber = Number.NaN;
   private dayKey = "";
 
-  constructor(private readonly options: CostBasisOptions = {}) {
+  constructor(
+    private readonly options: CostBasisOptions = {},
+    private readonly history = true,
+  ) {
     this.usdAssets = new Set(options.usdAssets ?? ["USDT", "USDC"]);
+  }
+
+  /** A book that keeps no fills (see the class comment), optionally resumed from a checkpoint's state. */
+  static withoutHistory(options: CostBasisOptions = {}, state?: BookState): CostBasisBook {
+    const book = new CostBasisBook(options, false);
+    if (state) {
+      book.positions = state.positions;
+      book.byDay = state.byDay;
+      book.byBot = state.byBot;
+      book.warnings = state.warnings;
+      book.last = state.last;
+    }
+    return book;
+  }
+
+  /** The book's derived state, live (not a copy): for a checkpoint, serialised at once. */
+  state(): BookState {
+    return {
+      positions: this.positions,
+      byDay: this.byDay,
+      byBot: this.byBot,
+      warnings: this.warnings,
+      last: this.last,
+    };
+  }
+
+  /** Whether `fill` comes after every fill applied, so applying it costs O(1). */
+  follows(fill: Fill): boolean {
+    return this.last === undefined || compareFills(this.last, fill) < 0;
   }
 
   /** Applies one fill; returns false if a fill with this id was applied before (the ledger may resend it). */
   apply(fill: Fill): boolean {
+    if (!this.history) {
+      // The hot path of a kept book: one fill, no batch, no sort.
+      assertValid(fill);
+      if (!this.follows(fill))
+        throw new RangeError(
+          `fill ${fill.id} is older than the last one applied: replay the history instead`,
+        );
+      this.process(fill);
+      return true;
+    }
     return this.applyAll([fill]) === 1;
   }
 
   /** Applies a batch with at most one replay; returns how many fills were new. */
   applyAll(fills: Iterable<Fill>): number {
+    if (!this.history) {
+      let n = 0;
+      for (const f of fills) n += this.apply(f) ? 1 : 0;
+      return n;
+    }
     const fresh: Fill[] = [];
     try {
       for (const f of fills) {
@@ -206,6 +269,7 @@ export class CostBasisBook {
   }
 
   private process(f: Fill): void {
+    this.last = { time: f.time, id: f.id };
     let p = this.positions.get(f.base);
     if (p === undefined) {
       p = {

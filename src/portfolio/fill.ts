@@ -166,7 +166,7 @@ export function parseFillJson(value: unknown): Fill {
  * The order fills are processed in: by time, then by id. MEXC trade ids are decimal strings of varying length, so
  * numeric ids compare by length first; a plain string comparison would put "10" before "9".
  */
-export function compareFills(a: Fill, b: Fill): number {
+export function compareFills(a: Pick<Fill, "time" | "id">, b: Pick<Fill, "time" | "id">): number {
   if (a.time !== b.time) return a.time - b.time;
   return compareIds(a.id, b.id);
 }

@@ -57,6 +57,11 @@ export class JsonLinesFile<T> {
     return JsonLinesFile.#load(path, parse, false, true).items;
   }
 
+  /** Like read, as a file whose `bytes` and `records` say what was read; it must not be appended to. */
+  static openReadOnly<T>(path: string, parse: (value: unknown, line: Line) => T): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, false, true);
+  }
+
   /** Like read, keeping nothing: `parse` sees each record and its line, and keeps what its caller needs. */
   static scan<T>(path: string, parse: (value: unknown, line: Line) => T): void {
     JsonLinesFile.#load(path, parse, false, false);
@@ -156,22 +161,8 @@ export class JsonLinesFile<T> {
    * (the ledger's attribution of old fills); costs O(file), never call it per record.
    */
   rewrite(records: readonly T[], toJson: (r: T) => unknown): void {
-    const tmp = join(dirname(this.#path), `.${basename(this.#path)}.tmp`);
     const text = records.map((r) => `${JSON.stringify(toJson(r))}\n`).join("");
-    const fd = openSync(tmp, "w", 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.#path);
-    const dir = openSync(dirname(this.#path), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeAtomically(this.#path, text);
     this.#bytes = Buffer.byteLength(text);
     this.#records = records.length;
     if (!this.#keep) return;
@@ -179,6 +170,28 @@ export class JsonLinesFile<T> {
     const next = Array.from(records); // records may be this very array
     this.#items.length = 0;
     for (const r of next) this.#items.push(r);
+  }
+}
+
+/**
+ * Replaces a file atomically and durably: a temp file, fsync'd, renamed over the file, the directory fsync'd, so a
+ * crash leaves either the old file or the new one whole.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }
 
