@@ -1,5 +1,14 @@
 import { D } from "../decimal.js";
 import { botOfFill } from "./attribution.js";
+import type {
+  AssetPosition,
+  BookState,
+  CostBasisOptions,
+  CostBasisSnapshot,
+  CostBasisWarning,
+  MutablePosition,
+  PriceRole,
+} from "./cost-basis-types.js";
 import { compareFills, type Fill, fillProblems } from "./fill.js";
 
 /**
@@ -17,63 +26,15 @@ import { compareFills, type Fill, fillProblems } from "./fill.js";
  * third-asset fees (MX) are valued with `priceAt` at the fill time, else with `currentPrice` (flagged), else at 0
  * (flagged). Flags are how a figure built on a guess stays visible.
  */
-export interface CostBasisOptions {
-  /** USD value of one unit of a quote asset at a time; consulted first for every quote amount. */
-  readonly quoteToUsd?: (quoteAsset: string, time: number) => D | undefined;
-  /** Historical USD price of an asset (e.g. MX) at a time; undefined when unknown. */
-  readonly priceAt?: (asset: string, time: number) => D | undefined;
-  /** Today's USD price, the flagged fallback when history has no price. */
-  readonly currentPrice?: (asset: string) => D | undefined;
-  /** Assets worth exactly one dollar. Default USDT, USDC. */
-  readonly usdAssets?: readonly string[];
-}
-
-export type PriceRole = "fee" | "quote";
-
-interface WarningBase {
-  readonly fillId: string;
-  /** The base asset whose figures the warning qualifies. */
-  readonly asset: string;
-  readonly time: number;
-}
-
-export type CostBasisWarning = WarningBase &
-  (
-    | { readonly kind: "unmatched-sell"; readonly qty: D; readonly proceeds: D }
-    | {
-        readonly kind: "price-fallback";
-        readonly role: PriceRole;
-        readonly valuedAsset: string;
-        readonly price: D;
-      }
-    | { readonly kind: "price-missing"; readonly role: PriceRole; readonly valuedAsset: string }
-  );
-
-export interface AssetPosition {
-  readonly asset: string;
-  readonly quantity: D;
-  /** totalCost / quantity; 0 when nothing is held. */
-  readonly avgCost: D;
-  readonly totalCost: D;
-  readonly realizedPnl: D;
-  readonly feesUsd: D;
-  readonly fills: number;
-  readonly unmatchedQty: D;
-  readonly unmatchedProceeds: D;
-  readonly warnings: readonly CostBasisWarning[];
-}
-
-export interface CostBasisSnapshot {
-  readonly assets: ReadonlyMap<string, AssetPosition>;
-  readonly realizedPnl: D;
-  readonly unmatchedProceeds: D;
-  readonly feesUsd: D;
-  /** Realized PnL by UTC day, "YYYY-MM-DD". */
-  readonly byDay: ReadonlyMap<string, D>;
-  /** Realized PnL by bot (see botOf). */
-  readonly byBot: ReadonlyMap<string, D>;
-  readonly warnings: readonly CostBasisWarning[];
-}
+export type {
+  AssetPosition,
+  BookState,
+  CostBasisOptions,
+  CostBasisSnapshot,
+  CostBasisWarning,
+  MutablePosition,
+  PriceRole,
+} from "./cost-basis-types.js";
 
 const ZERO = new D(0);
 const ONE = new D(1);
@@ -92,30 +53,6 @@ export function unrealizedPnl(
   takerFee: D,
 ): D {
   return position.quantity.mul(price).mul(ONE.minus(takerFee)).minus(position.totalCost);
-}
-
-/** A position as the book keeps it while it applies fills (exported for the checkpoint, cost-book-checkpoint.ts). */
-export interface MutablePosition {
-  quantity: D;
-  totalCost: D;
-  /** totalCost / quantity, computed at the first sell after a buy: a run of sells then costs no division. */
-  avgCost: D | undefined;
-  realizedPnl: D;
-  feesUsd: D;
-  fills: number;
-  unmatchedQty: D;
-  unmatchedProceeds: D;
-  warnings: CostBasisWarning[];
-}
-
-/** Everything a book has derived from the fills it applied: what a checkpoint keeps (cost-book-checkpoint.ts). */
-export interface BookState {
-  positions: Map<string, MutablePosition>;
-  byDay: Map<string, D>;
-  byBot: Map<string, D>;
-  warnings: CostBasisWarning[];
-  /** The last fill applied, in processing order; a fill must come after it. */
-  last: { time: number; id: string } | undefined;
 }
 
 /**

@@ -52,6 +52,7 @@ export class Ledger {
   readonly #quotes: readonly string[];
   readonly #journal: OrderJournalView | undefined;
   readonly #ids = new Set<string>();
+  readonly #symbols = new Set<string>();
   /** Synced fills kept as manual, by symbol: attributed again while the journal may still learn their order. */
   #manual = new Map<string, Fill[]>();
   #syncing = new Map<string, Promise<Fill[]>>();
@@ -69,18 +70,49 @@ export class Ledger {
     this.#quotes = opts.quoteAssets ?? ["USDT", "USDC", "BTC", "ETH"];
     this.#journal = opts.journal;
     this.#basis = new KeptCostBasis(this.#file, opts.log ? { log: opts.log } : {});
-    for (const f of this.#file.items) this.#ids.add(f.id);
+    for (const f of this.#file.items) {
+      this.#ids.add(f.id);
+      this.#symbols.add(f.symbol);
+    }
     if (this.#journal) this.#attributeKept();
     else this.#indexManual();
   }
 
+  /**
+   * Every fill, in file order. O(history) to walk: a caller that needs only some should use recentFills,
+   * fillsSince or tradedSymbols, which will stay cheap when the ledger stops holding every fill in memory.
+   */
   get fills(): readonly Fill[] {
     return this.#file.items;
   }
 
+  get fillCount(): number {
+    return this.#file.items.length;
+  }
+
+  /** The last `n` fills written, newest first (the Telegram /fills command). */
+  recentFills(n: number): Fill[] {
+    const items = this.#file.items;
+    return items.slice(Math.max(0, items.length - n)).reverse();
+  }
+
+  /** Fills at or after `time` (epoch ms), in file order: a report's period. */
+  fillsSince(time: number): Fill[] {
+    const items = this.#file.items;
+    // Imports and late trades are not in time order: every fill is looked at.
+    const out: Fill[] = [];
+    for (const f of items) if (f.time >= time) out.push(f);
+    return out;
+  }
+
   /** Symbols with at least one fill in the ledger. */
   get tradedSymbols(): string[] {
-    return [...new Set(this.#file.items.map((f) => f.symbol))];
+    return [...this.#symbols];
+  }
+
+  /** Writes the cost-basis checkpoint now (at a clean stop), so the next start applies no fill twice. */
+  checkpoint(): void {
+    this.#basis.save();
   }
 
   /**
@@ -129,6 +161,7 @@ export class Ledger {
         this.#file.append(fresh, fillToJson);
         for (const f of fresh) {
           this.#ids.add(f.id);
+          this.#symbols.add(f.symbol);
           if (f.bot === MANUAL) this.#noteManual(f);
         }
         this.#basis.added(fresh);
@@ -166,7 +199,10 @@ export class Ledger {
     const before = this.#file.items.length;
     const result = mergeImportedFills(this.#file, fills);
     const fresh = this.#file.items.slice(before);
-    for (const f of fresh) this.#ids.add(f.id);
+    for (const f of fresh) {
+      this.#ids.add(f.id);
+      this.#symbols.add(f.symbol);
+    }
     this.#basis.added(fresh);
     return result;
   }
