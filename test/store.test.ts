@@ -243,11 +243,8 @@ describe("fills.jsonl read line by line (issue 15)", () => {
     expect(JsonLinesFile.read(path, parse)).toEqual(records);
     // Kept nothing, saw everything, each line once, with its number.
     const seen: number[] = [];
-    const visit = (v: unknown, line: { index: number }) => {
-      seen.push(line.index);
-      return parse(v);
-    };
-    const lean = JsonLinesFile.open(path, visit, { keep: false });
+    const visit = (_: unknown, line: { index: number }) => seen.push(line.index);
+    const lean = JsonLinesFile.open(path, parse, { keep: false, visit });
     expect(lean.items).toEqual([]);
     expect(lean.records).toBe(records.length);
     expect(seen).toEqual(records.map((_, i) => i));

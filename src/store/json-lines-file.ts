@@ -23,6 +23,13 @@ import { StoreError } from "./store.js";
  * - any other bad line (not JSON in the middle, or JSON that is not a record, last line included) is damage: the
  *   program stops, naming the file and the line, and the file is never rewritten.
  */
+export interface OpenOptions<T> {
+  /** Keep the records in `items` (the default). */
+  keep?: boolean;
+  /** Sees each record as it is read, with its line. */
+  visit?: (record: T, line: Line) => void;
+}
+
 export class JsonLinesFile<T> {
   readonly #path: string;
   readonly #items: T[] = [];
@@ -37,42 +44,39 @@ export class JsonLinesFile<T> {
   }
 
   /**
-   * Opens (creates, repairs) the file and parses every record once, line by line. With `keep: false` the records
-   * are only handed to `parse` (which sees each line's number and text), not kept: `items` stays empty, for a
+   * Opens (creates, repairs) the file and parses every record once, line by line. `visit` sees each record with
+   * its line (number, text, offset); with `keep: false` the records are not kept (`items` stays empty), for a
    * caller that keeps its own digest of a file too large to hold.
    */
-  static open<T>(
-    path: string,
-    parse: (value: unknown, line: Line) => T,
-    opts: { keep?: boolean } = {},
-  ): JsonLinesFile<T> {
-    return JsonLinesFile.#load(path, parse, true, opts.keep ?? true);
+  static open<T>(path: string, parse: (value: unknown) => T, opts: OpenOptions<T> = {}): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, true, opts);
   }
 
   /**
    * The records, for a tool that only reads (the suite may be appending meanwhile): nothing is created, repaired
    * or cut off; a torn last line is left out, damage stops it the same way.
    */
-  static read<T>(path: string, parse: (value: unknown, line: Line) => T): readonly T[] {
-    return JsonLinesFile.#load(path, parse, false, true).items;
+  static read<T>(path: string, parse: (value: unknown) => T): readonly T[] {
+    return JsonLinesFile.#load(path, parse, false, {}).items;
   }
 
   /** Like read, as a file whose `bytes` and `records` say what was read; it must not be appended to. */
-  static openReadOnly<T>(path: string, parse: (value: unknown, line: Line) => T): JsonLinesFile<T> {
-    return JsonLinesFile.#load(path, parse, false, true);
+  static openReadOnly<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, false, {});
   }
 
-  /** Like read, keeping nothing: `parse` sees each record and its line, and keeps what its caller needs. */
-  static scan<T>(path: string, parse: (value: unknown, line: Line) => T): void {
-    JsonLinesFile.#load(path, parse, false, false);
+  /** Like read, keeping nothing: `visit` sees each record and its line, and keeps what its caller needs. */
+  static scan<T>(path: string, parse: (value: unknown) => T, visit: (record: T, line: Line) => void): void {
+    JsonLinesFile.#load(path, parse, false, { keep: false, visit });
   }
 
   static #load<T>(
     path: string,
-    parse: (value: unknown, line: Line) => T,
+    parse: (value: unknown) => T,
     repair: boolean,
-    keep: boolean,
+    opts: OpenOptions<T>,
   ): JsonLinesFile<T> {
+    const keep = opts.keep ?? true;
     const file = new JsonLinesFile<T>(path, keep);
     let validBytes = 0;
     let unterminated: Line | undefined;
@@ -98,11 +102,12 @@ export class JsonLinesFile<T> {
         }
         let record: T;
         try {
-          record = parse(json, line);
+          record = parse(json);
         } catch (e) {
           throw damaged(path, line.index + 1, describe(e));
         }
         if (keep) file.#items.push(record);
+        opts.visit?.(record, line);
         file.#records++;
         validBytes += Buffer.byteLength(line.text) + (line.terminated ? 1 : 0);
         if (!line.terminated) unterminated = line;
