@@ -52,7 +52,8 @@ export class Ledger {
   readonly #quotes: readonly string[];
   readonly #journal: OrderJournalView | undefined;
   readonly #ids = new Set<string>();
-  readonly #symbols = new Set<string>();
+  /** Symbol → its pair, in the order of their first fill. */
+  readonly #symbols = new Map<string, { symbol: string; base: string; quote: string }>();
   /** Synced fills kept as manual, by symbol: attributed again while the journal may still learn their order. */
   #manual = new Map<string, Fill[]>();
   #syncing = new Map<string, Promise<Fill[]>>();
@@ -72,7 +73,7 @@ export class Ledger {
     this.#basis = new KeptCostBasis(this.#file, opts.log ? { log: opts.log } : {});
     for (const f of this.#file.items) {
       this.#ids.add(f.id);
-      this.#symbols.add(f.symbol);
+      this.#notePair(f);
     }
     if (this.#journal) this.#attributeKept();
     else this.#indexManual();
@@ -105,9 +106,19 @@ export class Ledger {
     return out;
   }
 
+  /** Every fill, in file order, one at a time: for an audit that must see them all (the soak's ledger check). */
+  forEachFill(visit: (f: Fill) => void): void {
+    for (const f of this.#file.items) visit(f);
+  }
+
   /** Symbols with at least one fill in the ledger. */
   get tradedSymbols(): string[] {
-    return [...this.#symbols];
+    return [...this.#symbols.keys()];
+  }
+
+  /** The pairs with at least one fill, split into base and quote (the profit-seller's alts). */
+  get tradedPairs(): { symbol: string; base: string; quote: string }[] {
+    return [...this.#symbols.values()];
   }
 
   /** Writes the cost-basis checkpoint now (at a clean stop), so the next start applies no fill twice. */
@@ -161,7 +172,7 @@ export class Ledger {
         this.#file.append(fresh, fillToJson);
         for (const f of fresh) {
           this.#ids.add(f.id);
-          this.#symbols.add(f.symbol);
+          this.#notePair(f);
           if (f.bot === MANUAL) this.#noteManual(f);
         }
         this.#basis.added(fresh);
@@ -201,7 +212,7 @@ export class Ledger {
     const fresh = this.#file.items.slice(before);
     for (const f of fresh) {
       this.#ids.add(f.id);
-      this.#symbols.add(f.symbol);
+      this.#notePair(f);
     }
     this.#basis.added(fresh);
     return result;
@@ -270,6 +281,11 @@ export class Ledger {
   #indexManual(): void {
     this.#manual = new Map();
     for (const f of this.#file.items) if (f.bot === MANUAL) this.#noteManual(f);
+  }
+
+  #notePair(f: Fill): void {
+    if (!this.#symbols.has(f.symbol))
+      this.#symbols.set(f.symbol, { symbol: f.symbol, base: f.base, quote: f.quote });
   }
 
   #noteManual(f: Fill): void {
