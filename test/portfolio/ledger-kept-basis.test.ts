@@ -53,14 +53,13 @@ describe("the ledger's kept cost basis (issue 15)", () => {
         clock: new RealClock(),
       });
     const ledger = open();
-    const order = (symbol: string, side: "BUY" | "SELL", i: number) =>
-      ex!.client.newOrder({
-        symbol,
-        side,
-        type: "MARKET",
-        ...(side === "BUY" ? { quoteOrderQty: new D("8") } : { quantity: new D("5") }),
-        clientOrderId: `${i % 2 ? "scanner" : "seller"}-${String(i).padStart(9, "0")}abcdef`,
-      });
+    const order = (symbol: string, side: "BUY" | "SELL", i: number) => {
+      const clientOrderId = `${i % 2 ? "scanner" : "seller"}-${String(i).padStart(9, "0")}abcdef`;
+      const type = "MARKET" as const;
+      return side === "BUY"
+        ? ex!.client.newOrder({ symbol, side, type, quoteOrderQty: new D("8"), clientOrderId })
+        : ex!.client.newOrder({ symbol, side, type, quantity: new D("5"), clientOrderId });
+    };
     for (let i = 0; i < 6; i++) await order("ADAUSDT", "BUY", i);
     await ledger.syncAll(["ADAUSDT"]);
     expect(figures(ledger)).toEqual(figures(ledger.fills)); // built once, by a replay
