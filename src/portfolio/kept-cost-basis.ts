@@ -144,6 +144,18 @@ export class KeptCostBasis {
   }
 }
 
+/**
+ * The checkpoint's book of `file` if it still matches the file and covers all of it, for a reader that keeps no
+ * fills (fills-digest.ts); undefined when a replay is needed.
+ */
+export function readCheckpointBook(
+  file: Pick<FillsOnDisk, "path" | "bytes" | "records">,
+): CostBasisBook | undefined {
+  const cp = readCheckpoint(checkpointPath(file.path), file.path, file.bytes);
+  if (!cp.ok || cp.records !== file.records) return undefined;
+  return CostBasisBook.withoutHistory({}, cp.state);
+}
+
 /** The book of a whole history, in processing order (time, then id); a fill seen twice counts once. */
 export function replay(fills: readonly Fill[]): CostBasisBook {
   const book = CostBasisBook.withoutHistory();

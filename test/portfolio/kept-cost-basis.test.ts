@@ -6,7 +6,8 @@ import { D } from "../../src/decimal.js";
 import { type CostBasisSnapshot, computeCostBasis } from "../../src/portfolio/cost-basis.js";
 import { checkpointPath } from "../../src/portfolio/cost-book-checkpoint.js";
 import { type Fill, fillToJson, parseFillJson } from "../../src/portfolio/fill.js";
-import { KeptCostBasis } from "../../src/portfolio/kept-cost-basis.js";
+import { openFillsDigest } from "../../src/portfolio/fills-digest.js";
+import { KeptCostBasis, readCheckpointBook } from "../../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../../src/store/index.js";
 
 /** A seeded generator: the same seed, the same fills, on every machine. */
@@ -235,5 +236,26 @@ describe("the kept cost basis (issue 15)", () => {
     file.append(guessed, fillToJson);
     kept.added(guessed);
     expect(kept.snapshotFor(withPrice)).toBeUndefined();
+  });
+});
+
+describe("the digest a lean ledger would keep of fills.jsonl", () => {
+  it("holds the ids, pairs, manual fills, first exchange fills and the last fills; the book from the checkpoint", () => {
+    const fills = randomFills(12, 300);
+    const path = tempFills();
+    const file = open(path);
+    file.append(fills, fillToJson);
+    new KeptCostBasis(file).snapshot(); // writes the checkpoint
+    const digest = openFillsDigest(path, 50);
+    expect(digest.file.items).toEqual([]);
+    expect(digest.file.records).toBe(300);
+    expect([...digest.ids]).toEqual(fills.map((f) => f.id));
+    expect([...digest.pairs.keys()]).toEqual([...new Set(fills.map((f) => f.symbol))]);
+    expect(digest.manual.map((f) => f.id)).toEqual(fills.filter((f) => f.bot === "manual").map((f) => f.id));
+    expect(digest.recent.map((f) => f.id)).toEqual(fills.slice(-50).map((f) => f.id));
+    const book = readCheckpointBook(digest.file);
+    expect(book && digits(book.snapshot())).toEqual(digits(computeCostBasis(fills)));
+    file.append(randomFills(13, 1, 9999, (fills.at(-1) as Fill).time + 1), fillToJson);
+    expect(readCheckpointBook(openFillsDigest(path).file)).toBeUndefined(); // one fill newer than the checkpoint
   });
 });
