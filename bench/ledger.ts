@@ -1,126 +1,160 @@
-// npm run bench:ledger — cost basis over 100,000 fills, and an incremental sync of 1,000 new fills from the
-// simulator over HTTP. Prints times and memory; asserts nothing. With --json it also prints the rows of
-// `npm run bench` (bench/all.ts).
+// npm run bench:ledger — the ledger's cost as its history grows: fills.jsonl of 10k / 100k / 1M generated fills
+// (bench/ledger-fills.ts writes them straight to disk). For each size, in processes of their own:
+// - first start: open fills.jsonl with no checkpoint (read, validate, replay, write the checkpoint);
+// - full replay of the cost basis (`npm run pnl -- --replay` does this), median of --runs;
+// - one new fill into the kept cost basis (apply + snapshot; the fsync'd append to fills.jsonl is not counted),
+//   median and worst of 50 (every 64th also rewrites the checkpoint);
+// - open with the checkpoint (a routine start), time and RSS, median of --runs fresh processes.
+// Prints a table; asserts nothing. With --json it prints the rows of `npm run bench` (bench/all.ts).
+//
+//   node --import tsx bench/ledger.ts [--sizes 10000,100000,1000000] [--runs 3] [--json]
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MexcClient } from "../src/api/index.js";
-import { RealClock } from "../src/clock.js";
-import { D } from "../src/decimal.js";
-import { computeCostBasis } from "../src/portfolio/cost-basis.js";
-import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
-import { Ledger } from "../src/portfolio/ledger.js";
-import { startSim } from "../src/sim/index.js";
-import { JsonLinesFile, Store } from "../src/store/index.js";
-import { report } from "./lib.js";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Fill, fillToJson, parseFillJson } from "../src/portfolio/fill.js";
+import { openFillsDigest } from "../src/portfolio/fills-digest.js";
+import { KeptCostBasis, readCheckpointBook, replay } from "../src/portfolio/kept-cost-basis.js";
+import { JsonLinesFile } from "../src/store/index.js";
+import { fillLine, writeFills } from "./ledger-fills.js";
+import { mib, ms, progress, quantile, report } from "./lib.js";
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10000,100000,1000000" },
+    runs: { type: "string", default: "3" },
+    child: { type: "string" },
+    phase: { type: "string" },
+    dir: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+const RUNS = Number(args.runs);
+const NEW_FILLS = 50;
 
-function generatedFills(n: number): Fill[] {
-  const fills: Fill[] = [];
-  const assets = ["BTC", "ETH", "ADA", "DOT", "LINK", "AVAX", "MATIC", "SOL", "XRP", "DOGE"];
-  let seed = 42;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  for (let i = 0; i < n; i++) {
-    const base = assets[i % assets.length] ?? "BTC";
-    const side = i % 3 === 2 ? "SELL" : "BUY";
-    const price = new D((100 + rnd() * 10).toFixed(4));
-    const qty = new D((0.01 + rnd()).toFixed(6));
-    const quoteQty = price.mul(qty).toDecimalPlaces(8);
-    const feeMode = i % 3;
-    const feeAsset = feeMode === 0 ? "USDT" : feeMode === 1 ? base : "MX";
-    const fee = feeMode === 0 ? quoteQty.mul("0.001") : feeMode === 1 ? qty.mul("0.001") : new D("0.01");
-    fills.push({
-      id: String(i + 1),
-      symbol: `${base}USDT`,
-      base,
-      quote: "USDT",
-      side,
-      price,
-      qty,
-      quoteQty,
-      fee: fee.toDecimalPlaces(8),
-      feeAsset,
-      time: 1_700_000_000_000 + i * 1000,
-      orderId: String(i + 1),
-      clientOrderId: `scanner-${String(i).padStart(15, "0")}`,
-      isMaker: false,
-      source: "exchange",
-    });
+interface Prepared {
+  generateMs: number;
+  firstOpenMs: number;
+  replayMs: number[];
+  newFillMs: number[];
+}
+interface Opened {
+  openMs: number;
+  rss: number;
+  origin: string;
+}
+
+function prepare(n: number, path: string): Prepared {
+  let t = performance.now();
+  writeFills(path, n);
+  const generateMs = performance.now() - t;
+  t = performance.now();
+  const file = JsonLinesFile.open<Fill>(path, parseFillJson);
+  const kept = new KeptCostBasis(file);
+  kept.snapshot();
+  const firstOpenMs = performance.now() - t;
+  const replayMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    t = performance.now();
+    replay(file.items).snapshot();
+    replayMs.push(performance.now() - t);
   }
-  return fills;
+  const newFillMs: number[] = [];
+  for (let k = 0; k < NEW_FILLS; k++) {
+    const f = parseFillJson(JSON.parse(fillLine(n + k)));
+    file.append([f], fillToJson);
+    t = performance.now();
+    kept.added([f]);
+    kept.snapshot();
+    newFillMs.push(performance.now() - t);
+  }
+  kept.save();
+  return { generateMs, firstOpenMs, replayMs, newFillMs };
 }
 
-const fills = generatedFills(100_000);
-global.gc?.();
-const heap0 = process.memoryUsage().heapUsed;
-let t = performance.now();
-const snap = computeCostBasis(fills, { currentPrice: () => new D("0.8") });
-const costBasisMs = performance.now() - t;
-const heap1 = process.memoryUsage().heapUsed;
+function open(_n: number, path: string): Opened {
+  const t = performance.now();
+  const file = JsonLinesFile.open<Fill>(path, parseFillJson);
+  const kept = new KeptCostBasis(file);
+  kept.snapshot();
+  const openMs = performance.now() - t;
+  return { openMs, rss: process.memoryUsage().rss, origin: kept.origin };
+}
 
-const sim = await startSim({
-  port: 0,
-  generatedAlts: 20,
-  rateLimit: { enabled: false },
-  accounts: [{ apiKey: "k", apiSecret: "s", balances: { USDT: "1000000" } }],
-});
-const clock = new RealClock();
-const client = new MexcClient({
-  baseUrl: sim.url,
-  apiKey: "k",
-  apiSecret: "s",
-  limits: { ordersPerSecond: 1000, requestsPerSecond: 1000 },
-});
-const dir = mkdtempSync(join(tmpdir(), "bench-ledger-"));
-const store = await Store.open({ path: join(dir, "sim", "state.json"), mode: "sim", now: clock.now() });
-const file = JsonLinesFile.open<Fill>(join(dir, "sim", "fills.jsonl"), parseFillJson);
-const ledger = new Ledger({ client, store, fills: file, clock });
-await ledger.sync("ADAUSDT");
-let orders = 0;
-while (true) {
-  await client.newOrder({
-    symbol: "ADAUSDT",
-    side: "BUY",
-    type: "MARKET",
-    quoteOrderQty: new D("6"),
-    clientOrderId: `scanner-${String(orders).padStart(15, "0")}`,
+/** What a lean ledger would do at a start (not wired yet): validate every line, keep a digest, resume the book. */
+function openLean(_n: number, path: string): Opened {
+  const t = performance.now();
+  const digest = openFillsDigest(path);
+  const book = readCheckpointBook(digest.file);
+  const openMs = performance.now() - t;
+  return {
+    openMs,
+    rss: process.memoryUsage().rss,
+    origin: book ? `${digest.ids.size} ids kept` : "no checkpoint",
+  };
+}
+
+function child<T>(n: number, phase: string, dir: string): T {
+  const script = fileURLToPath(import.meta.url);
+  const argv = ["--import", "tsx", script, "--child", String(n), "--phase", phase, "--dir", dir];
+  const r = spawnSync(process.execPath, [...argv, "--runs", String(RUNS)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
   });
-  orders++;
-  const trades = sim.sim.stats.ordersCreated;
-  if (trades >= 1_000) break;
+  const line = r.stdout.trim().split("\n").at(-1) ?? "";
+  if (r.status !== 0)
+    throw new Error(`bench child ${phase} ${n} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(line) as T;
 }
-const before = sim.sim.stats.requests["GET /api/v3/myTrades"] ?? 0;
-t = performance.now();
-const added = await ledger.sync("ADAUSDT");
-const syncMs = performance.now() - t;
-const calls = (sim.sim.stats.requests["GET /api/v3/myTrades"] ?? 0) - before;
-t = performance.now();
-ledger.costBasis();
-const basisAfterSyncMs = performance.now() - t;
 
-console.log("ledger benchmark (this machine: %s, node %s)", process.arch, process.version);
-console.log(
-  `cost basis over 100,000 fills:   ${costBasisMs.toFixed(0)} ms, heap +${mb(heap1 - heap0)}, ${snap.assets.size} assets`,
-);
-console.log(
-  `incremental sync of ${added.length} new fills: ${syncMs.toFixed(0)} ms in ${calls} myTrades calls (100 rows each at most)`,
-);
-console.log(`cost basis after the sync (${ledger.fills.length} fills): ${basisAfterSyncMs.toFixed(1)} ms`);
-console.log(`RSS ${mb(process.memoryUsage().rss)}`);
-if (process.argv.includes("--json")) {
-  report([
-    {
-      measure: "cost basis over 100,000 fills",
-      result: `${(costBasisMs / 1000).toFixed(2)} s`,
-      notes: `computeCostBasis, one cold run, ${snap.assets.size} assets, heap +${mb(heap1 - heap0)}; incremental ledger sync of ${added.length} new fills ${syncMs.toFixed(0)} ms in ${calls} myTrades calls (loopback simulator)`,
-    },
-  ]);
+if (args.child !== undefined) {
+  const n = Number(args.child);
+  const path = join(args.dir ?? ".", "fills.jsonl");
+  const phase = args.phase === "prepare" ? prepare : args.phase === "lean" ? openLean : open;
+  console.log(JSON.stringify(phase(n, path)));
+} else {
+  const rows: { measure: string; result: string; notes: string }[] = [];
+  for (const n of args.sizes.split(",").map(Number)) {
+    const dir = mkdtempSync(join(tmpdir(), "bench-ledger-"));
+    try {
+      progress(`${n} fills: generate, first start, full replay, new fills`);
+      const p = child<Prepared>(n, "prepare", dir);
+      const opens: Opened[] = [];
+      const leans: Opened[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        progress(`${n} fills: open with the checkpoint, run ${r + 1}/${RUNS}`);
+        opens.push(child<Opened>(n, "open", dir));
+        leans.push(child<Opened>(n, "lean", dir));
+      }
+      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
+      const med = (xs: number[]) => quantile(xs, 0.5);
+      rows.push(
+        {
+          measure: `fills ${label}: open (checkpoint) / RSS`,
+          result: `${ms(med(opens.map((o) => o.openMs)), 0)} / ${mib(med(opens.map((o) => o.rss)))}`,
+          notes: `median of ${RUNS} fresh processes; ${opens[0]?.origin}; goal at 1M < 4 s / < 250 MiB`,
+        },
+        {
+          measure: `fills ${label}: lean open (digest) / RSS`,
+          result: `${ms(med(leans.map((o) => o.openMs)), 0)} / ${mib(med(leans.map((o) => o.rss)))}`,
+          notes: `median of ${RUNS}; every line validated, only ids, pairs, manual and the last 1000 fills kept, book from the checkpoint (${leans[0]?.origin}); not wired into the Ledger yet`,
+        },
+        {
+          measure: `fills ${label}: full replay`,
+          result: ms(med(p.replayMs), 0),
+          notes: `median of ${RUNS}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
+        },
+        {
+          measure: `fills ${label}: one new fill`,
+          result: ms(med(p.newFillMs), 3),
+          notes: `median of ${NEW_FILLS}, worst ${ms(Math.max(...p.newFillMs), 1)} (a checkpoint rewrite); goal < 1 ms; file generated in ${ms(p.generateMs, 0)}`,
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  report(rows);
 }
-await store.close();
-client.close();
-await sim.close();
-rmSync(dir, { recursive: true, force: true });

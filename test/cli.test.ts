@@ -35,6 +35,19 @@ describe("npm run ledger -- import, npm run pnl", () => {
     expect(pnl.stdout).toMatch(/BTC\s+0\.005\s+40040\s/);
     expect(pnl.stdout).toMatch(/total.*9\.59/);
     expect(pnl.stdout).toMatch(/ETH\s+0\.0999\s/);
+    // --replay replays every fill; what the cost basis decides (quantity, average cost, realized) is the same to
+    // the last digit printed (prices move between the two runs: each starts its own simulated market).
+    const replayed = await npmScript("src/cli/pnl.ts", ["--replay"], dir);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain("cost basis: every fill replayed");
+    const basis = (out: string) =>
+      out
+        .split("\n")
+        .filter((l) => /^(BTC|ETH|total) /.test(l))
+        .map((l) => l.split(/\s+/))
+        .map((c) => [c[0], c[0] === "total" ? "" : `${c[1]} ${c[2]}`, c.at(-1)]);
+    expect(basis(replayed.stdout)).toEqual(basis(pnl.stdout));
+    expect(basis(pnl.stdout)).toHaveLength(3);
   });
 
   it("reports bad rows with their line numbers and imports nothing", async () => {

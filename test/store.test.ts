@@ -226,3 +226,37 @@ describe("fills.jsonl read by a tool (the suite may be appending)", () => {
     }
   });
 });
+
+describe("fills.jsonl read line by line (issue 15)", () => {
+  it("reads lines across 1 MiB chunks, a line longer than a chunk, multi-byte characters cut by a chunk", () => {
+    // Records of assorted sizes with "é" and "€" (2 and 3 bytes) everywhere, so chunk boundaries fall inside them.
+    const records = Array.from({ length: 3000 }, (_, i) => ({ i, text: "é€".repeat((i * 7919) % 700) }));
+    records.push({ i: 3000, text: "€".repeat(1_500_000) }); // 4.5 MB: longer than a chunk
+    records.push({ i: 3001, text: "end" });
+    const text = `${records.map((r) => JSON.stringify(r)).join("\n")}\n`;
+    const path = fillsFile(text);
+    const parse = (v: unknown) => v as { i: number; text: string };
+    const file = JsonLinesFile.open(path, parse);
+    expect(file.items).toEqual(records);
+    expect(file.records).toBe(records.length);
+    expect(file.bytes).toBe(Buffer.byteLength(text));
+    expect(JsonLinesFile.read(path, parse)).toEqual(records);
+    // Kept nothing, saw everything, each line once, with its number.
+    const seen: number[] = [];
+    const visit = (_: unknown, line: { index: number }) => seen.push(line.index);
+    const lean = JsonLinesFile.open(path, parse, { keep: false, visit });
+    expect(lean.items).toEqual([]);
+    expect(lean.records).toBe(records.length);
+    expect(seen).toEqual(records.map((_, i) => i));
+  });
+
+  it("a torn last line after many chunks is cut off at the right byte", () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => fillLine(String(i + 1)));
+    const whole = `${lines.join("\n")}\n`;
+    const path = fillsFile(`${whole}${fillLine("20001").slice(0, 50)}`);
+    const file = JsonLinesFile.open<Fill>(path, parseFillJson);
+    expect(file.items).toHaveLength(20_000);
+    expect(file.bytes).toBe(Buffer.byteLength(whole));
+    expect(statSync(path).size).toBe(Buffer.byteLength(whole));
+  });
+});

@@ -1,5 +1,7 @@
 // npm run pnl: the per-asset PnL table from the ledger this mode keeps, priced at the current market.
 // Reads data/<mode>/fills.jsonl (kept up to date by the running suite); needs no keys and no Telegram.
+// The cost basis comes from the suite's checkpoint plus the fills written since; `--replay` replays every fill
+// instead (the two agree to the last digit: test/portfolio/kept-cost-basis.test.ts).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { RealClock } from "../clock.js";
@@ -7,6 +9,7 @@ import { marketDataClient } from "../connect.js";
 import { statePaths } from "../paths.js";
 import { type CostBasisOptions, computeCostBasis } from "../portfolio/cost-basis.js";
 import { type Fill, parseFillJson } from "../portfolio/fill.js";
+import { KeptCostBasis } from "../portfolio/kept-cost-basis.js";
 import { formatPnlTable } from "../portfolio/pnl-table.js";
 import { computePnl } from "../portfolio/queries.js";
 import { loadSettings } from "../settings.js";
@@ -24,13 +27,26 @@ runCli(async () => {
     return 0;
   }
   // Read only: the suite may be appending to it right now.
-  const fills = JsonLinesFile.read<Fill>(file, parseFillJson);
+  const fills = JsonLinesFile.openReadOnly<Fill>(file, parseFillJson);
+  const replay = process.argv.includes("--replay");
   const clock = new RealClock();
   const client = marketDataClient(env, config, clock);
   try {
-    const ledger = { costBasis: (o?: CostBasisOptions) => computeCostBasis(fills, o) };
+    // The same pricing as /pnl and /report (portfolio/queries.ts); the basis from the suite's checkpoint when it
+    // covers the file, else (or with --replay) every fill replayed.
+    const kept = replay ? undefined : new KeptCostBasis(fills, { readOnly: true });
+    let how = "every fill replayed";
+    const ledger = {
+      costBasis: (o: CostBasisOptions = {}) => {
+        const fromKept = kept?.snapshotFor(o);
+        if (fromKept && kept) how = kept.origin;
+        return fromKept ?? computeCostBasis(fills.items, o);
+      },
+    };
     const table = await computePnl(client, ledger, clock.now());
-    process.stdout.write(`PnL, ${env.mode.toUpperCase()} mode, ${fills.length} fills, values in USDT\n\n`);
+    process.stdout.write(
+      `PnL, ${env.mode.toUpperCase()} mode, ${fills.items.length} fills, values in USDT (cost basis: ${how})\n\n`,
+    );
     process.stdout.write(`${formatPnlTable(table)}\n`);
   } finally {
     client.close();

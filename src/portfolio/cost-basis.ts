@@ -1,5 +1,14 @@
 import { D } from "../decimal.js";
 import { botOfFill } from "./attribution.js";
+import type {
+  AssetPosition,
+  BookState,
+  CostBasisOptions,
+  CostBasisSnapshot,
+  CostBasisWarning,
+  MutablePosition,
+  PriceRole,
+} from "./cost-basis-types.js";
 import { compareFills, type Fill, fillProblems } from "./fill.js";
 
 /**
@@ -17,63 +26,15 @@ import { compareFills, type Fill, fillProblems } from "./fill.js";
  * third-asset fees (MX) are valued with `priceAt` at the fill time, else with `currentPrice` (flagged), else at 0
  * (flagged). Flags are how a figure built on a guess stays visible.
  */
-export interface CostBasisOptions {
-  /** USD value of one unit of a quote asset at a time; consulted first for every quote amount. */
-  readonly quoteToUsd?: (quoteAsset: string, time: number) => D | undefined;
-  /** Historical USD price of an asset (e.g. MX) at a time; undefined when unknown. */
-  readonly priceAt?: (asset: string, time: number) => D | undefined;
-  /** Today's USD price, the flagged fallback when history has no price. */
-  readonly currentPrice?: (asset: string) => D | undefined;
-  /** Assets worth exactly one dollar. Default USDT, USDC. */
-  readonly usdAssets?: readonly string[];
-}
-
-export type PriceRole = "fee" | "quote";
-
-interface WarningBase {
-  readonly fillId: string;
-  /** The base asset whose figures the warning qualifies. */
-  readonly asset: string;
-  readonly time: number;
-}
-
-export type CostBasisWarning = WarningBase &
-  (
-    | { readonly kind: "unmatched-sell"; readonly qty: D; readonly proceeds: D }
-    | {
-        readonly kind: "price-fallback";
-        readonly role: PriceRole;
-        readonly valuedAsset: string;
-        readonly price: D;
-      }
-    | { readonly kind: "price-missing"; readonly role: PriceRole; readonly valuedAsset: string }
-  );
-
-export interface AssetPosition {
-  readonly asset: string;
-  readonly quantity: D;
-  /** totalCost / quantity; 0 when nothing is held. */
-  readonly avgCost: D;
-  readonly totalCost: D;
-  readonly realizedPnl: D;
-  readonly feesUsd: D;
-  readonly fills: number;
-  readonly unmatchedQty: D;
-  readonly unmatchedProceeds: D;
-  readonly warnings: readonly CostBasisWarning[];
-}
-
-export interface CostBasisSnapshot {
-  readonly assets: ReadonlyMap<string, AssetPosition>;
-  readonly realizedPnl: D;
-  readonly unmatchedProceeds: D;
-  readonly feesUsd: D;
-  /** Realized PnL by UTC day, "YYYY-MM-DD". */
-  readonly byDay: ReadonlyMap<string, D>;
-  /** Realized PnL by bot (see botOf). */
-  readonly byBot: ReadonlyMap<string, D>;
-  readonly warnings: readonly CostBasisWarning[];
-}
+export type {
+  AssetPosition,
+  BookState,
+  CostBasisOptions,
+  CostBasisSnapshot,
+  CostBasisWarning,
+  MutablePosition,
+  PriceRole,
+} from "./cost-basis-types.js";
 
 const ZERO = new D(0);
 const ONE = new D(1);
@@ -94,23 +55,14 @@ export function unrealizedPnl(
   return position.quantity.mul(price).mul(ONE.minus(takerFee)).minus(position.totalCost);
 }
 
-interface MutablePosition {
-  quantity: D;
-  totalCost: D;
-  /** totalCost / quantity, computed at the first sell after a buy: a run of sells then costs no division. */
-  avgCost: D | undefined;
-  realizedPnl: D;
-  feesUsd: D;
-  fills: number;
-  unmatchedQty: D;
-  unmatchedProceeds: D;
-  warnings: CostBasisWarning[];
-}
-
 /**
  * Applies fills one at a time so a new fill costs O(1), not a replay of history. Fills must come in time order to
  * be cheap; an older fill than the last one applied is still accepted, by replaying everything once, because the
  * average cost depends on the order.
+ *
+ * A book made `withoutHistory` keeps no fill (a million fills with their Decimals do not fit the ledger's memory):
+ * its caller dedupes, and hands over only fills that come after the last one applied (`follows`), else replays
+ * the history itself into a new book.
  */
 export class CostBasisBook {
   private readonly usdAssets: ReadonlySet<string>;
@@ -120,20 +72,68 @@ export class CostBasisBook {
   private byDay = new Map<string, D>();
   private byBot = new Map<string, D>();
   private warnings: CostBasisWarning[] = [];
+  private last: { time: number; id: string } | undefined;
   private dayNumber = Number.NaN;
   private dayKey = "";
 
-  constructor(private readonly options: CostBasisOptions = {}) {
+  constructor(
+    private readonly options: CostBasisOptions = {},
+    private readonly history = true,
+  ) {
     this.usdAssets = new Set(options.usdAssets ?? ["USDT", "USDC"]);
+  }
+
+  /** A book that keeps no fills (see the class comment), optionally resumed from a checkpoint's state. */
+  static withoutHistory(options: CostBasisOptions = {}, state?: BookState): CostBasisBook {
+    const book = new CostBasisBook(options, false);
+    if (state) {
+      book.positions = state.positions;
+      book.byDay = state.byDay;
+      book.byBot = state.byBot;
+      book.warnings = state.warnings;
+      book.last = state.last;
+    }
+    return book;
+  }
+
+  /** The book's derived state, live (not a copy): for a checkpoint, serialised at once. */
+  state(): BookState {
+    return {
+      positions: this.positions,
+      byDay: this.byDay,
+      byBot: this.byBot,
+      warnings: this.warnings,
+      last: this.last,
+    };
+  }
+
+  /** Whether `fill` comes after every fill applied, so applying it costs O(1). */
+  follows(fill: Fill): boolean {
+    return this.last === undefined || compareFills(this.last, fill) < 0;
   }
 
   /** Applies one fill; returns false if a fill with this id was applied before (the ledger may resend it). */
   apply(fill: Fill): boolean {
+    if (!this.history) {
+      // The hot path of a kept book: one fill, no batch, no sort.
+      assertValid(fill);
+      if (!this.follows(fill))
+        throw new RangeError(
+          `fill ${fill.id} is older than the last one applied: replay the history instead`,
+        );
+      this.process(fill);
+      return true;
+    }
     return this.applyAll([fill]) === 1;
   }
 
   /** Applies a batch with at most one replay; returns how many fills were new. */
   applyAll(fills: Iterable<Fill>): number {
+    if (!this.history) {
+      let n = 0;
+      for (const f of fills) n += this.apply(f) ? 1 : 0;
+      return n;
+    }
     const fresh: Fill[] = [];
     try {
       for (const f of fills) {
@@ -206,6 +206,7 @@ export class CostBasisBook {
   }
 
   private process(f: Fill): void {
+    this.last = { time: f.time, id: f.id };
     let p = this.positions.get(f.base);
     if (p === undefined) {
       p = {

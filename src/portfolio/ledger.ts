@@ -5,6 +5,7 @@ import type { JsonLinesFile, Store } from "../store/index.js";
 import { attribute, botOfFill, MANUAL, type OrderJournalView } from "./attribution.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
 import { type Fill, type FillJson, fillToJson } from "./fill.js";
+import { KeptCostBasis } from "./kept-cost-basis.js";
 
 /** MEXC's myTrades reaches back one month and returns at most 100 rows. */
 const HISTORY_MS = 30 * 24 * 60 * 60_000;
@@ -51,12 +52,15 @@ export class Ledger {
   readonly #quotes: readonly string[];
   readonly #journal: OrderJournalView | undefined;
   readonly #ids = new Set<string>();
+  /** Symbol → its pair, in the order of their first fill. */
+  readonly #symbols = new Map<string, { symbol: string; base: string; quote: string }>();
   /** Synced fills kept as manual, by symbol: attributed again while the journal may still learn their order. */
   #manual = new Map<string, Fill[]>();
   #syncing = new Map<string, Promise<Fill[]>>();
   /** When each symbol's last sync started (in memory: after a restart everything is synced once). */
   readonly #syncedAt = new Map<string, number>();
-  #cached: { count: number; snapshot: CostBasisSnapshot } | undefined;
+  /** The plain cost basis, applied fill by fill and checkpointed next to fills.jsonl. */
+  readonly #basis: KeptCostBasis;
 
   constructor(opts: LedgerOptions) {
     this.#client = opts.client;
@@ -66,18 +70,60 @@ export class Ledger {
     this.#log = opts.log;
     this.#quotes = opts.quoteAssets ?? ["USDT", "USDC", "BTC", "ETH"];
     this.#journal = opts.journal;
-    for (const f of this.#file.items) this.#ids.add(f.id);
+    this.#basis = new KeptCostBasis(this.#file, opts.log ? { log: opts.log } : {});
+    for (const f of this.#file.items) {
+      this.#ids.add(f.id);
+      this.#notePair(f);
+    }
     if (this.#journal) this.#attributeKept();
     else this.#indexManual();
   }
 
+  /**
+   * Every fill, in file order. O(history) to walk: a caller that needs only some should use recentFills,
+   * fillsSince or tradedSymbols, which will stay cheap when the ledger stops holding every fill in memory.
+   */
   get fills(): readonly Fill[] {
     return this.#file.items;
   }
 
+  get fillCount(): number {
+    return this.#file.items.length;
+  }
+
+  /** The last `n` fills written, newest first (the Telegram /fills command). */
+  recentFills(n: number): Fill[] {
+    const items = this.#file.items;
+    return items.slice(Math.max(0, items.length - n)).reverse();
+  }
+
+  /** Fills at or after `time` (epoch ms), in file order: a report's period. */
+  fillsSince(time: number): Fill[] {
+    const items = this.#file.items;
+    // Imports and late trades are not in time order: every fill is looked at.
+    const out: Fill[] = [];
+    for (const f of items) if (f.time >= time) out.push(f);
+    return out;
+  }
+
+  /** Every fill, in file order, one at a time: for an audit that must see them all (the soak's ledger check). */
+  forEachFill(visit: (f: Fill) => void): void {
+    for (const f of this.#file.items) visit(f);
+  }
+
   /** Symbols with at least one fill in the ledger. */
   get tradedSymbols(): string[] {
-    return [...new Set(this.#file.items.map((f) => f.symbol))];
+    return [...this.#symbols.keys()];
+  }
+
+  /** The pairs with at least one fill, split into base and quote (the profit-seller's alts). */
+  get tradedPairs(): { symbol: string; base: string; quote: string }[] {
+    return [...this.#symbols.values()];
+  }
+
+  /** Writes the cost-basis checkpoint now (at a clean stop), so the next start applies no fill twice. */
+  checkpoint(): void {
+    this.#basis.save();
   }
 
   /**
@@ -126,8 +172,10 @@ export class Ledger {
         this.#file.append(fresh, fillToJson);
         for (const f of fresh) {
           this.#ids.add(f.id);
+          this.#notePair(f);
           if (f.bot === MANUAL) this.#noteManual(f);
         }
+        this.#basis.added(fresh);
         added.push(...fresh);
       }
       const maxTime = trades.reduce((m, t) => Math.max(m, t.time), start);
@@ -159,8 +207,14 @@ export class Ledger {
 
   /** Adds fills from an import (older history); see mergeImportedFills. */
   importFills(fills: readonly Fill[]): { added: number; skipped: number } {
+    const before = this.#file.items.length;
     const result = mergeImportedFills(this.#file, fills);
-    for (const f of this.#file.items) this.#ids.add(f.id);
+    const fresh = this.#file.items.slice(before);
+    for (const f of fresh) {
+      this.#ids.add(f.id);
+      this.#notePair(f);
+    }
+    this.#basis.added(fresh);
     return result;
   }
 
@@ -187,8 +241,8 @@ export class Ledger {
       return withAttribution(f, a);
     });
     if (migrated + attributed > 0) {
+      this.#basis.historyWillChange();
       this.#file.rewrite(items, fillToJson);
-      this.#cached = undefined;
       this.#log?.info(
         { migrated, attributed, fills: items.length },
         "fills attributed to bots through the order journal",
@@ -212,11 +266,11 @@ export class Ledger {
       if (a.bot !== MANUAL) changed.set(f.id, withAttribution(f, a));
     }
     if (changed.size === 0) return;
+    this.#basis.historyWillChange();
     this.#file.rewrite(
       this.#file.items.map((f) => changed.get(f.id) ?? f),
       fillToJson,
     );
-    this.#cached = undefined;
     this.#indexManual();
     this.#log?.info(
       { symbol, fills: [...changed.values()].map((f) => ({ id: f.id, bot: f.bot })) },
@@ -229,6 +283,11 @@ export class Ledger {
     for (const f of this.#file.items) if (f.bot === MANUAL) this.#noteManual(f);
   }
 
+  #notePair(f: Fill): void {
+    if (!this.#symbols.has(f.symbol))
+      this.#symbols.set(f.symbol, { symbol: f.symbol, base: f.base, quote: f.quote });
+  }
+
   #noteManual(f: Fill): void {
     if (f.source !== "exchange") return;
     const list = this.#manual.get(f.symbol);
@@ -236,18 +295,17 @@ export class Ledger {
     else this.#manual.set(f.symbol, [f]);
   }
 
-  /** The cost basis over every fill known; recomputed from the kept history (fast: ~1 s per 100,000 fills). */
+  /**
+   * The cost basis over every fill known. With no options (the bots ask every minute) it is the kept book: a new
+   * fill costs O(1), never a replay; other options replay the history with them, unless the kept book already
+   * equals that result (see KeptCostBasis.snapshotFor).
+   */
   costBasis(options: CostBasisOptions = {}): CostBasisSnapshot {
-    // The bots ask every minute with no options; the history only changes when fills arrive, so the last
-    // replay is reused until then (a week of fills replayed twice a minute was most of a long run's time).
-    const plain = Object.keys(options).length === 0;
-    const count = this.#file.items.length;
-    if (plain && this.#cached?.count === count) return this.#cached.snapshot;
+    const kept = this.#basis.snapshotFor(options);
+    if (kept) return kept;
     const book = new CostBasisBook(options);
     book.applyAll(this.#file.items);
-    const snapshot = book.snapshot();
-    if (plain) this.#cached = { count, snapshot };
-    return snapshot;
+    return book.snapshot();
   }
 
   #toFill(t: Trade): Fill {

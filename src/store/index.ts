@@ -1,3 +1,4 @@
-export { JsonLinesFile } from "./json-lines-file.js";
+export { JsonLinesFile, type OpenOptions, writeAtomically } from "./json-lines-file.js";
+export type { Line } from "./line-reader.js";
 export { type BotState, type ProposalJson, STATE_VERSION, type State, stateSchema } from "./schema.js";
 export { lockHolder, Store, StoreError, type StoreOptions } from "./store.js";

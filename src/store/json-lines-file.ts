@@ -4,11 +4,11 @@ import {
   fsyncSync,
   ftruncateSync,
   openSync,
-  readFileSync,
   renameSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { type Line, readLines } from "./line-reader.js";
 import { StoreError } from "./store.js";
 
 /**
@@ -23,17 +23,33 @@ import { StoreError } from "./store.js";
  * - any other bad line (not JSON in the middle, or JSON that is not a record, last line included) is damage: the
  *   program stops, naming the file and the line, and the file is never rewritten.
  */
+export interface OpenOptions<T> {
+  /** Keep the records in `items` (the default). */
+  keep?: boolean;
+  /** Sees each record as it is read, with its line. */
+  visit?: (record: T, line: Line) => void;
+}
+
 export class JsonLinesFile<T> {
   readonly #path: string;
   readonly #items: T[] = [];
+  readonly #keep: boolean;
   readonly #repairs: string[] = [];
+  #records = 0;
+  #bytes = 0;
 
-  private constructor(path: string) {
+  private constructor(path: string, keep: boolean) {
     this.#path = path;
+    this.#keep = keep;
   }
 
-  static open<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
-    return JsonLinesFile.#load(path, parse, true);
+  /**
+   * Opens (creates, repairs) the file and parses every record once, line by line. `visit` sees each record with
+   * its line (number, text, offset); with `keep: false` the records are not kept (`items` stays empty), for a
+   * caller that keeps its own digest of a file too large to hold.
+   */
+  static open<T>(path: string, parse: (value: unknown) => T, opts: OpenOptions<T> = {}): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, true, opts);
   }
 
   /**
@@ -41,53 +57,88 @@ export class JsonLinesFile<T> {
    * or cut off; a torn last line is left out, damage stops it the same way.
    */
   static read<T>(path: string, parse: (value: unknown) => T): readonly T[] {
-    return JsonLinesFile.#load(path, parse, false).items;
+    return JsonLinesFile.#load(path, parse, false, {}).items;
   }
 
-  static #load<T>(path: string, parse: (value: unknown) => T, repair: boolean): JsonLinesFile<T> {
-    const file = new JsonLinesFile<T>(path);
-    let text: string;
+  /** Like read, as a file whose `bytes` and `records` say what was read; it must not be appended to. */
+  static openReadOnly<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, false, {});
+  }
+
+  /** Like read, keeping nothing: `visit` sees each record and its line, and keeps what its caller needs. */
+  static scan<T>(path: string, parse: (value: unknown) => T, visit: (record: T, line: Line) => void): void {
+    JsonLinesFile.#load(path, parse, false, { keep: false, visit });
+  }
+
+  static #load<T>(
+    path: string,
+    parse: (value: unknown) => T,
+    repair: boolean,
+    opts: OpenOptions<T>,
+  ): JsonLinesFile<T> {
+    const keep = opts.keep ?? true;
+    const file = new JsonLinesFile<T>(path, keep);
+    let validBytes = 0;
+    let unterminated: Line | undefined;
     try {
-      text = readFileSync(path, "utf8");
+      readLines(path, (line) => {
+        if (line.text === "") {
+          validBytes += 1;
+          return true;
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(line.text);
+        } catch (e) {
+          if (line.terminated)
+            throw damaged(path, line.index + 1, `it is not valid JSON (${(e as Error).message})`);
+          if (repair) {
+            keepTornTail(path, validBytes, line.text);
+            file.#repairs.push(
+              `line ${line.index + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line.text)} bytes kept in ${path}.torn`,
+            );
+          }
+          return false;
+        }
+        let record: T;
+        try {
+          record = parse(json);
+        } catch (e) {
+          throw damaged(path, line.index + 1, describe(e));
+        }
+        if (keep) file.#items.push(record);
+        opts.visit?.(record, line);
+        file.#records++;
+        validBytes += Buffer.byteLength(line.text) + (line.terminated ? 1 : 0);
+        if (!line.terminated) unterminated = line;
+        return true;
+      });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       if (repair) closeSync(openSync(path, "a", 0o600));
       return file;
     }
-    const lines = text.split("\n");
-    let validBytes = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] ?? "";
-      const last = i === lines.length - 1;
-      if (line === "") {
-        if (!last) validBytes += 1;
-        continue;
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch (e) {
-        if (!last) throw damaged(path, i + 1, `it is not valid JSON (${(e as Error).message})`);
-        if (repair) {
-          keepTornTail(path, validBytes, line);
-          file.#repairs.push(
-            `line ${i + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line)} bytes kept in ${path}.torn`,
-          );
-        }
-        return file;
-      }
-      try {
-        file.#items.push(parse(json));
-      } catch (e) {
-        throw damaged(path, i + 1, describe(e));
-      }
-      validBytes += Buffer.byteLength(line) + (last ? 0 : 1);
-    }
-    if (repair && text !== "" && !text.endsWith("\n")) {
+    if (repair && unterminated) {
       writeDurably(path, "\n");
-      file.#repairs.push(`the last line (${lines.length}) had no final newline: added`);
+      validBytes += 1;
+      file.#repairs.push(`the last line (${unterminated.index + 1}) had no final newline: added`);
     }
+    file.#bytes = validBytes;
     return file;
+  }
+
+  /** Records read or appended (kept or not). */
+  get records(): number {
+    return this.#records;
+  }
+
+  /** Bytes of whole lines: where the next append starts once open() has repaired the file. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get path(): string {
+    return this.#path;
   }
 
   get items(): readonly T[] {
@@ -102,8 +153,11 @@ export class JsonLinesFile<T> {
   /** Appends records and returns once they are on disk. */
   append(records: readonly T[], toJson: (r: T) => unknown): void {
     if (records.length === 0) return;
-    writeDurably(this.#path, records.map((r) => JSON.stringify(toJson(r))).join("\n") + "\n");
-    this.#items.push(...records);
+    const text = records.map((r) => JSON.stringify(toJson(r))).join("\n") + "\n";
+    writeDurably(this.#path, text);
+    this.#bytes += Buffer.byteLength(text);
+    this.#records += records.length;
+    if (this.#keep) for (const r of records) this.#items.push(r);
   }
 
   /**
@@ -112,26 +166,37 @@ export class JsonLinesFile<T> {
    * (the ledger's attribution of old fills); costs O(file), never call it per record.
    */
   rewrite(records: readonly T[], toJson: (r: T) => unknown): void {
-    const tmp = join(dirname(this.#path), `.${basename(this.#path)}.tmp`);
     const text = records.map((r) => `${JSON.stringify(toJson(r))}\n`).join("");
-    const fd = openSync(tmp, "w", 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.#path);
-    const dir = openSync(dirname(this.#path), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeAtomically(this.#path, text);
+    this.#bytes = Buffer.byteLength(text);
+    this.#records = records.length;
+    if (!this.#keep) return;
     // In place, element by element: callers hold the items array, and a spread of 100,000 would overflow the stack.
     const next = Array.from(records); // records may be this very array
     this.#items.length = 0;
     for (const r of next) this.#items.push(r);
+  }
+}
+
+/**
+ * Replaces a file atomically and durably: a temp file, fsync'd, renamed over the file, the directory fsync'd, so a
+ * crash leaves either the old file or the new one whole.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }
 

@@ -46,6 +46,44 @@ describe("Fill JSON", () => {
     expect(fillJsonSchema.safeParse({ ...json, time: 1.5 }).success).toBe(false);
     expect(fillJsonSchema.safeParse({ ...json, source: "guess" }).success).toBe(false);
   });
+
+  it("parseFillJson (a fast path for good lines) accepts and refuses exactly what the schema does", () => {
+    const json = { ...fillToJson(sample), bot: "scanner" };
+    const variants: Record<string, unknown>[] = [
+      json,
+      { ...json, price: "1e-7" },
+      { ...json, price: 1 },
+      { ...json, fee: "-0.1" },
+      { ...json, symbol: "ABCUSDC" },
+      { ...json, symbol: "abcusdt" },
+      { ...json, qty: "0" },
+      { ...json, qty: "0.000" },
+      { ...json, time: 1.5 },
+      { ...json, time: -1 },
+      { ...json, time: 2 ** 53 },
+      { ...json, time: "1" },
+      { ...json, source: "guess" },
+      { ...json, side: "buy" },
+      { ...json, id: "" },
+      { ...json, orderId: 5 },
+      { ...json, clientOrderId: "" },
+      { ...json, clientOrderId: null },
+      { ...json, bot: "Scanner" },
+      { ...json, isMaker: "no" },
+      { ...json, feeAsset: "ABC", fee: "2000000" },
+      { ...json, extra: "ignored" },
+      { ...json, quoteQty: "0" },
+    ];
+    for (const v of variants) {
+      let parsed = true;
+      try {
+        parseFillJson(v);
+      } catch {
+        parsed = false;
+      }
+      expect(parsed, JSON.stringify(v)).toBe(fillJsonSchema.safeParse(v).success);
+    }
+  });
 });
 
 describe("compareIds", () => {
