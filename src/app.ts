@@ -153,6 +153,8 @@ export async function startTrading(opts: {
       await following;
       await Promise.all(syncing);
       orders.close();
+      // The cost basis as of the last fill, so the next start applies none twice and replays none.
+      ledger.checkpoint();
       await exchange.close();
     },
   };

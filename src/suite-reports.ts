@@ -19,7 +19,7 @@ export interface FullReportDeps {
 /** What /report sends: the orders of the last reporter interval, the whole PnL and the last market scan. */
 export async function fullReport(d: FullReportDeps, now: number): Promise<{ title: string; html: string }[]> {
   const since = now - d.config.ordersReporter.intervalSec * 1000;
-  const orders = ordersReport(d.orders.entries(), d.ledger.fills, since, now);
+  const orders = ordersReport(d.orders.entries(), d.ledger.fillsSince(since), since, now);
   const table = await computePnl(d.client, d.ledger, now);
   const scan = d.lastScan();
   // The periodic reports' own renderers: /report shows what the bots send, worded the same way.

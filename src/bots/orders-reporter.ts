@@ -162,7 +162,7 @@ export interface OrdersReporterDeps {
   /** The order manager fits. */
   orders: { entries(): JournalEntry[] };
   /** Fills for volume and fees; synced for the period's symbols before each report. */
-  ledger: Pick<Ledger, "fills" | "syncAll">;
+  ledger: Pick<Ledger, "fillsSince" | "syncAll">;
   config: Pick<Config, "ordersReporter">;
   log?: Logger;
 }
@@ -192,7 +192,7 @@ export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
       reasons.push(problem);
       deps.log?.warn({ err }, "orders reporter: ledger sync failed");
     }
-    const report = ordersReport(entries, deps.ledger.fills, since, until);
+    const report = ordersReport(entries, deps.ledger.fillsSince(since), since, until);
     const summary = `report: ${ordersSummary(report)}`;
     reasons.push(summary);
     ctx.emit({

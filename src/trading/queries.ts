@@ -69,7 +69,7 @@ export interface QueriesDeps {
     entry(clientOrderId: string): JournalEntry | undefined;
     entries(filter?: (e: JournalEntry) => boolean): JournalEntry[];
   };
-  ledger: Pick<Ledger, "fills" | "costBasis">;
+  ledger: Pick<Ledger, "recentFills" | "costBasis">;
   proposals: { pending(): readonly unknown[] };
 }
 
@@ -104,7 +104,7 @@ export function tradingQueries(d: QueriesDeps): TradingQueries {
       const e = d.orders.entry(id);
       return e ? orderView(e) : undefined;
     },
-    recentFills: (n) => d.ledger.fills.slice(-n).reverse(),
+    recentFills: (n) => d.ledger.recentFills(n),
     pendingProposals: () => d.proposals.pending().length,
     exchangeLimits: () => {
       const m = d.client.metrics();
