@@ -1,16 +1,6 @@
-import {
-  appendFileSync,
-  closeSync,
-  fdatasyncSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { basename } from "node:path";
+import { describeLineError, keepTornTail, writeAtomically } from "./file-durability.js";
 import { StoreError } from "./store.js";
 
 /**
@@ -103,20 +93,9 @@ export class JournalLog<E> {
   /** Rewrites the file with one line per entry, atomically (temp file, fsync, rename, fsync of the directory). */
   compact(): void {
     this.#closeFd();
-    const path = this.#o.path;
-    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-    const text = [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join("");
-    const fd = openSync(tmp, "w", 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    syncDirectory(path);
+    writeAtomically(this.#o.path, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
     this.#lines = this.#entries.size;
-    this.#fd = openSync(path, "a", 0o600);
+    this.#fd = openSync(this.#o.path, "a", 0o600);
   }
 
   close(): void {
@@ -187,7 +166,7 @@ export class JournalLog<E> {
     } catch (e) {
       if (last) return false;
       throw new StoreError(
-        `${this.#o.path} line ${lineNo} is damaged: ${describe(e)}. The file was left as it is. Stop here and keep a ` +
+        `${this.#o.path} line ${lineNo} is damaged: ${describeLineError(e)}. The file was left as it is. Stop here and keep a ` +
           `copy of it: fix or remove that line (or restore a backup), then start again; the next start looks the ` +
           `orders up on the exchange.`,
         this.#o.path,
@@ -200,39 +179,4 @@ function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-function syncDirectory(path: string): void {
-  const dir = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
-/** The torn bytes go to `<file>.torn` (on disk first), then the file is cut back to its last whole line. */
-function keepTornTail(path: string, validBytes: number, line: string): void {
-  appendFileSync(`${path}.torn`, `${line}\n`, { mode: 0o600 });
-  const torn = openSync(`${path}.torn`, "r");
-  try {
-    fsyncSync(torn);
-  } finally {
-    closeSync(torn);
-  }
-  if (statSync(path).size === validBytes) return;
-  const fd = openSync(path, "r+");
-  try {
-    ftruncateSync(fd, validBytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function describe(e: unknown): string {
-  const issues = (e as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
-  const first = Array.isArray(issues) ? issues[0] : undefined;
-  if (first) return `${first.path?.map(String).join(".") || "(the entry)"}: ${first.message ?? "is invalid"}`;
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
 }

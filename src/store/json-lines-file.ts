@@ -1,13 +1,5 @@
-import {
-  appendFileSync,
-  closeSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { describeLineError, keepTornTail, writeAtomically } from "./file-durability.js";
 import { type Line, readLines } from "./line-reader.js";
 import { StoreError } from "./store.js";
 
@@ -104,7 +96,7 @@ export class JsonLinesFile<T> {
         try {
           record = parse(json);
         } catch (e) {
-          throw damaged(path, line.index + 1, describe(e));
+          throw damaged(path, line.index + 1, describeLineError(e));
         }
         if (keep) file.#items.push(record);
         opts.visit?.(record, line);
@@ -178,50 +170,10 @@ export class JsonLinesFile<T> {
   }
 }
 
-/**
- * Replaces a file atomically and durably: a temp file, fsync'd, renamed over the file, the directory fsync'd, so a
- * crash leaves either the old file or the new one whole.
- */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
 function writeDurably(path: string, text: string): void {
   const fd = openSync(path, "a", 0o600);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The torn bytes go to `<file>.torn` (on disk first), then the file is cut back to its last whole line. */
-function keepTornTail(path: string, validBytes: number, line: string): void {
-  appendFileSync(`${path}.torn`, `${line}\n`, { mode: 0o600 });
-  const torn = openSync(`${path}.torn`, "r");
-  try {
-    fsyncSync(torn);
-  } finally {
-    closeSync(torn);
-  }
-  const fd = openSync(path, "r+");
-  try {
-    ftruncateSync(fd, validBytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -234,16 +186,4 @@ function damaged(path: string, line: number, what: string): StoreError {
       `or remove that line (or restore a backup of the file), then start again.`,
     path,
   );
-}
-
-/** A parser's error in one line: zod's message is a JSON dump of every issue, so only the first is told. */
-function describe(e: unknown): string {
-  const issues = (e as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
-  const first = Array.isArray(issues) ? issues[0] : undefined;
-  if (first) {
-    const key = first.path?.map(String).join(".") || "(the record)";
-    const more = issues && issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : "";
-    return `${key}: ${(first.message ?? "is invalid").replace(/\s+/g, " ")}${more}`;
-  }
-  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
 }

@@ -1,0 +1,64 @@
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** What the store's files share: atomic replacement, the repair of a torn last line, and line errors in words. */
+
+/**
+ * Replaces a file atomically and durably: a temp file, fsync'd, renamed over the file, the directory fsync'd, so a
+ * crash leaves either the old file or the new one whole.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dir = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** The torn bytes go to `<file>.torn` (on disk first), then the file is cut back to its last whole line. */
+export function keepTornTail(path: string, validBytes: number, line: string): void {
+  appendFileSync(`${path}.torn`, `${line}\n`, { mode: 0o600 });
+  const torn = openSync(`${path}.torn`, "r");
+  try {
+    fsyncSync(torn);
+  } finally {
+    closeSync(torn);
+  }
+  const fd = openSync(path, "r+");
+  try {
+    ftruncateSync(fd, validBytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A parser's error in one line: zod's message is a JSON dump of every issue, so only the first is told. */
+export function describeLineError(e: unknown): string {
+  const issues = (e as { issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
+  const first = Array.isArray(issues) ? issues[0] : undefined;
+  if (first) {
+    const key = first.path?.map(String).join(".") || "(the record)";
+    const more = issues && issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : "";
+    return `${key}: ${(first.message ?? "is invalid").replace(/\s+/g, " ")}${more}`;
+  }
+  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
+}
