@@ -9,6 +9,7 @@
  * - bench/startup.ts  start-up to first decision and to every bot's decision in sim mode, RSS, SIGINT shutdown
  * - bench/scan.ts     full-market scan of 2,000 symbols with the real scanner, client and limiter, limits on
  * - bench/order.ts    order round trip overhead: p50/p99 of our time around a loopback POST /order
+ * - bench/journal.ts  place() over newOrder and the reopen, with 100 / 1,000 / 10,000 orders in the journal
  * - bench/ledger.ts   the ledger at 10k / 100k / 1M fills: open, full replay, one new fill, RSS
  */
 import { spawn } from "node:child_process";
@@ -20,6 +21,7 @@ const BENCHES = [
   { name: "start-up (sim mode)", script: "startup.ts", args: ["--runs", "3"] },
   { name: "full-market scan", script: "scan.ts", args: ["--alts", "2000"] },
   { name: "order round trip", script: "order.ts", args: ["--orders", "300"] },
+  { name: "journal growth", script: "journal.ts", args: ["--orders", "200"] },
   { name: "ledger growth", script: "ledger.ts", args: ["--runs", "3"], timeoutMs: 20 * 60_000 },
 ];
 const TIMEOUT_MS = 5 * 60_000;
