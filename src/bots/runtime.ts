@@ -215,10 +215,16 @@ export class MonitorRuntime {
     });
     /** The cooldown before this run, while the run has committed another one (restored if it sends nothing). */
     let before: { cooldownUntil: number | undefined } | undefined;
-    const commitLimits = async (cooldownUntil?: number): Promise<void> => {
+    let committed: number | undefined;
+    const commitLimits = async (asked?: number): Promise<void> => {
+      // A bot counts its cooldown from the run's start (ctx.now), but it holds from the moment it is committed, just
+      // before the orders leave: a run that took seconds to decide (a slow book read, a loaded machine) must not
+      // bring two purchases closer than the cooldown (npm run chaos found 10.9 s between two with 12 s).
+      const cooldownUntil = asked === undefined ? undefined : asked + (this.#clock.now() - startedAt);
       if (cooldownUntil !== undefined) {
         before ??= { cooldownUntil: slot.cooldownUntil };
         slot.cooldownUntil = cooldownUntil;
+        committed = cooldownUntil;
       }
       await this.#store.update((s) => {
         const b = botEntry(s, name);
@@ -234,7 +240,11 @@ export class MonitorRuntime {
         commitLimits,
       });
       if (decision.cooldownUntil === undefined && before) this.#restoreCooldown(slot, before.cooldownUntil);
-      this.#succeeded(slot, decision, startedAt);
+      const kept =
+        decision.cooldownUntil !== undefined && committed !== undefined && committed > decision.cooldownUntil
+          ? { ...decision, cooldownUntil: committed }
+          : decision;
+      this.#succeeded(slot, kept, startedAt);
     } catch (err) {
       this.#failed(slot, err, startedAt);
     }

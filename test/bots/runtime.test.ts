@@ -292,6 +292,24 @@ describe("MonitorRuntime restart and stop", () => {
     expect(onDisk).toMatchObject({ lastRunAt: T0, cooldownUntil: T0 + 10 * MIN });
   });
 
+  it("a cooldown holds from the moment it is committed, not from the run's start: a slow run keeps the gap", async () => {
+    const slow = testBot("slow", MIN, async (ctx) => {
+      await clock.sleep(5_000); // a slow book read before the orders
+      await ctx.commitLimits(ctx.now + 12_000);
+      return { acted: true, cooldownUntil: ctx.now + 12_000 };
+    });
+    const runtime = start([slow]);
+    await clock.advance(5_000);
+    await store.update(() => {});
+    expect(store.state.bots.slow?.cooldownUntil).toBe(T0 + 5_000 + 12_000);
+    expect(runtime.status().find((s) => s.name === "slow")?.cooldownUntil).toBe(T0 + 5_000 + 12_000);
+    runtime.runSoon("slow");
+    await clock.advance(11_000);
+    expect(slow.starts).toEqual([T0]);
+    await clock.advance(2 * MIN);
+    expect(slow.starts[1]).toBeGreaterThanOrEqual(T0 + 17_000);
+  });
+
   it("a committed cooldown is taken back when the run sends nothing, kept when the run throws", async () => {
     const quiet = testBot("quiet", MIN, async (ctx) => {
       await ctx.commitLimits(ctx.now + 10 * MIN);
