@@ -96,7 +96,8 @@ export interface PurchaseOptions {
 
 /**
  * Buys every part, one after the other, after the cooldown is on disk (a crash after the first order must not let
- * the restarted bot buy again), and turns the outcomes into the run's decision.
+ * the restarted bot buy again), commits it again after the last part, and turns the outcomes into the run's
+ * decision.
  */
 export async function purchase(
   deps: PurchaseDeps,
@@ -122,6 +123,10 @@ export async function purchase(
   }
   const sent = done.filter((d) => ordered(d.r));
   if (sent.length === 0) return { acted: false, summary: "no purchase: no order went through", reasons };
+  // Once more after the last order: the cooldown then holds from it, not from before the first (an order can take
+  // seconds on a loaded machine; npm run chaos saw a purchase's last order and the next purchase closer than the
+  // cooldown, together above the cap).
+  await ctx.commitLimits(cooldownUntil);
   const summary = sent
     .map(
       (d) => `${d.name} ${d.r.kind === "skipped" ? "" : money(d.r.order.notional)} USDC (${outcomeOf(d.r)})`,

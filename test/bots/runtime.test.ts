@@ -310,6 +310,20 @@ describe("MonitorRuntime restart and stop", () => {
     expect(slow.starts[1]).toBeGreaterThanOrEqual(T0 + 17_000);
   });
 
+  it("a cooldown committed again after the last order holds from that order (purchase.ts does this)", async () => {
+    const twoParts = testBot("two", MIN, async (ctx) => {
+      await ctx.commitLimits(ctx.now + 12_000);
+      await clock.sleep(3_000); // the orders of the purchase, one after the other
+      await ctx.commitLimits(ctx.now + 12_000);
+      return { acted: true, cooldownUntil: ctx.now + 12_000 };
+    });
+    const runtime = start([twoParts]);
+    await clock.advance(3_000);
+    await store.update(() => {});
+    expect(store.state.bots.two?.cooldownUntil).toBe(T0 + 3_000 + 12_000);
+    expect(runtime.status().find((s) => s.name === "two")?.cooldownUntil).toBe(T0 + 3_000 + 12_000);
+  });
+
   it("a committed cooldown is taken back when the run sends nothing, kept when the run throws", async () => {
     const quiet = testBot("quiet", MIN, async (ctx) => {
       await ctx.commitLimits(ctx.now + 10 * MIN);
