@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { Api } from "grammy";
 import type { MexcClient } from "./api/index.js";
 import { BOT_IDS, startTrading, type Trading } from "./app.js";
 import { DailyLossGuard } from "./bots/daily-loss.js";
@@ -17,10 +16,10 @@ import type { Store } from "./store/index.js";
 import { createMonitors } from "./suite-monitors.js";
 import { fullReport } from "./suite-reports.js";
 import { PortfolioWatch } from "./suite-watch.js";
-import { type ControlBot, createControlBot } from "./telegram/control-bot.js";
+import type { ControlBot } from "./telegram/control-bot.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
-import { ConsoleSink, GrammySink, type MessageSink } from "./telegram/transport.js";
+import { ConsoleSink, type MessageSink } from "./telegram/sink.js";
 import { LIVE_STATES } from "./trading/order-state.js";
 import { Proposals } from "./trading/proposals.js";
 import { tradingQueries } from "./trading/queries.js";
@@ -99,13 +98,21 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   };
   runtime.events.on("funds-freed", spendNow);
   runtime.events.on("rebalance-requested", spendNow);
-  const notifier = createNotifier(o, trading, runtime, proposals);
+  const notifier = await createNotifier(o, trading, runtime, proposals);
 
   const guard = await startLossGuard(o, runtime, client);
   const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
   const watch = portfolioWatch(o, { trading, proposals, guard, history });
 
-  const telegram = createTelegram(o, { trading, runtime, proposals, notifier, guard, history, scanner });
+  const telegram = await createTelegram(o, {
+    trading,
+    runtime,
+    proposals,
+    notifier,
+    guard,
+    history,
+    scanner,
+  });
 
   return {
     trading,
@@ -187,16 +194,18 @@ function portfolioWatch(
 }
 
 /** The Telegram control bot (commands, buttons, approvals), when a token is configured. */
-function createTelegram(
+async function createTelegram(
   o: SuiteOptions,
   p: Pick<Suite, "trading" | "runtime" | "proposals" | "notifier" | "guard" | "history"> & {
     scanner: MarketScanner | undefined;
   },
-): ControlBot | undefined {
+): Promise<ControlBot | undefined> {
   const { env, config, clock } = o;
   if (!env.telegram) return undefined;
   const { orders, ledger } = p.trading;
   const client = p.trading.exchange.client;
+  // Loaded only with a token: without Telegram, grammY, auto-retry and resvg stay off the start-up (issue 15).
+  const { createControlBot } = await import("./telegram/control-bot.js");
   return createControlBot({
     token: env.telegram.token.reveal(),
     ...(env.telegram.apiRoot ? { apiRoot: env.telegram.apiRoot } : {}),
@@ -227,26 +236,30 @@ async function cancelResting(orders: Trading["orders"], log: Logger): Promise<vo
   }
 }
 
+/** The Telegram sink, with grammY loaded now: only a configured token pays for it. */
+async function telegramSink(tg: NonNullable<Env["telegram"]>, log: Logger): Promise<MessageSink> {
+  const [{ Api }, { GrammySink }] = await Promise.all([import("grammy"), import("./telegram/transport.js")]);
+  return new GrammySink({
+    api: new Api(tg.token.reveal(), tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined),
+    chatIds: tg.allowedIds,
+    log,
+  });
+}
+
 /**
  * Where the suite's messages go: Telegram when a token is configured, else the console (or the sink a test gives);
  * bot events, order changes and the client's alerts all pass the notifier's anti-spam.
  */
-function createNotifier(
+async function createNotifier(
   o: SuiteOptions,
   trading: Trading,
   runtime: MonitorRuntime,
   proposals: Proposals,
-): Notifier {
+): Promise<Notifier> {
   const { env, config, clock, logs } = o;
   const tg = env.telegram;
   const tgLog = logs.child("telegram");
-  const sink = tg
-    ? new GrammySink({
-        api: new Api(tg.token.reveal(), tg.apiRoot ? { apiRoot: tg.apiRoot } : undefined),
-        chatIds: tg.allowedIds,
-        log: tgLog,
-      })
-    : (o.sink ?? new ConsoleSink({ log: tgLog }));
+  const sink = tg ? await telegramSink(tg, tgLog) : (o.sink ?? new ConsoleSink({ log: tgLog }));
   const notifier = new Notifier({
     sink,
     clock,

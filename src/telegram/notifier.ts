@@ -2,8 +2,8 @@ import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { safeError } from "../redact.js";
 import { htmlToPlain } from "./format.js";
+import { DeliveryError, type MessageSink, type SendOptions } from "./sink.js";
 import { TELEGRAM_MAX_CHARS } from "./split.js";
-import { DeliveryError, type MessageSink, type SendOptions } from "./transport.js";
 
 export type Severity = "info" | "alert";
 
