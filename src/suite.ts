@@ -84,20 +84,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     mode: env.mode,
     log: logs.child("bot"),
   });
-  const runtime = new MonitorRuntime({
-    monitors,
-    clock,
-    store,
-    log: logs.child("bot"),
-    emergencyStopPath: join(o.dataDir, config.risk.emergencyStopFile),
-  });
-  // Freed funds and rebalance requests make the USDC spenders look now instead of at their next interval.
-  const spendNow = () => {
-    runtime.runSoon(BOT_IDS.balancer5050);
-    runtime.runSoon(BOT_IDS.balanceBuyer);
-  };
-  runtime.events.on("funds-freed", spendNow);
-  runtime.events.on("rebalance-requested", spendNow);
+  const runtime = createRuntime(o, monitors);
   const notifier = await createNotifier(o, trading, runtime, proposals);
 
   const guard = await startLossGuard(o, runtime, client);
@@ -142,6 +129,24 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
       return result;
     },
   };
+}
+
+/** The bots on their schedule; freed funds and rebalance requests make the USDC spenders look at once. */
+function createRuntime(o: SuiteOptions, monitors: Monitor[]): MonitorRuntime {
+  const runtime = new MonitorRuntime({
+    monitors,
+    clock: o.clock,
+    store: o.store,
+    log: o.logs.child("bot"),
+    emergencyStopPath: join(o.dataDir, o.config.risk.emergencyStopFile),
+  });
+  const spendNow = () => {
+    runtime.runSoon(BOT_IDS.balancer5050);
+    runtime.runSoon(BOT_IDS.balanceBuyer);
+  };
+  runtime.events.on("funds-freed", spendNow);
+  runtime.events.on("rebalance-requested", spendNow);
+  return runtime;
 }
 
 /**
