@@ -136,7 +136,7 @@ export class JournalLog<E> {
       const line = text.slice(offset, end);
       lineNo++;
       const last = nl === -1 || nl === text.length - 1;
-      if (line.trim() !== "" && !this.#take(line, lineNo, last || nl === -1)) {
+      if (line.trim() !== "" && !this.#take(line, lineNo, last)) {
         // Only a torn last line gets here: cut it off, keep it aside.
         if (!repair) return;
         keepTornTail(path, Buffer.byteLength(text.slice(0, offset)), line);
