@@ -13,6 +13,7 @@ import type { StopSignals } from "./signals.js";
 import { writeErr, writeOut } from "./stdio.js";
 import { Store, StoreError } from "./store/index.js";
 import { type Suite, startSuite } from "./suite.js";
+import { Supervisor, schedulerLiveness } from "./watchdog.js";
 
 /**
  * The program after main.ts has its signal handlers in place: settings, logs, state, pre-flight, the suite, and
@@ -108,6 +109,7 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
   const clock = new RealClock();
   const paths = statePaths(env);
   const { logs, mainLog } = openLogs(env, config, paths.logDir, running, signals);
+  const supervisor = Supervisor.fromEnv(mainLog);
 
   /** A stop asked for during start-up: close what is open, exit 0. */
   const stoppedDuringStart = async (parts: { exchange?: Exchange; store?: Store }, step: string) => {
@@ -161,9 +163,9 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
     mainLog.info({ signal: signals.requested, step: "suite" }, "stopped during start-up; no bot was started");
   } else {
     running.crashAlert = (text) => started.notifier.notify({ type: "lifecycle", severity: "alert", text });
-    startBots(suite, env, paths.dataDir, logs.filePath, mainLog);
+    startBots(suite, env, paths.dataDir, logs.filePath, mainLog, supervisor);
   }
-  const { unfinished } = await stopWhenAsked(suite, config, signals);
+  const { unfinished } = await stopWhenAsked(suite, config, signals, supervisor);
   await store.close();
   mainLog.info({ unfinished }, "stopped cleanly");
   await bounded(logs.close(), 2_000);
@@ -296,8 +298,25 @@ async function preflight(
   return failed;
 }
 
-function startBots(suite: Suite, env: Env, dataDir: string, logFile: string, mainLog: Logger): void {
+function startBots(
+  suite: Suite,
+  env: Env,
+  dataDir: string,
+  logFile: string,
+  mainLog: Logger,
+  supervisor: Supervisor,
+): void {
   suite.start();
+  void supervisor.ready(`${env.mode}: bots ${suite.monitors.map((m) => m.name).join(", ")}`);
+  // The tick turns every second; ten seconds without one is a stalled event loop or scheduler, not a slow turn.
+  const clock = new RealClock();
+  supervisor.startWatchdog(
+    schedulerLiveness(
+      (ms) => suite.runtime.heartbeat(ms),
+      () => clock.now(),
+      10_000,
+    ),
+  );
   suite.notifier.notify({
     type: "lifecycle",
     severity: "alert",
@@ -317,8 +336,10 @@ async function stopWhenAsked(
   suite: Suite,
   config: Config,
   signals: StopSignals,
+  supervisor: Supervisor,
 ): Promise<{ unfinished: string[] }> {
   const signal = await signals.stopped;
+  void supervisor.stopping(`stopping (${signal})`);
   suite.notifier.notify({
     type: "lifecycle",
     severity: "alert",

@@ -17,6 +17,8 @@ export type RuntimeEvent =
   | { type: "decision"; bot: string; decision: Decision }
   | { type: "bot-failing"; bot: string; errors: number; lastError: string }
   | { type: "bot-recovered"; bot: string; afterErrors: number }
+  /** A run in progress for three of the bot's intervals (active), and that run ending at last (not active). */
+  | { type: "bot-silent"; bot: string; active: boolean; runningMs: number; intervalMs: number }
   | { type: "emergency-stop"; active: boolean; path: string }
   | { type: "risk-pause"; active: true; reason: string }
   | { type: "risk-pause"; active: false };

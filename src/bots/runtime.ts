@@ -14,11 +14,22 @@ import {
   isAbortLike,
   newSlot,
   positiveMs,
+  runningForMs,
+  SILENT_AFTER_INTERVALS,
   type Slot,
+  stuckRuns,
   untilAborted,
 } from "./schedule.js";
 
 export { backoffMs } from "./schedule.js";
+
+/** What a supervisor's watchdog reads: when the scheduler last ticked and which runs hang far past their bot's pace. */
+export interface Heartbeat {
+  /** The last turn of the scheduler's tick (the emergency-stop and kill-switch watch), undefined before start. */
+  tickAt: number | undefined;
+  /** Runs going on for longer than `stuckAfterMs`, or SILENT_AFTER_INTERVALS of their interval if longer. */
+  stuck: { bot: string; runningMs: number }[];
+}
 
 /** Real timers overflow past 2^31-1 ms; a long wait is cut into pieces that each re-read the schedule. */
 const MAX_WAIT_MS = 3_600_000;
@@ -55,6 +66,7 @@ export class MonitorRuntime {
   #phase: "new" | "running" | "stopped" = "new";
   #riskPause: RiskPause | null = null;
   #gate = "";
+  #tickAt: number | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.#clock = opts.clock;
@@ -177,15 +189,43 @@ export class MonitorRuntime {
       }
       slot.running = this.#runOnce(slot).finally(() => {
         slot.running = null;
+        if (!slot.silent) return;
+        slot.silent = false;
+        const runningMs = this.#clock.now() - (slot.lastRunAt ?? this.#clock.now());
+        const { name: bot, intervalMs } = slot.monitor;
+        this.events.emit({ type: "bot-silent", bot, active: false, runningMs, intervalMs });
       });
       await slot.running;
     }
   }
 
+  /** Whether the scheduler still turns, for systemd's watchdog (src/watchdog.ts). */
+  heartbeat(stuckAfterMs: number): Heartbeat {
+    return { tickAt: this.#tickAt, stuck: stuckRuns(this.#slots.values(), this.#clock.now(), stuckAfterMs) };
+  }
+
   async #tick(): Promise<void> {
     while (this.#phase === "running") {
+      this.#tickAt = this.#clock.now();
       this.#refreshGates();
+      this.#watchRuns();
       await this.#clock.sleep(this.#tickMs, this.#stop.signal).catch(ignoreAbort);
+    }
+  }
+
+  /**
+   * A run that has gone on for SILENT_AFTER_INTERVALS of its interval (a request that never ends, an await that
+   * never resolves) means the bot has decided nothing since: the owner hears of it once, and again when it ends.
+   */
+  #watchRuns(): void {
+    const now = this.#clock.now();
+    for (const slot of this.#slots.values()) {
+      const runningMs = runningForMs(slot, now);
+      const { name: bot, intervalMs } = slot.monitor;
+      if (runningMs === undefined || slot.silent || runningMs < SILENT_AFTER_INTERVALS * intervalMs) continue;
+      slot.silent = true;
+      this.#log.warn({ bot, runningMs, intervalMs }, "bot has not decided for three of its intervals");
+      this.events.emit({ type: "bot-silent", bot, active: true, runningMs, intervalMs });
     }
   }
 

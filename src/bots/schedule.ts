@@ -25,6 +25,8 @@ export interface Slot {
   consecutiveErrors: number;
   /** A "bot-failing" alert went out for the current streak. */
   alerted: boolean;
+  /** A "bot-silent" alert went out for the run in progress. */
+  silent: boolean;
   lastError?: string;
   lastDecision?: BotStatus["lastDecision"];
 }
@@ -40,7 +42,31 @@ export function newSlot(monitor: Monitor, saved: BotState | undefined): Slot {
     errorCount: 0,
     consecutiveErrors: 0,
     alerted: false,
+    silent: false,
   };
+}
+
+/** A run going on for this many of its bot's intervals has the owner told: the bot has not decided since. */
+export const SILENT_AFTER_INTERVALS = 3;
+
+/** How long the slot's run in progress has been going, or undefined when it is not running. */
+export function runningForMs(slot: Slot, now: number): number | undefined {
+  return slot.running && slot.lastRunAt !== undefined ? Math.max(0, now - slot.lastRunAt) : undefined;
+}
+
+/** Runs going on for longer than `stuckAfterMs`, or SILENT_AFTER_INTERVALS of their bot's interval if longer. */
+export function stuckRuns(
+  slots: Iterable<Slot>,
+  now: number,
+  stuckAfterMs: number,
+): { bot: string; runningMs: number }[] {
+  const stuck: { bot: string; runningMs: number }[] = [];
+  for (const slot of slots) {
+    const runningMs = runningForMs(slot, now);
+    const limit = Math.max(stuckAfterMs, SILENT_AFTER_INTERVALS * slot.monitor.intervalMs);
+    if (runningMs !== undefined && runningMs > limit) stuck.push({ bot: slot.monitor.name, runningMs });
+  }
+  return stuck;
 }
 
 /** max(lastRunAt + interval, cooldownUntil, retry after back-off), or now if that has passed. */

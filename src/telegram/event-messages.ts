@@ -1,7 +1,7 @@
 import type { RuntimeEvent } from "../bots/events.js";
 import { bold } from "./format.js";
 import type { Notification } from "./notifier.js";
-import { botFailingMessage, botRecoveredMessage } from "./render/bot-health.js";
+import { botFailingMessage, botRecoveredMessage, botSilentMessage } from "./render/bot-health.js";
 import { emergencyStopMessage, riskPauseMessage } from "./render/pauses.js";
 import { renderReport } from "./render/report.js";
 
@@ -24,6 +24,8 @@ export function eventMessage(e: RuntimeEvent): Notification | undefined {
       return botFailingMessage(e);
     case "bot-recovered":
       return botRecoveredMessage(e);
+    case "bot-silent":
+      return botSilentMessage(e);
     case "emergency-stop":
       return emergencyStopMessage(e);
     case "risk-pause":

@@ -20,3 +20,24 @@ export function botRecoveredMessage(e: EventOf<"bot-recovered">): Notification {
     text: `✅ bot ${escapeHtml(e.bot)} works again after ${e.afterErrors} failed runs`,
   };
 }
+
+/** A run that has gone on for three of its bot's intervals, and the same run ending: one message each. */
+export function botSilentMessage(e: EventOf<"bot-silent">): Notification {
+  const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+  if (!e.active)
+    return {
+      type: "bot-silent-ended",
+      key: e.bot,
+      severity: "info",
+      text: `✅ bot ${escapeHtml(e.bot)} decided again: its run took ${minutes(e.runningMs)}`,
+    };
+  return {
+    type: "bot-silent",
+    key: e.bot,
+    severity: "alert",
+    text:
+      `⏳ ${bold(`bot ${e.bot} has not decided`)} for ${minutes(e.runningMs)} (three of its ` +
+      `${minutes(e.intervalMs)} intervals): its run has not ended. The log shows where it waits; ` +
+      "under systemd the watchdog restarts the process if this lasts.",
+  };
+}
