@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { Writable } from "node:stream";
 import { type DestinationStream, type Logger, multistream, pino, stdSerializers } from "pino";
 import { createStream, type RotatingFileStream } from "rotating-file-stream";
+import { prettyLine } from "./console-line.js";
 import { safeError, scrub } from "./redact.js";
 import { guardedConsole, writeErr } from "./stdio.js";
 
@@ -34,42 +35,13 @@ export interface Logs {
   readonly filePath: string;
 }
 
-const LEVELS: Record<number, string> = {
-  10: "TRACE",
-  20: "DEBUG",
-  30: "INFO ",
-  40: "WARN ",
-  50: "ERROR",
-  60: "FATAL",
-};
-const COLORS: Record<number, string> = { 10: "90", 20: "36", 30: "32", 40: "33", 50: "31", 60: "35" };
-const HIDDEN = new Set(["level", "time", "pid", "hostname", "component", "msg"]);
-
-/** One readable line per record: the console is for the operator, the JSON file for tools. */
-export function prettyLine(json: string, color: boolean): string {
-  let rec: Record<string, unknown>;
-  try {
-    rec = JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    return json;
-  }
-  const level = typeof rec.level === "number" ? rec.level : 30;
-  const time = new Date(typeof rec.time === "number" ? rec.time : 0).toISOString().slice(11, 19);
-  const lvl = color
-    ? `\x1b[${COLORS[level] ?? "0"}m${LEVELS[level] ?? level}\x1b[0m`
-    : (LEVELS[level] ?? String(level));
-  const comp = rec.component ? `[${String(rec.component)}] ` : "";
-  const extras = Object.entries(rec)
-    .filter(([k]) => !HIDDEN.has(k))
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(" ");
-  return `${time} ${lvl} ${comp}${String(rec.msg ?? "")}${extras ? ` ${extras}` : ""}\n`;
-}
-
 function prettyStream(out: NodeJS.WritableStream, color: boolean): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line) out.write(prettyLine(line, color));
+      for (const line of chunk.toString("utf8").split("\n")) {
+        const text = line ? prettyLine(line, color) : "";
+        if (text) out.write(text);
+      }
       cb();
     },
   });

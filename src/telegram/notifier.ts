@@ -295,7 +295,7 @@ export class Notifier {
       if (e.severity === "info") this.sentType.set(e.type, now);
       for (const k of e.keys) this.sentKey.set(k, now);
       this.forgetOldKeys(now);
-      log.info({ ...summary(e), attempts: e.attempts + 1 }, "message sent");
+      log.info({ ...summary(e), attempts: e.attempts + 1, sink: sink.name }, "message sent");
     } catch (err) {
       e.attempts++;
       const d = err instanceof DeliveryError ? err : undefined;

@@ -8,6 +8,8 @@ import { htmlToPlain } from "./format.js";
 
 /** What the notifier sends through: Telegram when a token is configured, the console otherwise. */
 export interface MessageSink {
+  /** Named in the "message sent" log record: the console leaves out what the console sink printed already. */
+  readonly name?: string;
   /** Sends HTML text; rejects with a DeliveryError (never a raw library error) when it could not. */
   send(text: string, opts?: SendOptions): Promise<void>;
   sendPhoto?(png: Buffer, caption?: string, opts?: SendOptions): Promise<void>;
@@ -39,24 +41,29 @@ export class DeliveryError extends Error {
 
 /** Used when no bot token is configured: the operator still sees every report, as plain text. */
 export class ConsoleSink implements MessageSink {
-  private readonly out: NodeJS.WritableStream;
+  readonly name = "console";
+  private readonly out: NodeJS.WritableStream | undefined;
   private readonly log: Logger;
 
+  /**
+   * `out` defaults to stdout in a terminal. Off a terminal the console carries JSON lines only (a block of text
+   * would break them), and the notifier's "message sent" record holds the text.
+   */
   constructor(opts: { log: Logger; out?: NodeJS.WritableStream }) {
     this.log = opts.log;
-    this.out = opts.out ?? process.stdout;
+    this.out = opts.out ?? (process.stdout.isTTY ? process.stdout : undefined);
   }
 
   async send(text: string): Promise<void> {
     const plain = htmlToPlain(text);
-    this.out.write(`── message ──\n${plain}\n`);
+    this.out?.write(`── message ──\n${plain}\n`);
     // Debug: the notifier already logs every message it sends at info.
     this.log.debug({ sink: "console", text: plain }, "message printed (no Telegram token)");
   }
 
   async sendPhoto(png: Buffer, caption?: string): Promise<void> {
     const plain = caption ? htmlToPlain(caption) : "";
-    this.out.write(`── chart (${png.length} bytes, shown only in Telegram) ──\n${plain}\n`);
+    this.out?.write(`── chart (${png.length} bytes, shown only in Telegram) ──\n${plain}\n`);
     this.log.debug(
       { sink: "console", bytes: png.length, text: plain },
       "chart not shown (no Telegram token)",

@@ -48,6 +48,7 @@ export interface GrammySinkOptions {
 }
 
 export class GrammySink implements MessageSink {
+  readonly name = "telegram";
   private readonly api: Api;
   private readonly chatIds: readonly number[];
   private readonly log: Logger;
