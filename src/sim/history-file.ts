@@ -34,9 +34,6 @@ export interface HistorySeries {
   volumeDecimals: number;
 }
 
-const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
-const INTEGER = /^\d+$/;
-
 export function historyPath(dir: string, symbol: string, interval: string): string {
   return `${dir.replace(/\/$/, "")}/${symbol}-${interval}.csv`;
 }
@@ -88,13 +85,25 @@ export function parseSeries(
   symbol: string,
   interval: Interval,
 ): HistorySeries {
-  const lines = content.split("\n");
-  while (lines.length > 0 && lines[lines.length - 1]?.trim() === "") lines.pop();
   const fail = (line: number, what: string): never => {
     throw new Error(`${file}:${line}: ${what}`);
   };
-  if ((lines[0] ?? "").trim() !== HISTORY_HEADER) fail(1, `the header must be "${HISTORY_HEADER}"`);
-  const n = lines.length - 1;
+  // Line bounds first (a trailing newline or blank lines at the end are fine), so the arrays are sized once.
+  const bounds: number[] = [];
+  for (let a = 0; a < content.length; ) {
+    let b = content.indexOf("\n", a);
+    if (b < 0) b = content.length;
+    bounds.push(a, b);
+    a = b + 1;
+  }
+  while (
+    bounds.length > 0 &&
+    content.slice(bounds[bounds.length - 2], bounds[bounds.length - 1]).trim() === ""
+  )
+    bounds.length -= 2;
+  if (content.slice(0, bounds[1] ?? 0).trim() !== HISTORY_HEADER)
+    fail(1, `the header must be "${HISTORY_HEADER}"`);
+  const n = bounds.length / 2 - 1;
   if (n < 1) fail(2, "no candles: the file holds only its header");
   const s: HistorySeries = {
     symbol,
@@ -109,50 +118,109 @@ export function parseSeries(
     priceDecimals: 0,
     volumeDecimals: 0,
   };
-  for (let i = 0; i < n; i++) parseRow(s, i, (lines[i + 1] as string).trim(), (what) => fail(i + 2, what));
+  for (let i = 0; i < n; i++) {
+    let b = bounds[2 * i + 3] as number;
+    if (content.charCodeAt(b - 1) === 13) b--; // CRLF
+    parseRow(s, i, content, bounds[2 * i + 2] as number, b, (what) => fail(i + 2, what));
+  }
   return s;
 }
 
-function parseRow(s: HistorySeries, i: number, row: string, fail: (what: string) => never): void {
-  const cells = row.split(",");
-  if (cells.length !== 8) fail(`expected 8 columns, found ${cells.length}`);
-  const [openText, , , , , , closeText] = cells as [string, ...string[]];
-  if (!INTEGER.test(openText) || !INTEGER.test(closeText as string))
-    fail("open_time and close_time must be epoch milliseconds");
-  const open = Number(openText);
+// Field bounds of the row being parsed, and the last decimal scanned: the loader allocates nothing per cell.
+const fields = new Int32Array(9);
+let cellValue = 0;
+let cellDecimals = 0;
+let cellExact = true;
+
+/**
+ * Scans t[a, b) as a plain decimal (digits, an optional fraction, no sign, exponent or leading zero). With at most
+ * 15 significant digits the integer mantissa and 10^decimals are exact doubles, so their quotient is the double
+ * nearest the text (as Number() would give), and toFixed(decimals) prints the text back.
+ */
+function scanDecimal(t: string, a: number, b: number): boolean {
+  if (a >= b) return false;
+  let m = 0;
+  let dp = -1;
+  let sig = 0;
+  for (let k = a; k < b; k++) {
+    const ch = t.charCodeAt(k);
+    if (ch === 46) {
+      if (dp >= 0 || k === a || k === b - 1) return false;
+      dp = 0;
+      continue;
+    }
+    if (ch < 48 || ch > 57) return false;
+    if (k === a + 1 && dp < 0 && t.charCodeAt(a) === 48) return false;
+    if (dp >= 0) dp++;
+    if (sig > 0 || ch !== 48) sig++;
+    m = m * 10 + (ch - 48);
+  }
+  cellDecimals = Math.max(dp, 0);
+  cellExact = sig <= 15 && cellDecimals <= 22;
+  cellValue = cellExact ? m / 10 ** cellDecimals : Number(t.slice(a, b));
+  return true;
+}
+
+const end = (f: number): number => (fields[f + 1] as number) - 1;
+const isTime = (t: string, f: number): boolean =>
+  scanDecimal(t, fields[f] as number, end(f)) && cellDecimals === 0;
+
+function parseRow(
+  s: HistorySeries,
+  i: number,
+  t: string,
+  a: number,
+  b: number,
+  fail: (what: string) => never,
+): void {
+  let count = 0;
+  fields[0] = a;
+  for (let k = a; k < b; k++) {
+    if (t.charCodeAt(k) !== 44) continue;
+    count++;
+    if (count < 8) fields[count] = k + 1;
+  }
+  if (count !== 7) fail(`expected 8 columns, found ${count + 1}`);
+  fields[8] = b + 1;
+  if (!isTime(t, 0)) fail("open_time must be epoch milliseconds");
+  const open = cellValue;
+  if (!isTime(t, 6)) fail("close_time must be epoch milliseconds");
+  checkTimes(s, i, open, cellValue, fail);
+  for (let col = 0; col < COLS; col++) {
+    const f = col === COL.qv ? 7 : col + 1;
+    if (!scanDecimal(t, fields[f] as number, end(f)))
+      fail(`"${t.slice(fields[f] as number, end(f))}" is not a plain decimal number`);
+    const k = i * COLS + col;
+    s.values[k] = cellValue;
+    s.decimals[k] = Math.min(cellDecimals, 255);
+    if (!cellExact) s.texts.set(k, t.slice(fields[f] as number, end(f)));
+    if (col <= COL.c) s.priceDecimals = Math.max(s.priceDecimals, cellDecimals);
+    else if (col === COL.v) s.volumeDecimals = Math.max(s.volumeDecimals, cellDecimals);
+  }
+  const o = value(s, i, COL.o);
+  const c = value(s, i, COL.c);
+  if (value(s, i, COL.l) <= 0) fail("low must be above zero");
+  if (value(s, i, COL.h) < Math.max(o, c) || value(s, i, COL.l) > Math.min(o, c))
+    fail("impossible candle: open and close must lie in low..high");
+}
+
+function checkTimes(
+  s: HistorySeries,
+  i: number,
+  open: number,
+  close: number,
+  fail: (what: string) => never,
+): void {
   if (floorOpen(s.interval, open) !== open)
     fail(`open_time ${open} is not the start of a ${s.interval} candle`);
   if (i > 0 && open !== nextOpen(s.interval, s.opens[i - 1] as number)) {
     const prev = s.opens[i - 1] as number;
     fail(open <= prev ? "open_time is not ascending" : `gap: the candle after ${prev} is missing`);
   }
-  const offset = Number(closeText) - nextOpen(s.interval, open);
+  const offset = close - nextOpen(s.interval, open);
   if (offset !== 0 && offset !== -1)
     fail("close_time must be the next candle's open time (or one ms before)");
   if (i > 0 && offset !== s.closeOffset) fail("close_time is not computed the same way as on the rows above");
   s.closeOffset = offset;
   s.opens[i] = open;
-  const valueCells = [cells[1], cells[2], cells[3], cells[4], cells[5], cells[7]] as string[];
-  for (let col = 0; col < COLS; col++) {
-    const t = valueCells[col] as string;
-    if (!DECIMAL.test(t)) fail(`"${t}" is not a plain decimal number`);
-    const dot = t.indexOf(".");
-    const dp = dot < 0 ? 0 : t.length - dot - 1;
-    const x = Number(t);
-    const k = i * COLS + col;
-    s.values[k] = x;
-    s.decimals[k] = Math.min(dp, 255);
-    if (dp > 100 || x.toFixed(dp) !== t) s.texts.set(k, t);
-    if (col <= COL.c) s.priceDecimals = Math.max(s.priceDecimals, dp);
-    else if (col === COL.v) s.volumeDecimals = Math.max(s.volumeDecimals, dp);
-  }
-  const [o, h, l, c] = [0, 1, 2, 3].map((col) => s.values[i * COLS + col] as number) as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (l <= 0) fail("low must be above zero");
-  if (h < Math.max(o, c) || l > Math.min(o, c))
-    fail("impossible candle: open and close must lie in low..high");
 }
