@@ -204,6 +204,22 @@ describe("history market: trading", () => {
     expect(order).toMatchObject({ status: "FILLED", executedQty: "0.5" });
   });
 
+  it("fills a resting limit sell in the first minute the bid rises to it", async () => {
+    const { clock, sim, c } = market({
+      accounts: [{ apiKey: KEY, apiSecret: SECRET, balances: { USDT: "10000", BTC: "1" } }],
+    });
+    await clock.advanceTo(S + 4 * H4);
+    const r = await c.order({ symbol: "BTCUSDT", side: "SELL", type: "LIMIT", price: "110", quantity: "0.05" });
+    await clock.advanceTo(S + 5 * H4);
+    await sim.market.tick();
+    // Candle 4 goes 98 → 97 (80 min) → 120 (160 min); the bid (path × 0.995) reaches 110 in minute 127.
+    const trades = (await c.signed("GET", "/api/v3/myTrades", { symbol: "BTCUSDT" })).json;
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({ price: "110", qty: "0.05", time: S + 4 * H4 + 127 * MIN + 30_000 });
+    expect((await c.getOrder("BTCUSDT", r.json.orderId)).json.status).toBe("FILLED");
+    expect(sim.account().balances.USDT?.free).toBe("10005.5");
+  });
+
   it("leaves a resting sell untouched while the path stays below it", async () => {
     const { clock, sim, c } = market({
       accounts: [{ apiKey: KEY, apiSecret: SECRET, balances: { USDT: "10000", BTC: "1" } }],
