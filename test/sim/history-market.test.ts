@@ -209,7 +209,13 @@ describe("history market: trading", () => {
       accounts: [{ apiKey: KEY, apiSecret: SECRET, balances: { USDT: "10000", BTC: "1" } }],
     });
     await clock.advanceTo(S + 4 * H4);
-    const r = await c.order({ symbol: "BTCUSDT", side: "SELL", type: "LIMIT", price: "110", quantity: "0.05" });
+    const r = await c.order({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "LIMIT",
+      price: "110",
+      quantity: "0.05",
+    });
     await clock.advanceTo(S + 5 * H4);
     await sim.market.tick();
     // Candle 4 goes 98 → 97 (80 min) → 120 (160 min); the bid (path × 0.995) reaches 110 in minute 127.
