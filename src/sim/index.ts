@@ -1,6 +1,7 @@
 /**
  * A MEXC-compatible spot exchange: the same wire (paths, fields, string decimals, signatures, errors, limits)
- * as api.mexc.com, over a seeded synthetic market or an upstream's real one (paper), with faults on demand.
+ * as api.mexc.com, over a seeded synthetic market, an upstream's real one (paper) or recorded history, with
+ * faults on demand.
  * It imports nothing of the project but the clock: it stands in for an independent exchange.
  */
 import { serve } from "./http.js";
@@ -11,6 +12,8 @@ export { sign } from "./auth.js";
 export type { AcceptMode, FailSpec, MalformedKind, RandomFaultKind } from "./faults.js";
 export { SimFaults } from "./faults.js";
 export type { FeeAsset } from "./fees.js";
+export { HISTORY_HEADER, historyPath } from "./history-file.js";
+export { type HistoryOptions, listSymbols as historySymbols } from "./history-source.js";
 export type { SimRequest, SimResponse } from "./routes.js";
 export {
   DEFAULT_ACCOUNT,

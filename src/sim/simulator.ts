@@ -8,9 +8,12 @@ import { Engine } from "./engine.js";
 import { Errors, SimError } from "./errors.js";
 import { corrupt, type RandomFaultKind, SimFaults } from "./faults.js";
 import type { FeeAsset } from "./fees.js";
+import { checkFeePairs, type HistoryOptions, HistorySource } from "./history-source.js";
+import { historyMarket } from "./history-views.js";
 import { MarketViews } from "./market-views.js";
 import { Params } from "./params.js";
 import type { Regime } from "./price-path.js";
+import { syntheticMarket } from "./public-views.js";
 import { chargesFor, RateLimiter, type RateLimitInput, rateLimitOptions } from "./rate-limit.js";
 import {
   JSON_HEADERS,
@@ -42,6 +45,8 @@ export interface SimOptions {
   rejectDuplicateClientOrderId?: boolean;
   /** Paper mode: market data from this MEXC-compatible base URL. */
   upstream?: string;
+  /** The history market: recorded candles (history-source.ts) on this clock. Exclusive with `upstream`. */
+  history?: HistoryOptions;
   /** Serve the /__sim/* control routes. */
   control?: boolean;
   /** PERCENT_PRICE_BY_SIDE per symbol; default DEFAULT_PRICE_BANDS (BTCUSDC, ETHUSDC). Synthetic market only. */
@@ -114,6 +119,7 @@ export class Simulator {
   private readonly controlEnabled: boolean;
   private readonly abort = new AbortController();
   private readonly variants: Variants;
+  private readonly history: HistorySource | undefined;
 
   constructor(opts: SimOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
@@ -125,16 +131,22 @@ export class Simulator {
       opts.nullTradeClientOrderId ?? rv !== false,
     );
     const variants = this.variants;
-    const synthetic = opts.upstream
-      ? undefined
-      : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300, {
-          ...(opts.priceBands ? { priceBands: opts.priceBands } : {}),
-          ...(opts.marketRestrictions ? { marketRestrictions: opts.marketRestrictions } : {}),
-        });
+    if (opts.history && opts.upstream)
+      throw new Error("SimOptions: give either history or upstream, not both");
+    const history = opts.history ? new HistorySource(opts.history) : undefined;
+    if (history) checkFeePairs(history, opts.feeAsset ?? "quote");
+    const synthetic =
+      opts.upstream || history
+        ? undefined
+        : new SyntheticSource(opts.seed ?? 42, opts.generatedAlts ?? 300, {
+            ...(opts.priceBands ? { priceBands: opts.priceBands } : {}),
+            ...(opts.marketRestrictions ? { marketRestrictions: opts.marketRestrictions } : {}),
+          });
     const upstream = opts.upstream
       ? new UpstreamSource(opts.upstream, this.clock, undefined, opts.marketRestrictions)
       : undefined;
-    this.source = (synthetic ?? upstream) as MarketSource;
+    this.source = (synthetic ?? history ?? upstream) as MarketSource;
+    this.history = history;
     this.engine = new Engine(this.source, opts.accounts ?? [DEFAULT_ACCOUNT], {
       feeAsset: opts.feeAsset ?? "quote",
       rejectDuplicateClientOrderId: opts.rejectDuplicateClientOrderId ?? true,
@@ -152,7 +164,8 @@ export class Simulator {
       stats: this.stats,
       apiSymbols: () => this.source.apiSymbols(),
     };
-    this.routes = new Map([...publicRoutes(), ...signedRoutes()]);
+    const market = synthetic ? syntheticMarket(synthetic, this.env.views) : history && historyMarket(history);
+    this.routes = new Map([...publicRoutes<unknown>(market), ...signedRoutes()]);
     this.paths = new Set([...this.routes.keys()].map((k) => k.slice(k.indexOf(" ") + 1)));
     this.controlEnabled = opts.control ?? false;
     this.control = controlRoutes(this);
@@ -172,6 +185,11 @@ export class Simulator {
     const acc = key === undefined ? undefined : this.engine.accounts.get(key);
     if (!acc) throw new Error(`no simulated account with key ${apiKey}`);
     return acc.snapshot();
+  }
+
+  /** The history market's span where every symbol has candles (first common open, last common close). */
+  historyRange(): { fromMs: number; toMs: number } | undefined {
+    return this.history?.range();
   }
 
   /** Forgets rate-limit counters, back-offs and bans. */
@@ -328,7 +346,8 @@ export class Simulator {
   private makeMarket(synthetic: SyntheticSource | undefined): SimMarket {
     return {
       regime: (symbol, spec) => {
-        if (!synthetic) throw new Error("market regimes need the synthetic market (not paper mode)");
+        if (!synthetic)
+          throw new Error("market regimes need the synthetic market (not paper or history mode)");
         const defaults = { pump: [0.3, 4], dip: [-0.1, 2], trend: [Number.NaN, 0.5] } as const;
         const [change, boost] = defaults[spec.kind];
         const c = spec.change ?? change;

@@ -41,11 +41,12 @@ export interface RestingChunk {
 }
 
 /**
- * Where the market comes from: the seeded generator, or an upstream MEXC-compatible exchange (paper mode).
+ * Where the market comes from: the seeded generator, an upstream MEXC-compatible exchange (paper mode), or
+ * recorded history (history-source.ts).
  * Everything the engine reads is synchronous; `prepare` fetches what a request will need beforehand.
  */
 export interface MarketSource {
-  readonly kind: "synthetic" | "upstream";
+  readonly kind: "synthetic" | "upstream" | "history";
   prepare(symbols: readonly string[]): Promise<void>;
   rule(symbol: string): SymbolRule | undefined;
   /** Symbols tradable through the API (defaultSymbols). */

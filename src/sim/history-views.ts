@@ -1,0 +1,180 @@
+import { D, type Dec, floatFixed, floatFloor, str, sum } from "./decimal.js";
+import { SimError } from "./errors.js";
+import { COL, type Col, candleAt, type HistorySeries, text, value } from "./history-file.js";
+import { priceAt, rangeOver } from "./history-path.js";
+import type { HistorySource, HistorySymbol } from "./history-source.js";
+import { floorOpen, INTERVALS, type Interval, nextOpen, selectOpens } from "./klines.js";
+import type { KlineQuery, PublicMarket, PublicViews } from "./public-views.js";
+import type { Level } from "./source.js";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The public answers of the history market. No look-ahead: klines list only candles that closed at or before
+ * the virtual now, stricter on purpose than MEXC, which also serves the open candle (a replay must not learn a
+ * candle's high, low or close before it ends). Tickers and the book follow the path up to now only; volumes count
+ * closed candles only, since the open candle's volume is known only at its close.
+ */
+export class HistoryViews implements PublicViews<HistorySymbol> {
+  constructor(private readonly src: HistorySource) {}
+
+  exchangeInfo(list: HistorySymbol[], nowMs: number): unknown {
+    return {
+      timezone: "CST",
+      serverTime: nowMs,
+      rateLimits: [],
+      exchangeFilters: [],
+      symbols: list.map((e) => e.info),
+    };
+  }
+
+  private top(e: HistorySymbol, side: "bids" | "asks", nowMs: number): Level | undefined {
+    for (const l of this.src.levels(e.symbol, side, nowMs)) return l;
+    return undefined;
+  }
+
+  depth(e: HistorySymbol, limit: number, nowMs: number): unknown {
+    const take = (side: "bids" | "asks"): string[][] => {
+      const out: string[][] = [];
+      for (const l of this.src.levels(e.symbol, side, nowMs)) {
+        if (out.length >= limit) break;
+        out.push([str(l.price), str(l.qty)]);
+      }
+      return out;
+    };
+    return { lastUpdateId: nowMs, bids: take("bids"), asks: take("asks") };
+  }
+
+  /** Closed candles of `interval`, the history's own or a longer one built from it. */
+  klines(e: HistorySymbol, interval: Interval, opts: KlineQuery, nowMs: number): unknown[] {
+    const s = e.series;
+    if (!builtFrom(interval, s.interval))
+      throw new SimError(
+        400,
+        -1121,
+        `Invalid interval: this history market has ${s.interval} candles; ask for ${s.interval} or a longer interval.`,
+      );
+    const first = s.opens[0] as number;
+    const end = Math.min(nowMs, nextOpen(s.interval, s.opens[s.n - 1] as number));
+    // Opens up to the candle before the one containing `end`: each of them ended at or before it.
+    const opens = selectOpens(interval, { ...opts, nowMs: floorOpen(interval, end) - 1, firstMs: first });
+    const rows: unknown[] = [];
+    for (const open of opens) {
+      const close = nextOpen(interval, open);
+      if (open < first || close > end) continue;
+      rows.push(candle(s, open, close));
+    }
+    return rows;
+  }
+
+  ticker24(e: HistorySymbol, nowMs: number): Record<string, unknown> {
+    const s = e.series;
+    const pp = e.rule.pricePrecision;
+    const from = nowMs - DAY_MS;
+    const last = this.src.lastPrice(e.symbol, nowMs);
+    const startPrice = priceAt(s, from) ?? priceAt(s, s.opens[0] as number);
+    const open = last && startPrice !== undefined ? new D(floatFixed(startPrice, pp)) : last;
+    const r = last ? rangeOver(s, from, nowMs) : undefined;
+    const lastN = last?.toNumber() ?? 0;
+    const fmt = (x: number | undefined): string => (x === undefined ? "" : floatFixed(x, pp));
+    const vol = closedVolume(s, from, nowMs);
+    const bid = this.top(e, "bids", nowMs);
+    const ask = this.top(e, "asks", nowMs);
+    const change = last && open ? last.minus(open) : undefined;
+    return {
+      symbol: e.symbol,
+      priceChange: change ? str(change) : "",
+      priceChangePercent:
+        change && open && !open.isZero() ? str(change.dividedBy(open).toDecimalPlaces(4)) : "0",
+      prevClosePrice: open ? str(open) : "",
+      lastPrice: last ? str(last) : "",
+      bidPrice: bid ? str(bid.price) : "",
+      bidQty: bid ? str(bid.qty) : "",
+      askPrice: ask ? str(ask.price) : "",
+      askQty: ask ? str(ask.qty) : "",
+      openPrice: open ? str(open) : "",
+      highPrice: fmt(r ? Math.max(r.hi, lastN) : undefined),
+      lowPrice: fmt(r ? Math.min(r.lo, lastN) : undefined),
+      volume: floatFloor(vol.v, s.volumeDecimals),
+      quoteVolume: floatFloor(vol.qv, pp),
+      openTime: from,
+      closeTime: nowMs,
+      count: null,
+    };
+  }
+
+  tickerPrice(e: HistorySymbol, nowMs: number): { symbol: string; price: string } {
+    const last = this.src.lastPrice(e.symbol, nowMs);
+    return { symbol: e.symbol, price: last ? str(last) : "" };
+  }
+
+  bookTicker(e: HistorySymbol, nowMs: number): Record<string, string> {
+    const bid = this.top(e, "bids", nowMs);
+    const ask = this.top(e, "asks", nowMs);
+    return {
+      symbol: e.symbol,
+      bidPrice: bid ? str(bid.price) : "",
+      bidQty: bid ? str(bid.qty) : "",
+      askPrice: ask ? str(ask.price) : "",
+      askQty: ask ? str(ask.qty) : "",
+    };
+  }
+}
+
+export function historyMarket(src: HistorySource): PublicMarket<HistorySymbol> {
+  return {
+    views: new HistoryViews(src),
+    find: (symbol) => src.get(symbol),
+    all: () => src.all(),
+    defaultSymbols: () => src.apiSymbols(),
+  };
+}
+
+/** Can candles of `interval` be built whole from candles of `base` (same or longer, on the same boundaries)? */
+function builtFrom(interval: Interval, base: Interval): boolean {
+  const rank = (i: Interval): number => INTERVALS.indexOf(i);
+  if (rank(interval) < rank(base)) return false;
+  // Weeks do not split into months; everything up to a day splits both.
+  return !(interval === "1M" && base === "1W");
+}
+
+/** One MEXC kline row from the base candles in [open, close): the file's own texts for a base candle. */
+function candle(s: HistorySeries, open: number, close: number): unknown[] {
+  const i0 = candleAt(s, open);
+  const i1 = candleAt(s, close - 1);
+  let hi = i0;
+  let lo = i0;
+  for (let i = i0 + 1; i <= i1; i++) {
+    if (value(s, i, COL.h) > value(s, hi, COL.h)) hi = i;
+    if (value(s, i, COL.l) < value(s, lo, COL.l)) lo = i;
+  }
+  const total = (col: Col): string => {
+    if (i0 === i1) return text(s, i0, col);
+    const parts: Dec[] = [];
+    for (let i = i0; i <= i1; i++) parts.push(new D(text(s, i, col)));
+    return str(sum(parts));
+  };
+  return [
+    open,
+    text(s, i0, COL.o),
+    text(s, hi, COL.h),
+    text(s, lo, COL.l),
+    text(s, i1, COL.c),
+    total(COL.v),
+    close,
+    total(COL.qv),
+  ];
+}
+
+/** Volume and quote volume of the candles that opened at or after `from` and closed by `to`. */
+function closedVolume(s: HistorySeries, from: number, to: number): { v: number; qv: number } {
+  let v = 0;
+  let qv = 0;
+  let i = Math.max(candleAt(s, from), 0);
+  if (i < s.n && (s.opens[i] as number) < from) i++;
+  for (; i < s.n && nextOpen(s.interval, s.opens[i] as number) <= to; i++) {
+    v += value(s, i, COL.v);
+    qv += value(s, i, COL.qv);
+  }
+  return { v, qv };
+}
