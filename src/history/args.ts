@@ -48,12 +48,22 @@ export function parseArgs(argv: readonly string[], known: Record<string, readonl
   return { command, positionals, flags };
 }
 
-export function intervalArg(value: string | undefined, what: string): KlineInterval | undefined {
+/**
+ * An interval as MEXC names it. A file's name may use another exchange's name for the same candles (Binance's 1h);
+ * a flag the user types must be MEXC's, and the message says which one was meant.
+ */
+export function intervalArg(
+  value: string | undefined,
+  what: string,
+  fromFileName = false,
+): KlineInterval | undefined {
   if (value === undefined) return undefined;
   const i = parseInterval(value);
-  if (!i)
-    throw new HistoryUsageError(`${what}: MEXC has no ${value} candles; its intervals are ${INTERVAL_LIST}.`);
-  return i;
+  if (i && (fromFileName || i === value)) return i;
+  const meant = i ? ` (MEXC calls ${value} ${i})` : "";
+  throw new HistoryUsageError(
+    `${what}: MEXC has no ${value} candles${meant}; its intervals are ${INTERVAL_LIST}.`,
+  );
 }
 
 const DAY = 86_400_000;

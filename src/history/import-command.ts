@@ -29,7 +29,7 @@ function sourceOf(file: string, args: ParsedArgs): Source {
   const symbol = (args.flags.get("symbol") ?? m?.[1])?.toUpperCase();
   const interval =
     intervalArg(args.flags.get("interval"), "--interval") ??
-    (m?.[2] ? intervalArg(m[2], `${file} (interval ${m[2]} from its name)`) : undefined);
+    (m?.[2] ? intervalArg(m[2], `${file} (interval ${m[2]} from its name)`, true) : undefined);
   if (!symbol || !interval)
     throw new HistoryUsageError(
       `${file}: its name does not say the ${symbol ? "interval" : "symbol"} (like BTCUSDT-15m-2025-01.csv): ` +
