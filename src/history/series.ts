@@ -1,6 +1,6 @@
 import type { KlineInterval } from "../api/index.js";
 import type { Candle } from "./candle.js";
-import { countOpens, isOpenTime, nextOpen, utc } from "./interval.js";
+import { countOpens, isOpenTime, nextOpen, openAfter, utc } from "./interval.js";
 
 /**
  * What is wrong with a candle's place in the series, or undefined: the history market needs one candle per
@@ -20,7 +20,9 @@ export function sequenceProblem(
   const expected = nextOpen(interval, prev.openTime);
   if (c.openTime > expected) {
     const n = countOpens(interval, expected, c.openTime);
-    return `${n} candle${n === 1 ? "" : "s"} missing before this one (a gap from ${utc(expected)} to ${utc(c.openTime)} UTC)`;
+    const last = openAfter(interval, expected, n - 1);
+    const span = n === 1 ? utc(expected) : `${utc(expected)} to ${utc(last)}`;
+    return `${n} candle${n === 1 ? "" : "s"} missing before this one (${span} UTC)`;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { KlineInterval } from "../api/index.js";
 import { type Candle, candleProblem } from "./candle.js";
+import { nextOpen, utc } from "./interval.js";
 import { sequenceProblem } from "./series.js";
 
 /** A row of a user's file that cannot go into a history file: where it is and what is wrong with it. */
@@ -70,7 +71,6 @@ function toCandle(raw: string): Candle {
 export function readUserCsv(file: string, interval: KlineInterval): UserFile {
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   const out: UserFile = { file, candles: [], lines: [] };
-  let prev: Candle | undefined;
   let seenFirst = false;
   text.split("\n").forEach((rawLine, i) => {
     const raw = rawLine.replace(/\r$/, "");
@@ -88,13 +88,35 @@ export function readUserCsv(file: string, interval: KlineInterval): UserFile {
     }
     const bad = candleProblem(c, interval);
     if (bad) throw new ImportError(file, line, `impossible candle: ${bad}`, FIX_ROW);
-    const seq = sequenceProblem(prev, c, interval);
-    if (seq) throw new ImportError(file, line, seq, fixFor(seq));
     out.candles.push(c);
     out.lines.push(line);
-    prev = c;
   });
+  checkSeries(out, interval);
   return out;
+}
+
+/** One candle per interval, in order; a candle missing here but found further down is a row out of place. */
+function checkSeries(f: UserFile, interval: KlineInterval): void {
+  const lineOf = new Map<number, number>();
+  f.candles.forEach((c, i) => {
+    if (!lineOf.has(c.openTime)) lineOf.set(c.openTime, f.lines[i] as number);
+  });
+  for (let i = 0; i < f.candles.length; i++) {
+    const prev = f.candles[i - 1];
+    const seq = sequenceProblem(prev, f.candles[i] as Candle, interval);
+    if (!seq) continue;
+    const line = f.lines[i] as number;
+    const expected = prev ? nextOpen(interval, prev.openTime) : 0;
+    const later = seq.includes("missing") ? lineOf.get(expected) : undefined;
+    if (later !== undefined && later > line)
+      throw new ImportError(
+        f.file,
+        line,
+        `rows out of order: the candle for ${utc(expected)} UTC, which belongs here, is at line ${later}`,
+        fixFor("out of order"),
+      );
+    throw new ImportError(f.file, line, seq, fixFor(seq));
+  }
 }
 
 export function fixFor(problem: string): string {
