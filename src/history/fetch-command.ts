@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ApiError, type KlineInterval, MexcClient } from "../api/index.js";
 import { AbortError } from "../clock.js";
 import { HistoryUsageError, intervalArg, type ParsedArgs, timeArg } from "./args.js";
-import { type FetchSymbolOptions, fetchSymbol, type SymbolFetch } from "./fetch-symbol.js";
+import { BadCandleError, type FetchSymbolOptions, fetchSymbol, type SymbolFetch } from "./fetch-symbol.js";
 import { HistoryFileError } from "./history-file.js";
 import { ceilOpen, countOpens, floorOpen, nextOpen, utc } from "./interval.js";
 import type { HistoryIo } from "./io.js";
@@ -114,7 +114,9 @@ async function fetchAll(
         progress.finish();
         throw err;
       }
-      if (!(err instanceof HistoryFileError || err instanceof ApiError || err instanceof Error)) throw err;
+      // One symbol's trouble (its file, the exchange's answer for it) must not cost the others their download.
+      if (!(err instanceof HistoryFileError || err instanceof ApiError || err instanceof BadCandleError))
+        throw err;
       progress.note(`${symbol}: FAILED: ${err instanceof ApiError ? describeApiError(err) : err.message}`);
     }
   }

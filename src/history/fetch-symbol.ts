@@ -18,6 +18,11 @@ export interface FilledGap {
   count: number;
 }
 
+/** The exchange sent a candle no market can have (high below low…): nothing after it is written. */
+export class BadCandleError extends Error {
+  override readonly name = "BadCandleError";
+}
+
 export interface SymbolFetch {
   symbol: string;
   path: string;
@@ -112,7 +117,7 @@ async function page(o: FetchSymbolOptions, start: number, end: number, per: numb
     if (c.openTime < start || c.openTime >= end) continue;
     const problem = candleProblem(c, o.interval);
     if (problem)
-      throw new Error(
+      throw new BadCandleError(
         `the exchange sent an impossible ${o.symbol} ${o.interval} candle at ${utc(c.openTime)} UTC: ${problem}. ` +
           "Nothing after it was written; report it, and fetch that symbol over a range that avoids it.",
       );

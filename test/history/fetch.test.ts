@@ -174,6 +174,37 @@ describe("history fetch against the simulator", () => {
     for (const s of expected) expect(existsSync(join(dir, `${s}-1d.csv`))).toBe(true);
   });
 
+  it("extends a file to a later --to, and will not leave out the start of an earlier --from", async () => {
+    const dir = tempDir();
+    const args = (from: string, to: string, out: string) => [
+      "fetch",
+      "--symbols",
+      "BTCUSDC",
+      "--interval",
+      "60m",
+      "--from",
+      from,
+      "--to",
+      to,
+      "--out",
+      out,
+    ];
+    expect((await runHistory(args("2025-03-10", "2025-03-11", dir), { baseUrl: sim.url })).code).toBe(0);
+    const extended = await runHistory(args("2025-03-10", "2025-03-13", dir), { baseUrl: sim.url });
+    expect(extended.stderr).toContain("BTCUSDC: 96 rows, 2025-03-10 00:00 to 2025-03-13 23:00 UTC (48 new)");
+    const fresh = tempDir();
+    expect((await runHistory(args("2025-03-10", "2025-03-13", fresh), { baseUrl: sim.url })).code).toBe(0);
+    const file = (d: string) => readFileSync(join(d, "BTCUSDC-60m.csv"), "utf8");
+    expect(file(dir)).toBe(file(fresh));
+    const earlier = await runHistory(args("2025-03-05", "2025-03-13", dir), { baseUrl: sim.url });
+    expect(earlier.code).toBe(1);
+    expect(earlier.stderr).toContain(
+      "starts at 2025-03-10 00:00 UTC but the exchange has BTCUSDC candles from 2025-03-05 00:00 UTC",
+    );
+    expect(earlier.stderr).toContain("delete the file");
+    expect(file(dir)).toBe(file(fresh));
+  });
+
   it("refuses wrong arguments with exit 2, naming the argument", async () => {
     const cases: [string[], string][] = [
       [["fetch", "--symbols", "NOPEUSDT", "--from", "2025-01-01"], "NOPEUSDT"],
