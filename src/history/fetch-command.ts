@@ -131,7 +131,7 @@ function describeApiError(err: ApiError): string {
 const GAPS_SHOWN = 5;
 
 /** What a user must know of one symbol's file: its span, the candles filled in, where it starts and stops. */
-export function describe(r: SymbolFetch, p: FetchPlan, end: number): string[] {
+function describe(r: SymbolFetch, p: FetchPlan, end: number): string[] {
   if (r.rows === 0 || r.first === undefined || r.last === undefined)
     return [
       `${r.symbol}: no candles from ${utc(p.from)} to ${utc(end)} UTC (not listed yet, or never traded): no file written`,
