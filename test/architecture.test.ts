@@ -127,6 +127,7 @@ describe("the house rules", () => {
       api: new Set(["api", "clock", "decimal"]),
       filters: new Set(["filters", "decimal"]),
       store: new Set(["store", "decimal", "clock"]),
+      history: new Set(["history", "api", "store", "clock", "env", "log"]),
     };
     const bad = violationsOf((from, to) => {
       const ok = allowed[roomOf(from)];
@@ -138,6 +139,11 @@ describe("the house rules", () => {
         ? "portfolio reads the journal through OrderJournalView"
         : undefined,
     );
-    expect([...bad, ...portfolioToTrading]).toEqual([]);
+    const intoHistory = violationsOf((from, to) =>
+      roomOf(to) === "history" && roomOf(from) !== "history" && roomOf(from) !== "cli"
+        ? "only the history CLI uses history/"
+        : undefined,
+    );
+    expect([...bad, ...portfolioToTrading, ...intoHistory]).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ import {
   defaultSymbolsSchema,
   depthSchema,
   emptySchema,
+  exchangeInfoRawSchema,
   exchangeInfoSchema,
+  klineCellsSchema,
   klinesSchema,
   orderAckSchema,
   orderSchema,
@@ -164,6 +166,33 @@ export class MexcClient {
       ],
       schema: klinesSchema,
     });
+  }
+
+  /**
+   * The same request as `klines`, answered with each candle's eight cells as MEXC wrote them (history files keep
+   * the exchange's digits). MEXC's docs ("Kline/Candlestick Data"): startTime and endTime go together.
+   */
+  klineCells(
+    symbol: string,
+    interval: KlineInterval,
+    opts: { startTime: number; endTime: number; limit?: number },
+  ): Promise<string[][]> {
+    return this.runner.call({
+      spec: ENDPOINTS.klines,
+      params: [
+        ["symbol", symbol],
+        ["interval", interval],
+        ["startTime", opts.startTime],
+        ["endTime", opts.endTime],
+        ["limit", opts.limit],
+      ],
+      schema: klineCellsSchema,
+    });
+  }
+
+  /** exchangeInfo's symbol objects verbatim (all fields, as sent), for files that keep the exchange's rules. */
+  async exchangeInfoRaw(): Promise<Record<string, unknown>[]> {
+    return (await this.runner.call({ spec: ENDPOINTS.exchangeInfo, schema: exchangeInfoRawSchema })).symbols;
   }
 
   ticker24hr(symbol: string): Promise<Ticker24h> {

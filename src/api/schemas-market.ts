@@ -229,3 +229,29 @@ export const bookTickerSchema: z.ZodType<BookTicker> = z.object({
   askPrice: decOrNull,
   askQty: decOrNull,
 });
+
+/**
+ * Candles as MEXC wrote them, for files that must keep the exchange's own digits (history/): each cell's text
+ * untouched ("0.00001000" stays so; a Decimal would print "0.00001"). Times must be integers, the rest text.
+ */
+export const klineCellsSchema: z.ZodType<string[][]> = rows((r) => {
+  if (r.length < 8) throw new CellError(r.length, `expected 8 cells in a candle, got ${r.length}`);
+  const cells: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    if (i === 0 || i === 6) cells.push(String(cellInt(r, i)));
+    else if (typeof r[i] === "string") cells.push(r[i] as string);
+    else if (r[i] === null || typeof r[i] === "number") cells.push(r[i] === null ? "" : String(r[i]));
+    else throw new CellError(i, `expected a decimal as text, got ${show(r[i])}`);
+  }
+  return cells;
+});
+
+/** exchangeInfo's `symbols` objects exactly as sent (every field, MEXC's order), for files that keep them. */
+export const exchangeInfoRawSchema = z.object({
+  symbols: z.array(
+    z.custom<Record<string, unknown>>(
+      (v) => typeof v === "object" && v !== null && typeof (v as { symbol?: unknown }).symbol === "string",
+      { message: "expected a symbol object with a symbol name" },
+    ),
+  ),
+});
