@@ -1,7 +1,13 @@
 import { D } from "../decimal.js";
 import type { ReplayRecord } from "./record.js";
 import { type BotReport, botReports, sum, usdt } from "./report-bots.js";
-import { computeSeries, type ReportSeries, type SeriesPoint, SIXTY_FORTY } from "./report-series.js";
+import {
+  computeSeries,
+  IN_MARKET_THRESHOLD_PCT,
+  type ReportSeries,
+  type SeriesPoint,
+  SIXTY_FORTY,
+} from "./report-series.js";
 
 /**
  * The replay's figures, computed from its record alone: pure and exact, so the same record gives the same report
@@ -10,11 +16,7 @@ import { computeSeries, type ReportSeries, type SeriesPoint, SIXTY_FORTY } from 
 
 export type { BotReport } from "./report-bots.js";
 
-/**
- * A sample counts as "in the market" when more than this share of the account's value is outside USDT and USDC:
- * below it the account holds only dust and leftovers of rounding, which a user would call being in cash.
- */
-export const IN_MARKET_THRESHOLD_PCT = "5";
+export { IN_MARKET_THRESHOLD_PCT } from "./report-series.js";
 
 export interface Performance {
   readonly startUsdt: string;
@@ -106,8 +108,7 @@ export function maxDrawdown(points: readonly SeriesPoint[]): DrawdownReport {
  * last sample ends the replay and stands for none); samples all at one instant count one each.
  */
 export function timeInMarketPct(points: readonly SeriesPoint[]): D {
-  const threshold = new D(IN_MARKET_THRESHOLD_PCT);
-  const inMarket = (p: SeriesPoint) => p.outsideStablesPct.gt(threshold);
+  const inMarket = (p: SeriesPoint) => p.inMarket;
   const first = points[0];
   const last = points[points.length - 1];
   if (!first || !last) return new D(0);

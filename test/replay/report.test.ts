@@ -73,6 +73,8 @@ describe("computeReport: drawdown", () => {
       iso(1),
       iso(2),
     ]);
+    // Back at the peak, not above it, is recovered.
+    expect(computeReport(values("100", "120", "90", "120")).maxDrawdown.recoveredAt).toBe(iso(3));
     const open = computeReport(values("100", "120", "90", "110")).maxDrawdown;
     expect([open.pct, open.recoveredAt]).toEqual(["25", null]);
   });
