@@ -1,5 +1,5 @@
 import { D } from "../decimal.js";
-import type { ReplayFill, ReplayRecord } from "./record.js";
+import type { ReplayFill, ReplayRecord, ReplaySample } from "./record.js";
 
 /**
  * The per-bot rows of the report. The suite's own figures (record.bots, from the same PnL code a live user sees)
@@ -32,18 +32,42 @@ export function sum(values: Iterable<D | string | number>): D {
 }
 
 /**
- * A fill's quote amount in USDT, for a bot without a result row: the quote's price at the last sample at or
- * before the fill (the first sample for a fill before it); a quote no sample priced counts at 1 (USDT, USDC).
+ * Quote prices in USDT for the fills of a bot without a result row, walked forward with the fills (both lists are
+ * oldest first, so a year of fills costs one pass over the samples): the quote's price at the last sample at or
+ * before the fill, else its first price after (a fill before the first sample), else 1 (a stablecoin no sample
+ * priced).
  */
-function quoteUsdt(record: ReplayRecord, fill: ReplayFill): D {
-  const qty = new D(fill.quoteQty);
-  if (fill.quote === "USDT") return qty;
-  let price: string | undefined;
-  for (const s of record.samples) {
-    if (s.timeMs > fill.timeMs && price !== undefined) break;
-    price = s.pricesUsdt[fill.quote] ?? price;
+class QuotePrices {
+  private next = 0;
+  private readonly last = new Map<string, string>();
+
+  constructor(
+    private readonly samples: ReplayRecord["samples"],
+    private readonly assets: ReadonlySet<string>,
+  ) {}
+
+  usdt(fill: ReplayFill): D {
+    const qty = new D(fill.quoteQty);
+    if (fill.quote === "USDT") return qty;
+    for (; this.next < this.samples.length; this.next++) {
+      const s = this.samples[this.next] as ReplaySample;
+      if (s.timeMs > fill.timeMs) break;
+      for (const a of this.assets) {
+        const p = s.pricesUsdt[a];
+        if (p !== undefined) this.last.set(a, p);
+      }
+    }
+    return qty.mul(this.last.get(fill.quote) ?? this.firstPrice(fill.quote) ?? "1");
   }
-  return qty.mul(price ?? "1");
+
+  private readonly first = new Map<string, string | undefined>();
+
+  private firstPrice(asset: string): string | undefined {
+    if (!this.first.has(asset)) {
+      this.first.set(asset, this.samples.find((s) => s.pricesUsdt[asset] !== undefined)?.pricesUsdt[asset]);
+    }
+    return this.first.get(asset);
+  }
 }
 
 function byBot(fills: readonly ReplayFill[]): Map<string, ReplayFill[]> {
@@ -76,6 +100,12 @@ export function botReports(record: ReplayRecord): { rows: BotReport[]; warnings:
   });
   const known = new Set(record.bots.map((b) => b.bot));
   const extras = [...fills.keys()].filter((bot) => !known.has(bot)).sort();
+  const unlisted = record.fills.filter((f) => !known.has(f.bot));
+  const prices = new QuotePrices(record.samples, new Set(unlisted.map((f) => f.quote)));
+  const turnover = new Map<string, D>();
+  for (const f of [...unlisted].sort((a, b) => a.timeMs - b.timeMs)) {
+    turnover.set(f.bot, (turnover.get(f.bot) ?? new D(0)).add(prices.usdt(f)));
+  }
   for (const bot of extras) {
     const list = fills.get(bot) ?? [];
     rows.push({
@@ -84,7 +114,7 @@ export function botReports(record: ReplayRecord): { rows: BotReport[]; warnings:
       fills: list.length,
       realizedUsdt: null,
       unrealizedUsdt: null,
-      turnoverUsdt: usdt(sum(list.map((f) => quoteUsdt(record, f)))),
+      turnoverUsdt: usdt(turnover.get(bot) ?? new D(0)),
       feesUsdt: usdt(sum(list.map((f) => f.feeUsdt))),
     });
   }

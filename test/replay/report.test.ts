@@ -145,6 +145,15 @@ describe("computeReport: fees, time in the market, bots, messages", () => {
             orderId: "7",
             timeMs: T0 + 3 * DAY,
           }),
+          // Before any sample priced USDC: its first price, 0.999, as well.
+          fill({
+            bot: "manual",
+            quote: "USDC",
+            quoteQty: "20",
+            feeUsdt: "0.02",
+            orderId: "8",
+            timeMs: T0 + DAY / 2,
+          }),
         ],
         messages: [
           { timeMs: T0, text: "started" },
@@ -162,15 +171,15 @@ describe("computeReport: fees, time in the market, bots, messages", () => {
         turnoverUsdt: "100",
         feesUsdt: "0.1",
       },
-      // 10 USDC at the last sample's 0.999.
+      // 10 USDC at the last sample's 0.999, and 20 USDC at the same price: 9.99 + 19.98.
       {
         bot: "manual",
-        orders: 1,
-        fills: 1,
+        orders: 2,
+        fills: 2,
         realizedUsdt: null,
         unrealizedUsdt: null,
-        turnoverUsdt: "9.99",
-        feesUsdt: "0.01",
+        turnoverUsdt: "29.97",
+        feesUsdt: "0.03",
       },
     ]);
     expect(r.warnings).toEqual([]);
