@@ -101,12 +101,15 @@ function valuePanel(series: ReportSeries, x: (t: number) => number): string {
   }
   out.push(text(TOP.left - 8, TOP.top - 12, "USDT", `text-anchor="end" ${LABEL}`));
   const columns = TOP.right - TOP.left;
-  LINES.forEach((line, i) => {
+  // The benchmarks first, so the account's own line is drawn over them where they meet.
+  for (const line of [...LINES].reverse()) {
     const pts = thin(
       series.points.map((p) => ({ t: p.timeMs, v: p[line.key] })),
       columns,
     );
     out.push(polyline(pts, { x, y }, line.color, line.width));
+  }
+  LINES.forEach((line, i) => {
     const lx = TOP.left + i * 170;
     out.push(
       `<rect x="${lx}" y="50" width="14" height="4" fill="${line.color}"/>`,
