@@ -1,6 +1,18 @@
 import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REGISTER = fileURLToPath(new URL("./support/load-register.mjs", import.meta.url));
@@ -63,6 +75,84 @@ describe("a lean start", () => {
         await t.send({ method: 'GET', url: 'http://127.0.0.1:1/api/v3/ping', headers: {} }).catch(() => {});
         t.close();`;
       expect(packagesLoadedBy(send)).toEqual(["axios"]);
+    },
+    SLOW,
+  );
+});
+
+describe("npm start (scripts/start.mjs): the program from dist/, rebuilt only where a source changed", () => {
+  // A copy of the project, so that dist/ and the sources can be changed without touching the worktree.
+  const copy = mkdtempSync(join(tmpdir(), "mpb-start-"));
+  for (const f of ["src", "scripts", "package.json", "tsconfig.json", "tsconfig.build.json"])
+    cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+  symlinkSync(realpathSync(join(ROOT, "node_modules")), join(copy, "node_modules"));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  const env = {
+    PATH: process.env.PATH ?? "",
+    ENV_FILE: join(copy, "no.env"),
+    DATA_DIR: join(copy, "data"),
+    LOG_DIR: join(copy, "logs"),
+    MODE: "sim",
+  };
+  const start = (...args: string[]) =>
+    spawnSync(process.execPath, ["scripts/start.mjs", ...args], {
+      cwd: copy,
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+  const SLOW = 240_000;
+
+  it(
+    "transpiles every file the first time, nothing when nothing changed, and only a changed file after",
+    () => {
+      const first = start("--prepare-only");
+      expect(first.status, first.stderr).toBe(0);
+      const [, done, all] = /preparing dist\/ \((\d+) of (\d+) files changed\)/.exec(first.stderr) ?? [];
+      expect(Number(all)).toBeGreaterThan(100);
+      expect(done).toBe(all);
+      expect(existsSync(join(copy, "dist", "main.js"))).toBe(true);
+      // A stack trace can be mapped back to the source the operator edits.
+      const map = JSON.parse(readFileSync(join(copy, "dist", "api", "transport.js.map"), "utf8"));
+      expect(map.sources).toEqual(["../../src/api/transport.ts"]);
+
+      const again = start("--prepare-only");
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toBe("");
+
+      writeFileSync(
+        join(copy, "src", "banner.ts"),
+        `${readFileSync(join(copy, "src", "banner.ts"), "utf8")}\n// edited\n`,
+      );
+      const edited = start("--prepare-only");
+      expect(edited.stderr).toContain(`preparing dist/ (1 of ${all} files changed)`);
+      expect(readFileSync(join(copy, "dist", "banner.js"), "utf8")).toContain("// edited");
+    },
+    SLOW,
+  );
+
+  it(
+    "runs the built program: a missing --config file is explained and exits 2, as from the sources",
+    () => {
+      const r = start("--config", "nowhere.ts");
+      expect(r.stderr).toContain("Cannot use the config file nowhere.ts: it does not exist");
+      expect(r.status).toBe(2);
+    },
+    SLOW,
+  );
+
+  it(
+    "a syntax error in src/config.ts: the sources run through tsx, so the error is explained as before (exit 2)",
+    () => {
+      const config = join(copy, "src", "config.ts");
+      writeFileSync(config, readFileSync(config, "utf8").replace("enabled: true,", "enabled: true,,"));
+      const prepare = start("--prepare-only");
+      expect(prepare.status).toBe(1);
+      expect(prepare.stderr).toMatch(/src\/config\.ts:\d+:\d+: /);
+      const r = start();
+      expect(r.stderr).toContain("runs from the sources");
+      expect(r.stderr).toContain("Cannot use the config file src/config.ts: it is not valid TypeScript");
+      expect(r.status).toBe(2);
     },
     SLOW,
   );
