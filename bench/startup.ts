@@ -2,8 +2,8 @@
  * Start-up in sim mode, as an operator runs it: `npm start` (scripts/start.mjs: the program from dist/) in a fresh
  * data and log folder, no .env, no Telegram. Measures from spawn to the first bot decision on the console (JSON
  * lines, stdout not a TTY) and to the moment every bot has decided, the program's RSS at that moment and the CPU
- * the whole process tree (npm included) had used by then, then SIGINT to the process group, as Ctrl-C sends it:
- * the time to exit and the exit code (must be 0). CPU time is the steadier figure on a busy machine.
+ * the whole process tree (npm included) had used by then, then SIGINT to the program: the time to exit and the
+ * exit code (must be 0). CPU time is the steadier figure on a busy machine.
  *
  * dist/ is brought up to date once before the runs, so they measure an ordinary start, not the first one.
  * `--via node` runs `node scripts/start.mjs` (no npm); `--via tsx` runs the sources as `npm start` did before dist/
@@ -71,7 +71,7 @@ async function once(): Promise<Run> {
     MODE: "sim",
   };
   const t0 = performance.now();
-  // A process group of its own, so that SIGINT reaches the program through npm and sh as Ctrl-C would.
+  // A process group of its own, so that a timeout can kill npm, sh and the program at once.
   const child = spawn(command.file, command.args, {
     cwd: ROOT,
     env,
@@ -123,7 +123,9 @@ async function once(): Promise<Run> {
   let after = "";
   child.stdout.on("data", (c: Buffer) => (after += c.toString()));
   const tStop = performance.now();
-  killGroup(child.pid!, "SIGINT");
+  // SIGINT to the program itself (as `kill -INT` or a supervisor sends it): npm then exits with the program's code.
+  // Ctrl-C in a terminal signals npm as well, which then reports the signal instead of the program's exit code.
+  process.kill(programPid(child.pid!), "SIGINT");
   const killer = setTimeout(() => killGroup(child.pid!, "SIGKILL"), 60_000);
   const { code, signal } = await exited;
   clearTimeout(killer);
@@ -159,17 +161,17 @@ function tree(pid: number): number[] {
   return out;
 }
 
-/** The program's own process: the node below npm and sh that runs it. */
+/** The program's own process: the node below npm and sh that runs it (sh's command line names the script too). */
 function programPid(pid: number): number {
-  const all = tree(pid);
   const runs = (p: number) => {
     try {
-      return /start\.mjs|main\.ts/.test(readFileSync(`/proc/${p}/cmdline`, "utf8"));
+      const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
+      return /node$/.test(argv[0] ?? "") && argv.some((a) => /start\.mjs$|main\.ts$/.test(a));
     } catch {
       return false;
     }
   };
-  return all.find(runs) ?? pid;
+  return tree(pid).find(runs) ?? pid;
 }
 
 /** CPU time (user + system) the tree has used so far, in ms; /proc/<pid>/stat counts in clock ticks of 10 ms. */

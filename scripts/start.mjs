@@ -7,7 +7,8 @@
  * this strips types and does not type-check (that is `npm run typecheck` / `npm run build`), so a start behaves as
  * before: a wrong value in src/config.ts is reported by the config check, naming the key.
  *
- * When a file cannot be transpiled (a syntax error: say, a typo in src/config.ts), the program is run from the
+ * When a file cannot be transpiled (a syntax error: say, a typo in src/config.ts) or dist/ cannot be written, the
+ * program is run from the
  * sources through tsx instead, exactly as before, so the error is explained the same way (exit 2). `--config
  * <file.ts>` loads a TypeScript file at run time, so tsx is registered for it too. `--prepare-only` brings dist/ up
  * to date and exits (a deploy step).
@@ -163,7 +164,17 @@ async function build() {
   }
 }
 
-const errors = await build();
+/** The build, or why the program must run from the sources: a syntax error, or a dist/ it cannot write. */
+async function buildOrReasons() {
+  try {
+    return await build();
+  } catch (e) {
+    if (!["EACCES", "EPERM", "EROFS", "ENOSPC"].includes(e?.code)) throw e;
+    return [`cannot write ${DIST} (${e.code}): give the user running it write access to the project folder`];
+  }
+}
+
+const errors = await buildOrReasons();
 // `npm start -- --prepare-only`: bring dist/ up to date and stop (a deploy step, or before a benchmark).
 if (process.argv.includes("--prepare-only")) {
   if (errors.length > 0) process.stderr.write(`${errors.join("\n")}\n`);
@@ -176,7 +187,7 @@ if (wantsTsx) {
 }
 if (errors.length > 0) {
   process.stderr.write(
-    `npm start: src/ has a syntax error, so it runs from the sources (slower start):\n  ${errors.slice(0, 5).join("\n  ")}\n`,
+    `npm start: dist/ could not be prepared, so the program runs from the sources (slower start):\n  ${errors.slice(0, 5).join("\n  ")}\n`,
   );
   await import(pathToFileURL(join(SRC, "main.ts")).href);
 } else {
