@@ -1,5 +1,6 @@
 /**
- * The entry point (`node --import tsx src/main.ts`). Two things happen before anything else is even imported:
+ * The entry point: `npm start` runs it built, as dist/main.js (scripts/start.mjs), and the tests run it from the
+ * sources (`node --import tsx src/main.ts`); both behave alike. Two things happen before anything else is even imported:
  * a broken console (EPIPE) stops being able to crash the process, and SIGINT/SIGTERM are listened for. Loading the
  * program's modules takes a while (seconds on a busy small server), and a signal in that time used to kill the
  * process with exit 143 instead of a clean stop (issue 13, defects 1 and 9). Keep the static imports here tiny:

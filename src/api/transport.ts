@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import axios, { type AxiosInstance } from "axios";
+import { createRequire } from "node:module";
+import type { AxiosInstance, AxiosStatic } from "axios";
 import type { Clock } from "../clock.js";
 import type { SafeCause } from "./errors.js";
 import type { Method } from "./weights.js";
@@ -48,7 +49,7 @@ export interface Transport {
   close?(): void;
 }
 
-const NEVER_SENT = new Set([
+export const NEVER_SENT: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
@@ -78,19 +79,36 @@ export interface AxiosTransportOptions {
   readonly maxSockets?: number;
 }
 
+/**
+ * axios, loaded at the first request and from its one-file CommonJS build (the file its package.json maps `require`
+ * to in Node): the same axios as its ES-module entry, which loads as ~60 modules and cost 440 ms CPU and 22 MiB at
+ * start against 174 ms and 17 MiB (bench/transport.ts, issue 15). A client that never sends over HTTP (the
+ * in-process transport of the soak, replays, `npm run pnl` in sim mode) does not load it at all.
+ */
+let axiosModule: AxiosStatic | undefined;
+function loadAxios(): AxiosStatic {
+  axiosModule ??= createRequire(import.meta.url)("axios") as AxiosStatic;
+  return axiosModule;
+}
+
 export class AxiosTransport implements Transport {
   private readonly clock: Clock;
-  private readonly axios: AxiosInstance;
+  private readonly timeoutMs: number;
+  private instance: AxiosInstance | undefined;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
   constructor(opts: AxiosTransportOptions) {
     this.clock = opts.clock;
+    this.timeoutMs = opts.timeoutMs;
     // Keep-alive: a scan of 2,000 symbols must not pay a TCP (and TLS) handshake per request.
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 });
-    this.axios = axios.create({
-      timeout: opts.timeoutMs,
+  }
+
+  private get axios(): AxiosInstance {
+    this.instance ??= loadAxios().create({
+      timeout: this.timeoutMs,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       // No body is ever sent, and none may be invented: MEXC signs query + body, so a serializer turning "nothing"
@@ -105,13 +123,16 @@ export class AxiosTransport implements Transport {
       maxRedirects: 0,
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     });
+    return this.instance;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
+    // Outside the try: axios failing to load is no network failure.
+    const ax = this.axios;
     const sentAt = this.clock.now();
     const t0 = performance.now();
     try {
-      const res = await this.axios.request<string>({
+      const res = await ax.request<string>({
         method: req.method,
         url: req.url,
         headers: req.headers,
