@@ -105,14 +105,17 @@ export function xMin(a: Exact, b: Exact): Exact {
   return xCmp(b, a) < 0 ? b : a;
 }
 
-const PLAIN = /^(\d+)(?:\.(\d+))?$/;
+const PLAIN = /^\d+(?:\.\d+)?$/;
 
 /** A plain non-negative decimal string, exactly (fills.jsonl's amounts: the schema has checked their form). */
 export function exact(text: string): Exact {
-  const m = PLAIN.exec(text);
-  if (!m) throw new RangeError(`not a plain decimal: ${text}`);
-  const frac = m[2] ?? "";
-  return { c: BigInt((m[1] as string) + frac), e: -frac.length };
+  if (!PLAIN.test(text)) throw new RangeError(`not a plain decimal: ${text}`);
+  const dot = text.indexOf(".");
+  if (dot === -1) return text.length < 16 ? { c: BigInt(Number(text)), e: 0 } : { c: BigInt(text), e: 0 };
+  const digits = text.slice(0, dot) + text.slice(dot + 1);
+  // Up to 15 digits a double holds the integer exactly, and BigInt(number) is several times cheaper than parsing.
+  const c = digits.length < 16 ? BigInt(Number(digits)) : BigInt(digits);
+  return { c, e: dot + 1 - text.length };
 }
 
 /** A Decimal, exactly (a price from the options). */
