@@ -80,7 +80,18 @@ export class FillsDigest {
 
   /** The last fills kept, oldest first; all of them when `records` equals its length. */
   get recent(): Fill[] {
-    return this.#recent.slice(-this.#keepRecent).map(fillFromJson);
+    return this.recentTail(this.#keepRecent);
+  }
+
+  /** How many of the last fills the digest holds. */
+  get recentKept(): number {
+    return Math.min(this.#recent.length, this.#keepRecent);
+  }
+
+  /** The last `n` fills it holds (at most recentKept), oldest first; only those become Fills. */
+  recentTail(n: number): Fill[] {
+    const k = Math.min(n, this.recentKept);
+    return k <= 0 ? [] : this.#recent.slice(-k).map(fillFromJson);
   }
 
   get lastId(): string | undefined {

@@ -43,8 +43,8 @@ export function fillsSince(digest: FillsDigest, time: number): Fill[] {
 
 /** The last `n` fills written, newest first. */
 export function recentFills(digest: FillsDigest, n: number): Fill[] {
-  const kept = digest.recent;
-  if (n <= kept.length || kept.length === digest.records) return kept.slice(-n).reverse();
+  if (n <= 0) return [];
+  if (n <= digest.recentKept || digest.recentKept === digest.records) return digest.recentTail(n).reverse();
   // More than the digest keeps: the file's tail, one pass keeping the last n.
   let tail: Fill[] = [];
   forEachFill(digest, (f) => {
