@@ -1,10 +1,13 @@
 // npm run bench:ledger — the ledger's cost as its history grows: fills.jsonl of 10k / 100k / 1M generated fills
 // (bench/ledger-fills.ts writes them straight to disk). For each size, in processes of their own:
-// - first start: open fills.jsonl with no checkpoint (read, validate, replay, write the checkpoint);
-// - full replay of the cost basis (`npm run pnl -- --replay` does this), median of --runs;
+// - first start: open fills.jsonl with no checkpoint (read and validate into the ledger's digest, replay, write the
+//   checkpoint);
+// - full replay of the cost basis from the file (`npm run pnl -- --replay` does this: stream, sort, the BigInt
+//   book), median of --runs; beside it the hot loop alone, and up to 100k the decimal.js book on the same fills;
 // - one new fill into the kept cost basis (apply + snapshot; the fsync'd append to fills.jsonl is not counted),
 //   median and worst of 50 (every 64th also rewrites the checkpoint);
-// - open with the checkpoint (a routine start), time and RSS, median of --runs fresh processes.
+// - open with the checkpoint (a routine start: the Ledger's digest of every line, the book from the checkpoint),
+//   time and RSS, median of --runs fresh processes.
 // Prints a table; asserts nothing. With --json it prints the rows of `npm run bench` (bench/all.ts).
 //
 //   node --import tsx bench/ledger.ts [--sizes 10000,100000,1000000] [--runs 3] [--json]
@@ -14,9 +17,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type Fill, fillToJson, parseFillJson } from "../src/portfolio/fill.js";
-import { openFillsDigest } from "../src/portfolio/fills-digest.js";
-import { KeptCostBasis, readCheckpointBook, replay } from "../src/portfolio/kept-cost-basis.js";
+import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
+import { FillsDigest } from "../src/portfolio/fills-digest.js";
+import { readExactFills, replayExact, replayFillsFile } from "../src/portfolio/fills-replay.js";
+import { KeptCostBasis, replay } from "../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../src/store/index.js";
 import { fillLine, writeFills } from "./ledger-fills.js";
 import { mib, ms, progress, quantile, report } from "./lib.js";
@@ -38,6 +42,8 @@ interface Prepared {
   generateMs: number;
   firstOpenMs: number;
   replayMs: number[];
+  hotLoopMs: number[];
+  decimalMs: number[];
   newFillMs: number[];
 }
 interface Opened {
@@ -46,54 +52,59 @@ interface Opened {
   origin: string;
 }
 
+/** The decimal.js book on parsed fills (the replay before issue 15), where the fills fit in memory. */
+const DECIMAL_UP_TO = 100_000;
+
 function prepare(n: number, path: string): Prepared {
   let t = performance.now();
   writeFills(path, n);
   const generateMs = performance.now() - t;
   t = performance.now();
-  const file = JsonLinesFile.open<Fill>(path, parseFillJson);
-  const kept = new KeptCostBasis(file);
+  const digest = FillsDigest.open(path);
+  const kept = new KeptCostBasis(digest.file);
   kept.snapshot();
   const firstOpenMs = performance.now() - t;
   const replayMs: number[] = [];
+  const hotLoopMs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     t = performance.now();
-    replay(file.items).snapshot();
+    replayFillsFile(path, {}, digest.file.bytes);
     replayMs.push(performance.now() - t);
+    const fills = readExactFills(path, digest.file.bytes);
+    t = performance.now();
+    replayExact(fills);
+    hotLoopMs.push(performance.now() - t);
+  }
+  const decimalMs: number[] = [];
+  if (n <= DECIMAL_UP_TO) {
+    const items = JsonLinesFile.read<Fill>(path, parseFillJson);
+    for (let r = 0; r < RUNS; r++) {
+      t = performance.now();
+      replay(items).snapshot();
+      decimalMs.push(performance.now() - t);
+    }
   }
   const newFillMs: number[] = [];
   for (let k = 0; k < NEW_FILLS; k++) {
     const f = parseFillJson(JSON.parse(fillLine(n + k)));
-    file.append([f], fillToJson);
+    digest.append([f]);
     t = performance.now();
     kept.added([f]);
     kept.snapshot();
     newFillMs.push(performance.now() - t);
   }
   kept.save();
-  return { generateMs, firstOpenMs, replayMs, newFillMs };
+  return { generateMs, firstOpenMs, replayMs, hotLoopMs, decimalMs, newFillMs };
 }
 
+/** A routine start of the Ledger: every line validated into the digest, the book from the checkpoint. */
 function open(_n: number, path: string): Opened {
   const t = performance.now();
-  const file = JsonLinesFile.open<Fill>(path, parseFillJson);
-  const kept = new KeptCostBasis(file);
+  const digest = FillsDigest.open(path);
+  const kept = new KeptCostBasis(digest.file);
   kept.snapshot();
   const openMs = performance.now() - t;
-  return { openMs, rss: process.memoryUsage().rss, origin: kept.origin };
-}
-
-/** What a lean ledger would do at a start (not wired yet): validate every line, keep a digest, resume the book. */
-function openLean(_n: number, path: string): Opened {
-  const t = performance.now();
-  const digest = openFillsDigest(path);
-  const book = readCheckpointBook(digest.file);
-  const openMs = performance.now() - t;
-  return {
-    openMs,
-    rss: process.memoryUsage().rss,
-    origin: book ? `${digest.ids.size} ids kept` : "no checkpoint",
-  };
+  return { openMs, rss: process.memoryUsage().rss, origin: `${kept.origin}, ${digest.ids.size} ids kept` };
 }
 
 function child<T>(n: number, phase: string, dir: string): T {
@@ -112,7 +123,7 @@ function child<T>(n: number, phase: string, dir: string): T {
 if (args.child !== undefined) {
   const n = Number(args.child);
   const path = join(args.dir ?? ".", "fills.jsonl");
-  const phase = args.phase === "prepare" ? prepare : args.phase === "lean" ? openLean : open;
+  const phase = args.phase === "prepare" ? prepare : open;
   console.log(JSON.stringify(phase(n, path)));
 } else {
   const rows: { measure: string; result: string; notes: string }[] = [];
@@ -122,11 +133,9 @@ if (args.child !== undefined) {
       progress(`${n} fills: generate, first start, full replay, new fills`);
       const p = child<Prepared>(n, "prepare", dir);
       const opens: Opened[] = [];
-      const leans: Opened[] = [];
       for (let r = 0; r < RUNS; r++) {
         progress(`${n} fills: open with the checkpoint, run ${r + 1}/${RUNS}`);
         opens.push(child<Opened>(n, "open", dir));
-        leans.push(child<Opened>(n, "lean", dir));
       }
       const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
       const med = (xs: number[]) => quantile(xs, 0.5);
@@ -137,14 +146,9 @@ if (args.child !== undefined) {
           notes: `median of ${RUNS} fresh processes; ${opens[0]?.origin}; goal at 1M < 4 s / < 250 MiB`,
         },
         {
-          measure: `fills ${label}: lean open (digest) / RSS`,
-          result: `${ms(med(leans.map((o) => o.openMs)), 0)} / ${mib(med(leans.map((o) => o.rss)))}`,
-          notes: `median of ${RUNS}; every line validated, only ids, pairs, manual and the last 1000 fills kept, book from the checkpoint (${leans[0]?.origin}); not wired into the Ledger yet`,
-        },
-        {
-          measure: `fills ${label}: full replay`,
+          measure: `fills ${label}: full replay from the file`,
           result: ms(med(p.replayMs), 0),
-          notes: `median of ${RUNS}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
+          notes: `median of ${RUNS}; the book's loop alone ${ms(med(p.hotLoopMs), 0)} (BigInt)${p.decimalMs.length ? `, decimal.js ${ms(med(p.decimalMs), 0)}` : ""}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
         },
         {
           measure: `fills ${label}: one new fill`,

@@ -5,9 +5,8 @@ import type { Config } from "./config-schema.js";
 import { connectExchange, type Exchange } from "./connect.js";
 import type { Env } from "./env.js";
 import type { Logs } from "./log.js";
-import { type Fill, parseFillJson } from "./portfolio/fill.js";
 import { Ledger } from "./portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "./store/index.js";
+import type { Store } from "./store/index.js";
 import { accountBalanceSource } from "./trading/balances.js";
 import { JournalArchive } from "./trading/journal-archive.js";
 import { JournalView } from "./trading/journal-view.js";
@@ -116,17 +115,16 @@ export async function startTrading(opts: {
   const archive = JournalArchive.open(join(opts.dataDir, "journal-archive.jsonl"));
   // Before any other listener of the order manager: a sync triggered by a change must see that change's order id.
   const journal = new JournalView({ archive, orders });
-  const fills = JsonLinesFile.open<Fill>(join(opts.dataDir, "fills.jsonl"), parseFillJson);
-  for (const repair of fills.repairs)
-    tradingLog.warn({ file: "fills.jsonl", repair }, "fills file repaired at start");
   const ledger = new Ledger({
     client: exchange.client,
     store,
-    fills,
+    fills: join(opts.dataDir, "fills.jsonl"),
     clock,
     log: logs.child("portfolio"),
     journal,
   });
+  for (const repair of ledger.repairs)
+    tradingLog.warn({ file: "fills.jsonl", repair }, "fills file repaired at start");
 
   const symbols = new Set([
     ...config.pnlSeller.pairs,

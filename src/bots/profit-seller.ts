@@ -108,7 +108,7 @@ async function pairsToCheck(
     await ledger.syncAll(symbols, { maxAgeMs: ROUTINE_SYNC_MS });
   } else {
     // Alts the ledger knows of, plus alts held now (bought by hand or by a bot whose symbol was never synced).
-    const known = ledger.fills.filter((f) => groupOf(f.base) === "alt").map((f) => f.symbol);
+    const known = ledger.tradedPairs.filter((p) => groupOf(p.base) === "alt").map((p) => p.symbol);
     const held = (await client.account()).balances
       .filter((b) => groupOf(b.asset) === "alt" && b.free.plus(b.locked).gt(0))
       .map((b) => `${b.asset}${ALT_QUOTE}`);

@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { RealClock } from "../clock.js";
 import { statePaths } from "../paths.js";
 import { importFillsCsv } from "../portfolio/csv-import.js";
-import { type Fill, parseFillJson } from "../portfolio/fill.js";
-import { mergeImportedFills } from "../portfolio/ledger.js";
+import { FillsDigest, mergeImportedFills } from "../portfolio/fills-digest.js";
 import { loadSettings } from "../settings.js";
-import { JsonLinesFile, Store } from "../store/index.js";
+import { Store } from "../store/index.js";
 import { runCli, UsageError } from "./run-cli.js";
 
 const USAGE = "usage: npm run ledger -- import <file.csv>";
@@ -32,7 +31,8 @@ runCli(async () => {
   // Taking the state lock proves the suite is not running and appending to the same file.
   const store = await Store.open({ path: paths.stateFile, mode: env.mode, now: new RealClock().now() });
   try {
-    const fills = JsonLinesFile.open<Fill>(join(paths.dataDir, "fills.jsonl"), parseFillJson);
+    // The digest only (ids, first exchange fill of each symbol): the file is never held in memory.
+    const fills = FillsDigest.open(join(paths.dataDir, "fills.jsonl"));
     const { added, skipped } = mergeImportedFills(fills, parsed.fills);
     process.stdout.write(
       `${file}: ${parsed.fills.length} row(s) read, ${added} added, ${skipped} already known or covered by the ` +

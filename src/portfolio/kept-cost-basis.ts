@@ -1,17 +1,17 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { Logger } from "../log.js";
+import { readLines } from "../store/line-reader.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
 import { checkpointPath, dropCheckpoint, readCheckpoint, writeCheckpoint } from "./cost-book-checkpoint.js";
-import { compareFills, type Fill } from "./fill.js";
+import { compareFills, type Fill, parseFillJson } from "./fill.js";
+import { replayFillsFile } from "./fills-replay.js";
 
-/** What the kept book needs of fills.jsonl (a JsonLinesFile<Fill> has it). */
+/** What the kept book needs of fills.jsonl (a JsonLinesFile has it); the fills themselves it reads from the file. */
 export interface FillsOnDisk {
   readonly path: string;
   /** Byte length of the file's whole lines. */
   readonly bytes: number;
   readonly records: number;
-  /** Every fill, in file order. */
-  readonly items: readonly Fill[];
 }
 
 export interface KeptCostBasisOptions {
@@ -106,34 +106,39 @@ export class KeptCostBasis {
 
   #bookNow(): CostBasisBook {
     if (this.#book) return this.#book;
-    const items = this.#file.items;
-    const cp = this.#opts.replay
+    const { path, bytes, records } = this.#file;
+    let cp = this.#opts.replay
       ? ({ ok: false, why: "replay asked for" } as const)
-      : readCheckpoint(this.#checkpoint, this.#file.path, this.#file.bytes, (i) => items[i]?.id);
+      : readCheckpoint(this.#checkpoint, path, bytes);
     if (cp.ok) {
+      // Only the lines after the covered prefix are read: a routine start costs O(fills since the checkpoint).
+      const newer = fillsAfter(path, cp.bytes, bytes);
       const book = CostBasisBook.withoutHistory({}, cp.state);
-      const newer = items.slice(cp.records).sort(compareFills);
-      if (newer.every((f) => book.follows(f) && book.apply(f))) {
+      if (cp.records + newer.length !== records)
+        cp = { ok: false, why: `it covers ${cp.records} fills, the file has ${records - newer.length}` };
+      else if (newer.sort(compareFills).every((f) => book.follows(f) && book.apply(f))) {
         this.#book = book;
         this.#origin = `checkpoint of ${cp.records} fills + ${newer.length} newer`;
         if (newer.length > 0) this.#save();
         return book;
       }
     }
-    this.#book = replay(items);
-    this.#origin = `replayed ${items.length} fills (${cp.ok ? "a fill older than the checkpoint" : cp.why})`;
-    this.#opts.log?.info({ fills: items.length, why: cp.ok ? "older fill" : cp.why }, "cost basis replayed");
+    const replayed = replayFillsFile(path, {}, bytes);
+    this.#book = CostBasisBook.withoutHistory({}, replayed.state);
+    const why = cp.ok ? "a fill older than the checkpoint" : cp.why;
+    this.#origin = `replayed ${records} fills (${why})`;
+    this.#opts.log?.info({ fills: records, why }, "cost basis replayed");
     this.#save();
     return this.#book;
   }
 
   #save(): void {
-    const items = this.#file.items;
-    const last = items[items.length - 1];
-    if (this.#opts.readOnly || this.#book === undefined || last === undefined) return;
-    const lastLine = lastLineOf(this.#file.path, this.#file.bytes);
+    const { path, bytes, records } = this.#file;
+    if (this.#opts.readOnly || this.#book === undefined || records === 0) return;
+    const lastLine = lastLineOf(path, bytes);
     if (lastLine === undefined) return;
-    const cover = { records: this.#file.records, bytes: this.#file.bytes, lastLine, lastId: last.id };
+    const lastId = (JSON.parse(lastLine) as { id: string }).id;
+    const cover = { records, bytes, lastLine, lastId };
     try {
       writeCheckpoint(this.#checkpoint, cover, this.#book.state());
       this.#unsaved = 0;
@@ -145,8 +150,8 @@ export class KeptCostBasis {
 }
 
 /**
- * The checkpoint's book of `file` if it still matches the file and covers all of it, for a reader that keeps no
- * fills (fills-digest.ts); undefined when a replay is needed.
+ * The checkpoint's book of `file` if it still matches the file and covers all of it, for a reader that wants no
+ * replay (bench/ledger.ts); undefined when a replay is needed.
  */
 export function readCheckpointBook(
   file: Pick<FillsOnDisk, "path" | "bytes" | "records">,
@@ -164,6 +169,22 @@ export function replay(fills: readonly Fill[]): CostBasisBook {
   const unique = fills.filter((f) => !seen.has(f.id) && seen.add(f.id) !== undefined);
   for (const f of unique.sort(compareFills)) book.apply(f);
   return book;
+}
+
+/** The fills of the lines from byte `from` to byte `end` (whole lines). */
+function fillsAfter(path: string, from: number, end: number): Fill[] {
+  const out: Fill[] = [];
+  if (from >= end) return out;
+  readLines(
+    path,
+    (line) => {
+      if (line.start >= end) return false;
+      if (line.text !== "") out.push(parseFillJson(JSON.parse(line.text)));
+      return true;
+    },
+    from,
+  );
+  return out;
 }
 
 /** The last whole line before byte `end` (without its "\n"), read from the end of the file. */

@@ -1,11 +1,14 @@
 import type { MexcClient, Trade } from "../api/index.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
-import type { JsonLinesFile, Store } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { attribute, botOfFill, MANUAL, type OrderJournalView } from "./attribution.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
-import { type Fill, type FillJson, fillToJson } from "./fill.js";
-import { KeptCostBasis } from "./kept-cost-basis.js";
+import type { Fill, FillJson } from "./fill.js";
+import { FillsDigest, mergeImportedFills, type Pair } from "./fills-digest.js";
+import { fillsSince, forEachFill, recentFills, rewriteFills } from "./fills-reads.js";
+import { replayFillsFile } from "./fills-replay.js";
+import { type FillsOnDisk, KeptCostBasis } from "./kept-cost-basis.js";
 
 /** MEXC's myTrades reaches back one month and returns at most 100 rows. */
 const HISTORY_MS = 30 * 24 * 60 * 60_000;
@@ -18,7 +21,8 @@ const LOOK_BACK_MS = 2 * 60_000;
 export interface LedgerOptions {
   client: MexcClient;
   store: Store;
-  fills: JsonLinesFile<Fill>;
+  /** Path of fills.jsonl: the ledger opens it (creates, repairs) and keeps a digest of it, not its fills. */
+  fills: string;
   clock: Clock;
   log?: Logger;
   /** Quote assets our symbols end in, to split a symbol into base and quote. */
@@ -42,20 +46,22 @@ export interface LedgerOptions {
  * costs a map lookup per manual fill, and a rewrite of fills.jsonl only when one changes; the first sync after
  * the order's acknowledgement comes at once, because every fill of ours triggers a sync of its symbol.
  * (Holding such fills back until the journal knows would stall the ledger behind an order that is never resolved.)
+ *
+ * The fills stay on disk: the ledger keeps a digest of the file (fills-digest.ts: ids, pairs, where the manual
+ * fills are, the last fills, a time index), so a million fills open in seconds and a few hundred MiB; a walk of
+ * every fill streams the file (forEachFill).
  */
 export class Ledger {
   readonly #client: MexcClient;
   readonly #store: Store;
-  readonly #file: JsonLinesFile<Fill>;
+  /** Reopened after a rewrite (every line offset after a change moves). */
+  #digest: FillsDigest;
   readonly #clock: Clock;
   readonly #log: Logger | undefined;
   readonly #quotes: readonly string[];
   readonly #journal: OrderJournalView | undefined;
-  readonly #ids = new Set<string>();
-  /** Symbol → its pair, in the order of their first fill. */
-  readonly #symbols = new Map<string, { symbol: string; base: string; quote: string }>();
-  /** Synced fills kept as manual, by symbol: attributed again while the journal may still learn their order. */
-  #manual = new Map<string, Fill[]>();
+  /** What opening fills.jsonl repaired, in words, for the log. */
+  readonly repairs: readonly string[];
   #syncing = new Map<string, Promise<Fill[]>>();
   /** When each symbol's last sync started (in memory: after a restart everything is synced once). */
   readonly #syncedAt = new Map<string, number>();
@@ -65,60 +71,59 @@ export class Ledger {
   constructor(opts: LedgerOptions) {
     this.#client = opts.client;
     this.#store = opts.store;
-    this.#file = opts.fills;
+    this.#digest = FillsDigest.open(opts.fills);
+    this.repairs = this.#digest.file.repairs;
     this.#clock = opts.clock;
     this.#log = opts.log;
     this.#quotes = opts.quoteAssets ?? ["USDT", "USDC", "BTC", "ETH"];
     this.#journal = opts.journal;
-    this.#basis = new KeptCostBasis(this.#file, opts.log ? { log: opts.log } : {});
-    for (const f of this.#file.items) {
-      this.#ids.add(f.id);
-      this.#notePair(f);
-    }
+    // The digest is replaced after a rewrite: the kept book always asks the current one.
+    const ledger = this;
+    const onDisk: FillsOnDisk = {
+      get path() {
+        return ledger.#digest.file.path;
+      },
+      get bytes() {
+        return ledger.#digest.file.bytes;
+      },
+      get records() {
+        return ledger.#digest.file.records;
+      },
+    };
+    this.#basis = new KeptCostBasis(onDisk, opts.log ? { log: opts.log } : {});
     if (this.#journal) this.#attributeKept();
-    else this.#indexManual();
-  }
-
-  /**
-   * Every fill, in file order. O(history) to walk: a caller that needs only some should use recentFills,
-   * fillsSince or tradedSymbols, which will stay cheap when the ledger stops holding every fill in memory.
-   */
-  get fills(): readonly Fill[] {
-    return this.#file.items;
   }
 
   get fillCount(): number {
-    return this.#file.items.length;
+    return this.#digest.records;
   }
 
-  /** The last `n` fills written, newest first (the Telegram /fills command). */
+  /** The last `n` fills written, newest first (the Telegram /fills command); from memory up to 1000. */
   recentFills(n: number): Fill[] {
-    const items = this.#file.items;
-    return items.slice(Math.max(0, items.length - n)).reverse();
+    return recentFills(this.#digest, n);
   }
 
-  /** Fills at or after `time` (epoch ms), in file order: a report's period. */
+  /** Fills at or after `time` (epoch ms), in file order: a report's period; reads the blocks that can match. */
   fillsSince(time: number): Fill[] {
-    const items = this.#file.items;
-    // Imports and late trades are not in time order: every fill is looked at.
-    const out: Fill[] = [];
-    for (const f of items) if (f.time >= time) out.push(f);
-    return out;
+    return fillsSince(this.#digest, time);
   }
 
-  /** Every fill, in file order, one at a time: for an audit that must see them all (the soak's ledger check). */
+  /**
+   * Every fill, in file order, one at a time, streamed from fills.jsonl: O(history) in time, not in memory. For an
+   * audit that must see them all (the soak's ledger check).
+   */
   forEachFill(visit: (f: Fill) => void): void {
-    for (const f of this.#file.items) visit(f);
+    forEachFill(this.#digest, visit);
   }
 
   /** Symbols with at least one fill in the ledger. */
   get tradedSymbols(): string[] {
-    return [...this.#symbols.keys()];
+    return [...this.#digest.pairs.keys()];
   }
 
   /** The pairs with at least one fill, split into base and quote (the profit-seller's alts). */
-  get tradedPairs(): { symbol: string; base: string; quote: string }[] {
-    return [...this.#symbols.values()];
+  get tradedPairs(): Pair[] {
+    return [...this.#digest.pairs.values()];
   }
 
   /** Writes the cost-basis checkpoint now (at a clean stop), so the next start applies no fill twice. */
@@ -167,14 +172,9 @@ export class Ledger {
     for (let page = 0; page < MAX_PAGES; page++) {
       const trades = await this.#client.myTrades(symbol, { startTime: start, limit: PAGE });
       if (trades.length > 0) sawTrades = true;
-      const fresh = trades.filter((t) => !this.#ids.has(t.id)).map((t) => this.#toFill(t));
+      const fresh = trades.filter((t) => !this.#digest.ids.has(t.id)).map((t) => this.#toFill(t));
       if (fresh.length) {
-        this.#file.append(fresh, fillToJson);
-        for (const f of fresh) {
-          this.#ids.add(f.id);
-          this.#notePair(f);
-          if (f.bot === MANUAL) this.#noteManual(f);
-        }
+        this.#digest.append(fresh);
         this.#basis.added(fresh);
         added.push(...fresh);
       }
@@ -207,15 +207,9 @@ export class Ledger {
 
   /** Adds fills from an import (older history); see mergeImportedFills. */
   importFills(fills: readonly Fill[]): { added: number; skipped: number } {
-    const before = this.#file.items.length;
-    const result = mergeImportedFills(this.#file, fills);
-    const fresh = this.#file.items.slice(before);
-    for (const f of fresh) {
-      this.#ids.add(f.id);
-      this.#notePair(f);
-    }
+    const { added, skipped, fresh } = mergeImportedFills(this.#digest, fills);
     this.#basis.added(fresh);
-    return result;
+    return { added, skipped };
   }
 
   /**
@@ -227,24 +221,26 @@ export class Ledger {
     let migrated = 0;
     let attributed = 0;
     const disagreed: string[] = [];
-    const items = this.#file.items.map((f) => {
-      if (f.bot !== undefined && (f.bot !== MANUAL || f.source !== "exchange")) return f;
-      if (f.source !== "exchange") {
+    const changes = new Map<number, (f: Fill) => Fill>();
+    const refs = [...this.#digest.unattributed, ...[...this.#digest.manual.values()].flat()];
+    for (const ref of refs) {
+      if (ref.source !== "exchange") {
         migrated++;
-        return { ...f, bot: botOfFill(f) };
+        changes.set(ref.start, (f) => ({ ...f, bot: botOfFill(f) }));
+        continue;
       }
-      const a = attribute(f, this.#journal);
-      if (a.disagreed !== undefined) disagreed.push(`${f.id}: ${a.disagreed} vs journal ${a.clientOrderId}`);
-      if (f.bot === undefined) migrated++;
-      else if (a.bot === MANUAL) return f;
+      const a = attribute(ref, this.#journal);
+      if (a.disagreed !== undefined)
+        disagreed.push(`${ref.id}: ${a.disagreed} vs journal ${a.clientOrderId}`);
+      if (ref.bot === undefined) migrated++;
+      else if (a.bot === MANUAL) continue;
       else attributed++;
-      return withAttribution(f, a);
-    });
-    if (migrated + attributed > 0) {
-      this.#basis.historyWillChange();
-      this.#file.rewrite(items, fillToJson);
+      changes.set(ref.start, (f) => withAttribution(f, a));
+    }
+    if (changes.size > 0) {
+      this.#rewrite(changes);
       this.#log?.info(
-        { migrated, attributed, fills: items.length },
+        { migrated, attributed, fills: this.#digest.records },
         "fills attributed to bots through the order journal",
       );
     }
@@ -253,46 +249,33 @@ export class Ledger {
         { count: disagreed.length, examples: disagreed.slice(0, 5) },
         "the exchange named other client order ids than the journal for some fills; the journal's were kept",
       );
-    this.#indexManual();
   }
 
   /** Attributes again the symbol's manual fills whose order the journal knows by now; one rewrite if any. */
   #attributeManual(symbol: string): void {
-    const manual = this.#manual.get(symbol);
+    const manual = this.#digest.manual.get(symbol);
     if (!this.#journal || !manual?.length) return;
-    const changed = new Map<string, Fill>();
-    for (const f of manual) {
-      const a = attribute(f, this.#journal);
-      if (a.bot !== MANUAL) changed.set(f.id, withAttribution(f, a));
+    const changes = new Map<number, (f: Fill) => Fill>();
+    const moved: { id: string; bot: string }[] = [];
+    for (const ref of manual) {
+      const a = attribute(ref, this.#journal);
+      if (a.bot === MANUAL) continue;
+      changes.set(ref.start, (f) => withAttribution(f, a));
+      moved.push({ id: ref.id, bot: a.bot });
     }
-    if (changed.size === 0) return;
-    this.#basis.historyWillChange();
-    this.#file.rewrite(
-      this.#file.items.map((f) => changed.get(f.id) ?? f),
-      fillToJson,
-    );
-    this.#indexManual();
+    if (changes.size === 0) return;
+    this.#rewrite(changes);
     this.#log?.info(
-      { symbol, fills: [...changed.values()].map((f) => ({ id: f.id, bot: f.bot })) },
+      { symbol, fills: moved },
       "manual fills attributed: the journal learned their order ids after they were synced",
     );
   }
 
-  #indexManual(): void {
-    this.#manual = new Map();
-    for (const f of this.#file.items) if (f.bot === MANUAL) this.#noteManual(f);
-  }
-
-  #notePair(f: Fill): void {
-    if (!this.#symbols.has(f.symbol))
-      this.#symbols.set(f.symbol, { symbol: f.symbol, base: f.base, quote: f.quote });
-  }
-
-  #noteManual(f: Fill): void {
-    if (f.source !== "exchange") return;
-    const list = this.#manual.get(f.symbol);
-    if (list) list.push(f);
-    else this.#manual.set(f.symbol, [f]);
+  /** Changes lines of fills.jsonl in one atomic rewrite, then reads the new file's digest. */
+  #rewrite(changes: ReadonlyMap<number, (f: Fill) => Fill>): void {
+    this.#basis.historyWillChange();
+    rewriteFills(this.#digest.path, changes);
+    this.#digest = FillsDigest.open(this.#digest.path);
   }
 
   /**
@@ -303,9 +286,8 @@ export class Ledger {
   costBasis(options: CostBasisOptions = {}): CostBasisSnapshot {
     const kept = this.#basis.snapshotFor(options);
     if (kept) return kept;
-    const book = new CostBasisBook(options);
-    book.applyAll(this.#file.items);
-    return book.snapshot();
+    const { state } = replayFillsFile(this.#digest.path, options, this.#digest.file.bytes);
+    return CostBasisBook.withoutHistory(options, state).snapshot();
   }
 
   #toFill(t: Trade): Fill {
@@ -348,31 +330,10 @@ export class Ledger {
 }
 
 export type { FillJson };
+export { mergeImportedFills };
 
 function withAttribution(f: Fill, a: { bot: string; clientOrderId?: string }): Fill {
   const { clientOrderId: _old, ...rest } = f;
   const clientOrderId = a.clientOrderId ?? f.clientOrderId;
   return { ...rest, ...(clientOrderId !== undefined ? { clientOrderId } : {}), bot: a.bot };
-}
-
-/**
- * Appends imported fills that are new. Rows at or after the first fill synced from the exchange for the same
- * symbol are skipped: the exchange already reported those trades, under its own ids.
- */
-export function mergeImportedFills(
-  file: JsonLinesFile<Fill>,
-  fills: readonly Fill[],
-): { added: number; skipped: number } {
-  const ids = new Set(file.items.map((f) => f.id));
-  const firstSynced = new Map<string, number>();
-  for (const f of file.items) {
-    if (f.source !== "exchange") continue;
-    firstSynced.set(f.symbol, Math.min(firstSynced.get(f.symbol) ?? Infinity, f.time));
-  }
-  // Imported history has no order of ours to look up: its bot is what its client id says, usually manual.
-  const fresh = fills
-    .filter((f) => !ids.has(f.id) && f.time < (firstSynced.get(f.symbol) ?? Infinity))
-    .map((f) => (f.bot === undefined ? { ...f, bot: botOfFill(f) } : f));
-  file.append(fresh, fillToJson);
-  return { added: fresh.length, skipped: fills.length - fresh.length };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { MexcClient } from "../api/index.js";
 import { SIM_API_KEY } from "../connect.js";
 import { D } from "../decimal.js";
+import type { Fill } from "../portfolio/fill.js";
 import type { RandomFaultKind } from "../sim/index.js";
 import type { JournalEntry } from "../store/journal-schema.js";
 import { JournalArchive } from "../trading/journal-archive.js";
@@ -197,7 +198,10 @@ async function audit(
   const exchangeIds = new Set(books.orders.map((x) => x.clientOrderId ?? ""));
   const dups = duplicates(sim, books.orders, journal);
   const vsExchange = finalStateMismatches(journal, books.orders);
-  const ledgerCheck = ledgerMismatch(suite.trading.ledger.fills, books.trades);
+  // The soak's ledger is small: its fills streamed into one list for the comparison.
+  const fills: Fill[] = [];
+  suite.trading.ledger.forEachFill((f) => fills.push(f));
+  const ledgerCheck = ledgerMismatch(fills, books.trades);
   const basis = suite.trading.ledger.costBasis();
   const endValue = exchangeValue(sim, SIM_API_KEY);
   const crashes = {
@@ -219,7 +223,7 @@ async function audit(
       purchases: floorWatch.purchases,
       lowestUsdc: (floorWatch.lowest ?? new D(0)).toFixed(),
     },
-    ledger: { fills: suite.trading.ledger.fills.length, trades: books.trades.length, ...ledgerCheck },
+    ledger: { fills: suite.trading.ledger.fillCount, trades: books.trades.length, ...ledgerCheck },
     crashes,
     logs: counts,
     faults: { injected: h.injected, timed: a.timed },

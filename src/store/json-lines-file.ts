@@ -53,8 +53,12 @@ export class JsonLinesFile<T> {
   }
 
   /** Like read, as a file whose `bytes` and `records` say what was read; it must not be appended to. */
-  static openReadOnly<T>(path: string, parse: (value: unknown) => T): JsonLinesFile<T> {
-    return JsonLinesFile.#load(path, parse, false, {});
+  static openReadOnly<T>(
+    path: string,
+    parse: (value: unknown) => T,
+    opts: OpenOptions<T> = {},
+  ): JsonLinesFile<T> {
+    return JsonLinesFile.#load(path, parse, false, opts);
   }
 
   /** Like read, keeping nothing: `visit` sees each record and its line, and keeps what its caller needs. */

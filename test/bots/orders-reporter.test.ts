@@ -10,9 +10,9 @@ import { RealClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
 import { parseConfig } from "../../src/config-schema.js";
 import { D } from "../../src/decimal.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
+import type { Fill } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import type { JournalEntry, OrderStateName } from "../../src/store/journal-schema.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
 import { formatOrdersReport } from "../../src/telegram/render/orders-report.js";
@@ -253,10 +253,7 @@ describe("orders reporter (simulator)", () => {
     });
     store = await tempStore();
     const clock = new RealClock();
-    const fills = JsonLinesFile.open<Fill>(
-      join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl"),
-      parseFillJson,
-    );
+    const fills = join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl");
     const ledger = new Ledger({ client: ex.client, store, fills, clock });
     const orders = new OrderManager({ client: ex.client, store, clock, maxOpenOrders: 10 });
     const config = parseConfig(userConfig);
@@ -316,7 +313,7 @@ describe("orders reporter (simulator)", () => {
     expect(text).toMatch(/scanner BUY ETHUSDT rejected: .*[Ii]nsufficient/);
 
     // The fees the exchange charged our orders, read directly, are what the report sums per bot.
-    const report = ordersReport(orders.entries(), ledger.fills, 0, Date.now());
+    const report = ordersReport(orders.entries(), ledger.fillsSince(0), 0, Date.now());
     for (const [bot, symbols] of [
       ["scanner", ["BTCUSDT"]],
       ["balancer", ["ETHUSDC"]],

@@ -10,9 +10,8 @@ import { RealClock, VirtualClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
 import { type Config, parseConfig } from "../../src/config-schema.js";
 import { D } from "../../src/decimal.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
 import { renderReport } from "../../src/telegram/render/report.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
@@ -99,10 +98,7 @@ describe("profit seller: periodic PnL summary and rebalance", () => {
     });
     store = await tempStore();
     const clock = new RealClock();
-    const fills = JsonLinesFile.open<Fill>(
-      join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl"),
-      parseFillJson,
-    );
+    const fills = join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl");
     const ledger = new Ledger({ client: ex.client, store, fills, clock });
     const treasury = new Treasury({ source: accountBalanceSource(ex.client, clock), clock });
     const orders = new OrderManager({ client: ex.client, store, clock, treasury, maxOpenOrders: 10 });

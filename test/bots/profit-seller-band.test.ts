@@ -10,9 +10,8 @@ import { userConfig } from "../../src/config.js";
 import { type Config, parseConfig } from "../../src/config-schema.js";
 import { D } from "../../src/decimal.js";
 import { inProcessTransport } from "../../src/in-process-transport.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { Treasury } from "../../src/trading/treasury.js";
@@ -67,10 +66,7 @@ async function setup(filter: Record<string, string>) {
     transport,
   });
   store = await tempStore();
-  const fills = JsonLinesFile.open<Fill>(
-    join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl"),
-    parseFillJson,
-  );
+  const fills = join(mkdtempSync(join(tmpdir(), "mpb-fills-")), "fills.jsonl");
   const ledger = new Ledger({ client, store, fills, clock });
   const treasury = new Treasury({ source: accountBalanceSource(client, clock), clock });
   const orders = new OrderManager({ client, store, clock, treasury, maxOpenOrders: 10 });

@@ -3,117 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { D } from "../../src/decimal.js";
-import { type CostBasisSnapshot, computeCostBasis } from "../../src/portfolio/cost-basis.js";
+import { computeCostBasis } from "../../src/portfolio/cost-basis.js";
 import { checkpointPath } from "../../src/portfolio/cost-book-checkpoint.js";
 import { type Fill, fillToJson, parseFillJson } from "../../src/portfolio/fill.js";
-import { openFillsDigest } from "../../src/portfolio/fills-digest.js";
+import { FillsDigest } from "../../src/portfolio/fills-digest.js";
 import { KeptCostBasis, readCheckpointBook } from "../../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../../src/store/index.js";
-
-/** A seeded generator: the same seed, the same fills, on every machine. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
-
-const BASES = ["ABC", "XYZ", "MX"];
-const QUOTES = ["USDT", "USDC", "BTC"];
-const BOTS = ["scanner", "seller", "manual"];
-
-/**
- * Random fills over several symbols and bots: buys, partial and whole sells, sells beyond the position, and every
- * fee mode the cost basis knows (base, quote, a third asset MX, none). Times only grow.
- */
-function randomFills(seed: number, n: number, firstId = 1, firstTime = 1_700_000_000_000): Fill[] {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
-  const held = new Map<string, D>();
-  const fills: Fill[] = [];
-  let time = firstTime;
-  for (let i = 0; i < n; i++) {
-    const base = pick(BASES);
-    const quote = pick(QUOTES);
-    const have = held.get(base) ?? new D(0);
-    const side = have.gt(0) && r() < 0.45 ? "SELL" : "BUY";
-    const price = new D((r() * 100 + 0.01).toFixed(4));
-    const qty =
-      side === "SELL"
-        ? r() < 0.3
-          ? have // the whole position
-          : r() < 0.1
-            ? have.mul(1.5).toDecimalPlaces(6) // more than is held
-            : have.mul(r()).toDecimalPlaces(6).plus("0.000001")
-        : new D((r() * 10 + 0.001).toFixed(6));
-    const quoteQty = price.mul(qty).toDecimalPlaces(8);
-    const mode = pick(["base", "quote", "MX", "zero"] as const);
-    const feeAsset = mode === "base" ? base : mode === "quote" ? quote : mode === "MX" ? "MX" : quote;
-    const fee =
-      mode === "base"
-        ? qty.mul("0.001").toDecimalPlaces(8)
-        : mode === "quote"
-          ? quoteQty.mul("0.001").toDecimalPlaces(8)
-          : mode === "MX"
-            ? new D((r() * 0.1).toFixed(6))
-            : new D(0);
-    const gained = side === "BUY" ? (mode === "base" ? qty.minus(fee) : qty) : qty.neg();
-    held.set(base, D.max(0, have.plus(gained)));
-    time += Math.floor(r() * 3 * 3_600_000); // several fills a day, some in the same millisecond
-    const bot = pick(BOTS);
-    fills.push({
-      id: String(firstId + i),
-      symbol: base + quote,
-      base,
-      quote,
-      side,
-      price,
-      qty,
-      quoteQty,
-      fee,
-      feeAsset,
-      time,
-      orderId: `o${firstId + i}`,
-      ...(bot === "manual" ? {} : { clientOrderId: `${bot}-${String(i).padStart(15, "0")}` }),
-      bot,
-      isMaker: r() < 0.5,
-      source: "exchange",
-    });
-  }
-  return fills;
-}
-
-/** Every figure of a snapshot, to the last digit. */
-function digits(s: CostBasisSnapshot): unknown {
-  const d = (x: D) => x.toString();
-  const warning = (w: object) =>
-    Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v instanceof D ? d(v) : v]));
-  return {
-    assets: [...s.assets].map(([k, p]) => [
-      k,
-      {
-        quantity: d(p.quantity),
-        avgCost: d(p.avgCost),
-        totalCost: d(p.totalCost),
-        realizedPnl: d(p.realizedPnl),
-        feesUsd: d(p.feesUsd),
-        fills: p.fills,
-        unmatchedQty: d(p.unmatchedQty),
-        unmatchedProceeds: d(p.unmatchedProceeds),
-        warnings: p.warnings.map(warning),
-      },
-    ]),
-    realizedPnl: d(s.realizedPnl),
-    unmatchedProceeds: d(s.unmatchedProceeds),
-    feesUsd: d(s.feesUsd),
-    byDay: [...s.byDay].map(([k, v]) => [k, d(v)]),
-    byBot: [...s.byBot].map(([k, v]) => [k, d(v)]),
-    warnings: s.warnings.map(warning),
-  };
-}
+import { digits, randomFills } from "./random-fills.js";
 
 function tempFills(): string {
   return join(mkdtempSync(join(tmpdir(), "mpb-kept-")), "fills.jsonl");
@@ -239,23 +135,29 @@ describe("the kept cost basis (issue 15)", () => {
   });
 });
 
-describe("the digest a lean ledger would keep of fills.jsonl", () => {
+describe("the digest the ledger keeps of fills.jsonl", () => {
   it("holds the ids, pairs, manual fills, first exchange fills and the last fills; the book from the checkpoint", () => {
     const fills = randomFills(12, 300);
     const path = tempFills();
     const file = open(path);
     file.append(fills, fillToJson);
     new KeptCostBasis(file).snapshot(); // writes the checkpoint
-    const digest = openFillsDigest(path, 50);
+    const digest = FillsDigest.open(path, { recent: 50 });
     expect(digest.file.items).toEqual([]);
     expect(digest.file.records).toBe(300);
     expect([...digest.ids]).toEqual(fills.map((f) => f.id));
     expect([...digest.pairs.keys()]).toEqual([...new Set(fills.map((f) => f.symbol))]);
-    expect(digest.manual.map((f) => f.id)).toEqual(fills.filter((f) => f.bot === "manual").map((f) => f.id));
+    const manual = [...digest.manual.values()].flat().map((r) => r.id);
+    expect(manual.sort()).toEqual(
+      fills
+        .filter((f) => f.bot === "manual")
+        .map((f) => f.id)
+        .sort(),
+    );
     expect(digest.recent.map((f) => f.id)).toEqual(fills.slice(-50).map((f) => f.id));
     const book = readCheckpointBook(digest.file);
     expect(book && digits(book.snapshot())).toEqual(digits(computeCostBasis(fills)));
     file.append(randomFills(13, 1, 9999, (fills.at(-1) as Fill).time + 1), fillToJson);
-    expect(readCheckpointBook(openFillsDigest(path).file)).toBeUndefined(); // one fill newer than the checkpoint
+    expect(readCheckpointBook(FillsDigest.open(path).file)).toBeUndefined(); // one fill newer than the checkpoint
   });
 });

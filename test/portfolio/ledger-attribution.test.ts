@@ -53,7 +53,7 @@ async function setUp(seed: readonly JournalEntry[] = []) {
     new Ledger({
       client: (ex as NonNullable<typeof ex>).client,
       store: store as Store,
-      fills: JsonLinesFile.open<Fill>(path, parseFillJson),
+      fills: path,
       clock,
       journal,
     });
@@ -103,11 +103,11 @@ describe("ledger: fills attributed through the order journal", () => {
 
     await ledger.sync(SYMBOL);
     const ours = new Set([buy, sell].map((o) => (o.kind === "placed" ? o.entry.orderId : "")));
-    for (const f of ledger.fills) {
+    for (const f of ledger.fillsSince(0)) {
       expect(f.bot).toBe(ours.has(f.orderId) ? "pnl" : "manual");
       if (ours.has(f.orderId)) expect(f.clientOrderId).toMatch(/^pnl-/);
     }
-    expect(ledger.fills.some((f) => f.bot === "manual")).toBe(true);
+    expect(ledger.fillsSince(0).some((f) => f.bot === "manual")).toBe(true);
     const pnl = byBot(ledger);
     expect(Object.keys(pnl).sort()).toEqual(["manual", "pnl"]);
     expect(pnl.pnl).not.toBe("0");
@@ -116,7 +116,12 @@ describe("ledger: fills attributed through the order journal", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { bot?: string });
-    expect(lines.map((l) => l.bot).sort()).toEqual(ledger.fills.map((f) => f.bot).sort());
+    expect(lines.map((l) => l.bot).sort()).toEqual(
+      ledger
+        .fillsSince(0)
+        .map((f) => f.bot)
+        .sort(),
+    );
   });
 
   it("a fill synced before the journal learns its order id is attributed once it does, and stays so", async () => {
@@ -152,7 +157,9 @@ describe("ledger: fills attributed through the order journal", () => {
     await orders.reconcile([SYMBOL]);
     expect(orders.entry(id)?.orderId).toBe(early?.orderId);
     expect(await ledger.sync(SYMBOL)).toEqual([]);
-    expect(ledger.fills.map((f) => [f.id, f.bot, f.clientOrderId])).toEqual([[early?.id, "alts", id]]);
+    expect(ledger.fillsSince(0).map((f) => [f.id, f.bot, f.clientOrderId])).toEqual([
+      [early?.id, "alts", id],
+    ]);
     expect(onDisk(path).map((f) => f.bot)).toEqual(["alts"]);
     expect(byBot(ledger)).toEqual({});
 
@@ -160,7 +167,7 @@ describe("ledger: fills attributed through the order journal", () => {
     const inode = statSync(path).ino;
     await ledger.sync(SYMBOL);
     const again = open();
-    expect(again.fills.map((f) => f.bot)).toEqual(["alts"]);
+    expect(again.fillsSince(0).map((f) => f.bot)).toEqual(["alts"]);
     expect(statSync(path).ino).toBe(inode);
     await orders.place({
       bot: "scanner",

@@ -4,9 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MexcClient } from "../../src/api/index.js";
 import { RealClock } from "../../src/clock.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile } from "../../src/store/index.js";
 import type { JournalEntry } from "../../src/store/journal-schema.js";
 import { JournalArchive } from "../../src/trading/journal-archive.js";
 import { JournalView } from "../../src/trading/journal-view.js";
@@ -97,7 +95,7 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
       new Ledger({
         client,
         store,
-        fills: JsonLinesFile.open<Fill>(path, parseFillJson),
+        fills: path,
         clock,
         journal: new JournalView({
           archive: JournalArchive.open(join(dir, "journal-archive.jsonl")),
@@ -106,7 +104,7 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
       });
 
     const first = ledger();
-    expect(first.fills.map((f) => [f.id, f.bot])).toEqual([
+    expect(first.fillsSince(0).map((f) => [f.id, f.bot])).toEqual([
       ["1", "pnl"],
       ["2", "balancer"],
       ["3", "pnl"],
@@ -115,8 +113,8 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
       ["6", "manual"],
       ["7", "scanner"],
     ]);
-    expect(first.fills[0]?.clientOrderId).toBe("pnl-000000001aaaaaa");
-    expect(first.fills[5]?.clientOrderId).toBe("web_0006");
+    expect(first.fillsSince(0)[0]?.clientOrderId).toBe("pnl-000000001aaaaaa");
+    expect(first.fillsSince(0)[5]?.clientOrderId).toBe("web_0006");
     expect(Object.fromEntries([...first.costBasis().byBot].map(([k, v]) => [k, v.toFixed()]))).toEqual({
       pnl: "10",
       balancer: "20",
@@ -151,7 +149,7 @@ describe("ledger: fills kept before attribution are attributed at start, once", 
     // Once: the next start finds every fill attributed and leaves the file alone.
     const inode = statSync(path).ino;
     const second = ledger();
-    expect(second.fills.map((f) => f.bot)).toEqual(first.fills.map((f) => f.bot));
+    expect(second.fillsSince(0).map((f) => f.bot)).toEqual(first.fillsSince(0).map((f) => f.bot));
     expect(statSync(path).ino).toBe(inode);
     expect(readFileSync(path, "utf8")).toBe(after);
     await store.close();

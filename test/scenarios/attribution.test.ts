@@ -52,14 +52,16 @@ async function perBotPnl(variant: Variant): Promise<{ ledger: Figures; truth: Fi
   await ledger.syncAll(ledger.tradedSymbols);
   const clientIdOf = new Map(exchangeBooks(s.sim, SIM_KEY).orders.map((o) => [o.orderId, o.clientOrderId]));
   const truth = computeCostBasis(
-    ledger.fills.map((f) => ({ ...f, bot: botOfClientOrderId(clientIdOf.get(f.orderId)) ?? "manual" })),
+    ledger
+      .fillsSince(0)
+      .map((f) => ({ ...f, bot: botOfClientOrderId(clientIdOf.get(f.orderId)) ?? "manual" })),
   );
   const figures = (m: ReadonlyMap<string, { toFixed(): string }>) =>
     Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.toFixed()]));
   const result = {
     ledger: figures(ledger.costBasis().byBot),
     truth: figures(truth.byBot),
-    fills: ledger.fills.length,
+    fills: ledger.fillsSince(0).length,
   };
   await s.stop();
   s = undefined;

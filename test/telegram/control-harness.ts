@@ -6,9 +6,8 @@ import { RealClock, VirtualClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
 import { parseConfig } from "../../src/config-schema.js";
 import { D } from "../../src/decimal.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import type { ValuePoint } from "../../src/telegram/chart.js";
 import { type ControlBot, type ControlBotDeps, createControlBot } from "../../src/telegram/control-bot.js";
 import type { Feature } from "../../src/telegram/features/index.js";
@@ -58,10 +57,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   if (opts.journal) writeJournal(store.path, opts.journal);
   const clock = new RealClock();
   const logs = captureLog();
-  const fills = JsonLinesFile.open<Fill>(
-    join(mkdtempSync(join(tmpdir(), "tg-fills-")), "fills.jsonl"),
-    parseFillJson,
-  );
+  const fills = join(mkdtempSync(join(tmpdir(), "tg-fills-")), "fills.jsonl");
   const ledger = new Ledger({ client: ex.client, store, fills, clock });
   const treasury = new Treasury({ source: accountBalanceSource(ex.client, clock), clock });
   const orders = new OrderManager({ client: ex.client, store, clock, treasury, maxOpenOrders: 100 });

@@ -5,9 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RealClock, VirtualClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import { valueAccount } from "../../src/portfolio/account-value.js";
-import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
-import { JsonLinesFile, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { OrderManager } from "../../src/trading/order-manager.js";
 import { Proposals } from "../../src/trading/proposals.js";
@@ -33,10 +32,7 @@ beforeEach(async () => {
   });
   store = await tempStore();
   const clock = new RealClock();
-  const fills = JsonLinesFile.open<Fill>(
-    join(mkdtempSync(join(tmpdir(), "q-fills-")), "fills.jsonl"),
-    parseFillJson,
-  );
+  const fills = join(mkdtempSync(join(tmpdir(), "q-fills-")), "fills.jsonl");
   ledger = new Ledger({ client: ex.client, store, fills, clock });
   const treasury = new Treasury({ source: accountBalanceSource(ex.client, clock), clock });
   orders = new OrderManager({ client: ex.client, store, clock, treasury, maxOpenOrders: 100 });
@@ -126,7 +122,7 @@ describe("trading queries", () => {
         quoteOrderQty: new D(quote),
       });
     await ledger.sync("BTCUSDC");
-    const all = ledger.fills;
+    const all = ledger.fillsSince(0);
     expect(all.length).toBeGreaterThanOrEqual(2);
     expect(q.recentFills(1)).toEqual([all[all.length - 1]]);
     expect(q.recentFills(100)).toEqual([...all].reverse());
