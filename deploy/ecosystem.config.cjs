@@ -8,11 +8,11 @@ module.exports = {
     {
       name: "mexc-portfolio-bots",
       cwd: path.resolve(__dirname, ".."),
-      // node itself, with tsx as its loader (what `npm start` runs), without pm2's wrapper process or npm in the
+      // node running scripts/start.mjs (what `npm start` runs: the built dist/), without pm2's wrapper process or npm in the
       // way of the stop signal. "node" is looked up in the PATH of whoever runs `pm2 start`.
       script: "node",
       interpreter: "none",
-      args: ["--import", "tsx", "src/main.ts"],
+      args: ["scripts/start.mjs"],
       // One instance only: the state file is locked against a second one, and two would trade the same account.
       exec_mode: "fork",
       instances: 1,
