@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { userConfig } from "../config.js";
 import { type Config, parseConfig } from "../config-schema.js";
+import { ConfigFileError } from "../settings.js";
 
 type Plain = Record<string, unknown>;
 
@@ -33,11 +34,12 @@ async function readPartial(file: string): Promise<Plain> {
       value = mod.default ?? mod.config ?? mod.userConfig;
     }
   } catch (e) {
-    throw new Error(`--config ${file}: could not read it (${(e as Error).message})`);
+    throw new ConfigFileError(file, `could not read it (${(e as Error).message})`);
   }
   if (!isPlain(value))
-    throw new Error(
-      `--config ${file}: expected an object of settings (a JSON object, or a module's default export)`,
+    throw new ConfigFileError(
+      file,
+      "expected a partial config: a JSON object, or a module whose default export (or `config`) is one",
     );
   return value;
 }
