@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RankBy } from "./options.js";
 import type { ReplayRunOptions } from "./runner.js";
@@ -68,18 +71,19 @@ function pointDir(i: number, overrides: Record<string, string>): string {
 }
 
 /**
- * Runs one job in a worker thread. From TypeScript sources (tsx, vitest) the worker needs tsx's loader too: a
- * worker does not inherit the hooks registered in the main thread.
+ * Runs one job in a worker thread. From TypeScript sources (tsx, vitest) the worker registers tsx's loader first:
+ * a worker inherits neither the main thread's hooks nor, for its entry module, `--import tsx`.
  */
 function inWorker(
   job: WorkerJob,
   onProgress: (nowMs: number) => void,
 ): Promise<Extract<WorkerAnswer, { kind: "done" | "failed" }>> {
-  const url = new URL(`./worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-  const execArgv = url.pathname.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const fromTs = import.meta.url.endsWith(".ts");
+  const url = new URL(`./worker${fromTs ? ".ts" : ".js"}`, import.meta.url);
+  const entry: URL | string = fromTs ? tsEntry(url) : url;
   return new Promise((resolve) => {
     let settled = false;
-    const w = new Worker(url, { workerData: job, execArgv });
+    const w = new Worker(entry, { workerData: job, eval: typeof entry === "string" });
     const end = (a: Extract<WorkerAnswer, { kind: "done" | "failed" }>) => {
       if (settled) return;
       settled = true;
@@ -92,6 +96,16 @@ function inWorker(
       end({ kind: "failed", message: `the worker exited (code ${code}) without a result` }),
     );
   });
+}
+
+/** A module that registers tsx's ESM loader, then imports the worker (tsx's ESM api, found through its exports). */
+function tsEntry(url: URL): string {
+  const pkgPath = createRequire(import.meta.url).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const api = pathToFileURL(join(dirname(pkgPath), pkg.exports["./esm/api"]?.import.default ?? "")).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
 }
 
 /** The ranked table: one line per point, its settings, return, max drawdown, fills and folder. */
