@@ -3,7 +3,7 @@
 // record's size (samples, fills, messages); asserts nothing. Profile it with
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/replay.ts --days 2
 //
-//   node --import tsx bench/replay.ts [--days 7] [--step-ms 60000] [--history DIR] [--interval 15m]
+//   node --import tsx bench/replay.ts [--days 7] [--step-ms 60000] [--history DIR] [--interval 15m] [--from 2025-01-01] [--set k=v ...]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,10 +17,15 @@ const { values: args } = parseArgs({
     "step-ms": { type: "string", default: "60000" },
     history: { type: "string" },
     interval: { type: "string", default: "15m" },
+    set: { type: "string", multiple: true, default: [] },
+    from: { type: "string", default: "2025-01-01" },
   },
 });
+const overrides = Object.fromEntries(
+  (args.set ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
 const days = Number(args.days);
-const from = Date.UTC(2025, 0, 1);
+const from = Date.parse(`${args.from}T00:00:00Z`);
 const out = mkdtempSync(join(tmpdir(), "mpb-bench-replay-"));
 let peakRss = 0;
 const t0 = performance.now();
@@ -30,8 +35,8 @@ try {
     fromMs: from,
     toMs: from + days * 86_400_000,
     interval: args.interval,
-    config: await replayConfig(undefined, {}),
-    overrides: {},
+    config: await replayConfig(undefined, overrides),
+    overrides,
     ...(args.history ? { history: args.history } : {}),
     outDir: out,
     stepMs: Number(args["step-ms"]),
@@ -43,6 +48,7 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(28)}${v}\n`);
   line("simulated days", String(days));
+  line("overrides", JSON.stringify(overrides));
   line("wall time", `${wall.toFixed(1)} s`);
   line("simulated days / s", (days / wall).toFixed(2));
   line("a year would take (est.)", `${((365 / days) * wall).toFixed(0)} s`);
