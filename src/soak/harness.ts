@@ -67,18 +67,9 @@ export async function startHarness(o: {
   });
   const injected = countRandomFaults(sim);
   const { logs, counts } = soakLogs(join(o.dir, "warn.log"));
-  const exchange = inProcessExchange(sim, clock, timeouts, wire, config, logs);
-  const client = exchange.client;
-  const dataDir = join(o.dir, "sim");
-  mkdirSync(dataDir, { recursive: true });
-  const env = soakEnv(o.dir, exchange.url);
-  const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
   const { sink, count: messages } = countingSink();
-  const suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink });
-  const driver = new Driver(
-    clock,
-    () => `${wire.sent}|${wire.answered}|${clock.pending}|${suite.notifier.pending}`,
-  );
+  const run = await startInProcessSuite({ clock, config, sim, timeouts, wire, logs, dir: o.dir, sink });
+  const { suite, store, driver, dataDir } = run;
   const floors = floorsOf(config);
   const floorWatch = new FloorWatch(
     sim,
@@ -95,7 +86,7 @@ export async function startHarness(o: {
     clock,
     config,
     sim,
-    client,
+    client: run.client,
     store,
     suite,
     driver,
@@ -104,6 +95,53 @@ export async function startHarness(o: {
     wire,
     injected,
     messages,
+    close: run.close,
+  };
+}
+
+/** The suite in process on a virtual clock, as the soak and the replay both run it. */
+export interface InProcessSuite {
+  /** The suite's data directory (state.json, fills.jsonl, journal-archive.jsonl). */
+  dataDir: string;
+  client: MexcClient;
+  store: Store;
+  suite: Suite;
+  driver: Driver;
+  /** Stops the suite (no grace, resting orders left), closes the store and the logs. */
+  close(): Promise<void>;
+}
+
+/**
+ * The suite exactly as main.ts composes it in sim mode, bound in-process to `sim` (which must run on
+ * `timeouts.forSimulator()`), its files under `<dir>/sim`, its messages to `sink`, with a Driver that moves time.
+ */
+export async function startInProcessSuite(o: {
+  clock: VirtualClock;
+  config: Config;
+  sim: Simulator;
+  timeouts: Timeouts;
+  wire: WireStats;
+  logs: Logs;
+  dir: string;
+  sink: MessageSink;
+}): Promise<InProcessSuite> {
+  const { clock, config, logs, wire } = o;
+  const exchange = inProcessExchange(o.sim, clock, o.timeouts, wire, config, logs);
+  const dataDir = join(o.dir, "sim");
+  mkdirSync(dataDir, { recursive: true });
+  const env = soakEnv(o.dir, exchange.url);
+  const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
+  const suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink: o.sink });
+  const driver = new Driver(
+    clock,
+    () => `${wire.sent}|${wire.answered}|${clock.pending}|${suite.notifier.pending}`,
+  );
+  return {
+    dataDir,
+    client: exchange.client,
+    store,
+    suite,
+    driver,
     async close() {
       await driver.during(suite.stop({ graceMs: 0, cancelOpenOrders: false }));
       await store.close();

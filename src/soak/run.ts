@@ -280,7 +280,10 @@ function wireFigures(wire: Harness["wire"], sim: Harness["sim"]): SoakResult["wi
  * The journal as the suite keeps it: the entries still in state.json, and the ended ones the suite moved to its
  * archive after two days (an entry in both, after a crash between the two writes, is the same order: state wins).
  */
-function wholeJournal(archivePath: string, live: readonly JournalEntry[]): Record<string, JournalEntry> {
+export function wholeJournal(
+  archivePath: string,
+  live: readonly JournalEntry[],
+): Record<string, JournalEntry> {
   const all: Record<string, JournalEntry> = {};
   for (const e of JournalArchive.open(archivePath).entries) all[e.clientOrderId] = e;
   for (const e of live) all[e.clientOrderId] = e;

@@ -1,0 +1,40 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { replayConfig } from "./config.js";
+import type { ReplayRunOptions } from "./runner.js";
+import { runReplay } from "./runner.js";
+import { type RunSummary, summarize } from "./summary.js";
+
+/** What the sweep sends each worker: one point of the grid (everything but the config, which it builds itself). */
+export interface WorkerJob {
+  run: Omit<ReplayRunOptions, "config" | "onStep">;
+  configFile: string | undefined;
+}
+
+export type WorkerAnswer =
+  | { kind: "progress"; nowMs: number }
+  | { kind: "done"; summary: RunSummary }
+  | { kind: "failed"; message: string };
+
+/** One sweep point in a worker thread: its own suite, simulator and clock; the record in its own folder. */
+async function main(job: WorkerJob): Promise<void> {
+  const post = (a: WorkerAnswer) => parentPort?.postMessage(a);
+  try {
+    const config = await replayConfig(job.configFile, job.run.overrides);
+    let lastHour = 0;
+    const record = await runReplay({
+      ...job.run,
+      config,
+      onStep: (nowMs) => {
+        const hour = Math.floor(nowMs / 3_600_000);
+        if (hour === lastHour) return;
+        lastHour = hour;
+        post({ kind: "progress", nowMs });
+      },
+    });
+    post({ kind: "done", summary: summarize(record) });
+  } catch (e) {
+    post({ kind: "failed", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+}
+
+if (parentPort) await main(workerData as WorkerJob);
