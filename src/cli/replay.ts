@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { replayConfig } from "../replay/config.js";
 import { gridOf, parseReplayArgs, type ReplayArgs, ReplayArgsError } from "../replay/options.js";
 import { replayProgress } from "../replay/progress.js";
+import { renderConsole } from "../replay/report-render.js";
 import { runReplay } from "../replay/runner.js";
-import { summarize } from "../replay/summary.js";
 import { formatSweep, runSweep } from "../replay/sweep.js";
 import { runCli, UsageError } from "./run-cli.js";
 
@@ -45,13 +45,12 @@ async function main(argv: string[]): Promise<number> {
       overrides: points[0] ?? {},
       outDir: out,
       onStep: (now) => progress.update(now),
+      onReport: (w) => {
+        progress.done();
+        process.stdout.write(renderConsole(w.report, { dir: w.dir, chartLabelled: w.chartLabelled }));
+      },
     });
-    progress.done();
-    const s = summarize(record);
-    process.stdout.write(
-      `replay ${day(args.fromMs)} to ${day(args.toMs - 1)}: ${s.startUsdt} → ${s.endUsdt} USDT ` +
-        `(${s.returnPct} %), max drawdown ${s.maxDrawdownPct} %, ${s.fills} fills\nrecord: ${join(out, "record.json")}\n`,
-    );
+    if (record.samples.length === 0) process.stdout.write(`record: ${join(out, "record.json")}\n`);
     return 0;
   }
   process.stderr.write(`replay: sweeping ${points.length} points into ${out}\n`);
@@ -71,10 +70,6 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${formatSweep(rows, args.rank)}\n`);
   return rows.some((r) => r.error) ? 1 : 0;
-}
-
-function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }
 
 runCli(() => main(process.argv.slice(2)));

@@ -13,8 +13,7 @@ export interface MarketChoice {
  */
 export function marketOptions(m: MarketChoice): Partial<SimOptions> {
   if (!m.history) return {};
-  // SimOptions.history is the simulator's history market (issue 16, item 2).
-  return { history: { dir: m.history, interval: m.interval } } as Partial<SimOptions>;
+  return { history: { dir: m.history, interval: m.interval } };
 }
 
 /**
@@ -23,12 +22,8 @@ export function marketOptions(m: MarketChoice): Partial<SimOptions> {
  */
 export function checkMarket(sim: Simulator, m: MarketChoice, fromMs: number, toMs: number): void {
   if (!m.history) return;
-  const range = (sim as unknown as { historyRange?: () => { fromMs: number; toMs: number } }).historyRange;
-  if (typeof range !== "function")
-    throw new Error(
-      "--history: this simulator has no history market yet; run without --history (synthetic market)",
-    );
-  const r = range.call(sim);
+  const r = sim.historyRange();
+  if (r === undefined) throw new Error(`--history ${m.history}: the simulator loaded no history market`);
   if (r.fromMs > fromMs || r.toMs < toMs)
     throw new Error(
       `--history ${m.history} covers ${iso(r.fromMs)} to ${iso(r.toMs)}, not ${iso(fromMs)} to ${iso(toMs)}: ` +

@@ -14,6 +14,7 @@ import { recordBots, recordFills, sampleAccount } from "./collect.js";
 import { checkMarket, marketOptions } from "./market.js";
 import { recordingSink } from "./messages.js";
 import type { ReplayRecord, ReplaySample } from "./record.js";
+import { type WrittenReport, writeReportFiles } from "./report-files.js";
 
 const HOUR = 3_600_000;
 
@@ -39,12 +40,15 @@ export interface ReplayRunOptions {
   stepMs?: number;
   /** Called after each step with the virtual now (progress). */
   onStep?: (nowMs: number) => void;
+  /** Called with the report once its folder is written (the CLI prints its one screen). */
+  onReport?: (written: WrittenReport) => void;
 }
 
 /**
  * The whole suite (the same bots, client, order manager, treasury, ledger and guards main.ts composes in sim mode)
  * on a virtual clock from `fromMs` to `toMs` against the in-process simulator, without faults; the account sampled
- * every hour; at the end the fills, per-bot PnL and messages in a ReplayRecord, written as `record.json`.
+ * every hour; at the end the fills, per-bot PnL and messages in a ReplayRecord, written as `record.json`, and the
+ * report beside it (report.json, report.md, trades.csv, messages.txt, chart.png).
  */
 export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
   mkdirSync(o.outDir, { recursive: true });
@@ -82,26 +86,11 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
     const samples = await drive(run, sim, clock, o);
     const record = await finish(run, sim, { o, samples, messages, startBalances });
     writeFileSync(join(o.outDir, "record.json"), `${JSON.stringify(record, null, 1)}\n`);
-    await writeReportIfBuilt(record, o.outDir);
+    o.onReport?.(await writeReportFiles(record, o.outDir));
     return record;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/**
- * The report (report.ts: `writeReport(record, dir)`) is built beside the runner (issue 16, item 4); until it is on
- * this branch the record alone is written. The specifier is a variable so the type check does not require it.
- */
-async function writeReportIfBuilt(record: ReplayRecord, dir: string): Promise<void> {
-  const spec = "./report.js";
-  let mod: { writeReport?: (r: ReplayRecord, d: string) => unknown } | undefined;
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    return;
-  }
-  await mod?.writeReport?.(record, dir);
 }
 
 function balancesOf(config: Config): Record<string, string> {
@@ -154,7 +143,7 @@ async function finish(
   const pnl = await driver.during(computePnl(client, ledger, sim.clock.now()));
   const basis = ledger.costBasis();
   const journal = wholeJournal(join(run.dataDir, "journal-archive.jsonl"), orders.entries());
-  const fills = recordFills(ledger.fills, a.samples);
+  const fills = recordFills(ledger.fillsSince(0), a.samples);
   const bots = recordBots(journal, fills, basis.byBot, pnl, a.samples);
   await run.close();
   return {

@@ -1,8 +1,9 @@
 import { D } from "../decimal.js";
 import type { RankBy } from "./options.js";
 import type { ReplayRecord } from "./record.js";
+import { computeReport } from "./report.js";
 
-/** The figures a sweep ranks its points by, from the record's samples (the report computes the full set). */
+/** The figures a sweep ranks its points by. */
 export interface RunSummary {
   startUsdt: string;
   endUsdt: string;
@@ -12,22 +13,16 @@ export interface RunSummary {
   fills: number;
 }
 
+/** The sweep's figures are the report's own (computeReport), rounded for the table. */
 export function summarize(record: ReplayRecord): RunSummary {
-  const values = record.samples.map((s) => new D(s.valueUsdt));
-  const start = values[0] ?? new D(0);
-  const end = values[values.length - 1] ?? start;
-  let peak = start;
-  let worst = new D(0);
-  for (const v of values) {
-    if (v.gt(peak)) peak = v;
-    if (peak.gt(0)) worst = D.max(worst, peak.minus(v).div(peak));
-  }
+  const r = computeReport(record);
+  const two = (v: string | null) => new D(v ?? 0).toFixed(2);
   return {
-    startUsdt: start.toFixed(2),
-    endUsdt: end.toFixed(2),
-    returnPct: (start.isZero() ? new D(0) : end.div(start).minus(1).mul(100)).toFixed(2),
-    maxDrawdownPct: worst.mul(100).toFixed(2),
-    fills: record.fills.length,
+    startUsdt: two(r.portfolio.startUsdt),
+    endUsdt: two(r.portfolio.endUsdt),
+    returnPct: two(r.portfolio.returnPct),
+    maxDrawdownPct: two(r.maxDrawdown.pct),
+    fills: r.fills,
   };
 }
 
