@@ -21,7 +21,6 @@ import {
 import type {
   BookTicker,
   ExchangeInfo,
-  Kline,
   OrderBook,
   SymbolFilter,
   SymbolInfo,
@@ -117,16 +116,9 @@ function cellDecimal(row: readonly unknown[], i: number): Decimal {
   throw new CellError(i, `expected a decimal, got ${show(v)}`);
 }
 
-function cellInt(row: readonly unknown[], i: number): number {
-  const v = row[i];
-  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
-  if (typeof v === "string" && /^-?\d{1,15}$/.test(v)) return Number(v);
-  throw new CellError(i, `expected an integer, got ${show(v)}`);
-}
-
 /**
- * A list of positional rows (klines, book levels), read by hand: these are the hot path of a market scan
- * (2,000 symbols × 100 candles), and per-cell zod schemas cost three times the Decimal parsing itself.
+ * A list of positional rows (book levels), read by hand: per-cell zod schemas cost three times the Decimal
+ * parsing itself. Klines have their own reader, into numbers (schemas-klines.ts).
  */
 function rows<T>(parseRow: (row: readonly unknown[]) => T) {
   return leaf((v, ctx): T[] => {
@@ -153,17 +145,6 @@ export const depthSchema: z.ZodType<OrderBook> = z.object({
   bids: levels,
   asks: levels,
 });
-
-export const klinesSchema: z.ZodType<Kline[]> = rows((r) => ({
-  openTime: cellInt(r, 0),
-  open: cellDecimal(r, 1),
-  high: cellDecimal(r, 2),
-  low: cellDecimal(r, 3),
-  close: cellDecimal(r, 4),
-  volume: cellDecimal(r, 5),
-  closeTime: cellInt(r, 6),
-  quoteVolume: isBlank(r[7]) ? null : cellDecimal(r, 7),
-}));
 
 export const ticker24hSchema: z.ZodType<Ticker24h> = z.object({
   symbol: str,

@@ -23,6 +23,7 @@ export {
   tradeFeeSchema,
   tradeSchema,
 } from "./schemas-account.js";
+export { klinesSchema } from "./schemas-klines.js";
 export {
   bookTickerSchema,
   type DroppedTicker,
@@ -30,7 +31,6 @@ export {
   depthSchema,
   emptySchema,
   exchangeInfoSchema,
-  klinesSchema,
   selfSymbolsSchema,
   serverTimeSchema,
   ticker24hAllSchema,
