@@ -5,8 +5,60 @@ import type { Level } from "./source.js";
 import { type SyntheticSource, symbolInfo } from "./synthetic.js";
 import type { SymbolSpec } from "./universe.js";
 
+/** A klines row as MEXC sends it: open time, open, high, low, close, volume, close time, quote volume. */
+type Row = readonly (number | string)[];
+
+/**
+ * Rows of closed candles kept at most, over all symbols and intervals (a row is about 250 bytes): a scan of 1,000
+ * symbols × 100 candles fits, or 2,000 × 100 from the 2,000-alt load check at about 50 MiB.
+ */
+const MAX_CACHED_ROWS = 200_000;
+
+/**
+ * The formatted rows of closed candles, per (symbol, interval). A closed candle of the seeded path never changes,
+ * so its row is kept until a regime changes the paths (the source's revision) or room is needed (least recently
+ * asked series first). The open candle is never kept: it moves with every millisecond.
+ */
+class ClosedRows {
+  private readonly series = new Map<string, Map<number, Row>>();
+  private rows = 0;
+  private revision = Number.NaN;
+
+  /** The series of one symbol and interval, emptied first if the market changed since it was filled. */
+  of(symbol: string, interval: Interval, revision: number): Map<number, Row> {
+    if (revision !== this.revision) {
+      this.series.clear();
+      this.rows = 0;
+      this.revision = revision;
+    }
+    const key = `${symbol} ${interval}`;
+    const found = this.series.get(key);
+    if (found) {
+      // Map order is the eviction order: asked last, dropped last.
+      this.series.delete(key);
+      this.series.set(key, found);
+      return found;
+    }
+    const made = new Map<number, Row>();
+    this.series.set(key, made);
+    return made;
+  }
+
+  keep(series: Map<number, Row>, open: number, row: Row): void {
+    series.set(open, Object.freeze(row));
+    this.rows++;
+    for (const [key, oldest] of this.series) {
+      if (this.rows <= MAX_CACHED_ROWS || oldest === series) break;
+      this.rows -= oldest.size;
+      this.series.delete(key);
+    }
+  }
+}
+
 /** The public market answers of the synthetic source, shaped and formatted as MEXC sends them. */
 export class MarketViews {
+  private readonly closed = new ClosedRows();
+
   constructor(private readonly src: SyntheticSource) {}
 
   private pp(spec: SymbolSpec): number {
@@ -52,6 +104,7 @@ export class MarketViews {
     return { lastUpdateId: nowMs, bids: take("bids"), asks: take("asks") };
   }
 
+  /** Closed candles come from the cache (frozen rows: nothing downstream may edit them), the open one is fresh. */
   klines(
     spec: SymbolSpec,
     interval: Interval,
@@ -60,12 +113,20 @@ export class MarketViews {
   ): unknown[] {
     const path = this.src.path(spec);
     const opens = selectOpens(interval, { ...opts, nowMs, firstMs: path.listedMinute * MINUTE_MS });
+    const cached = this.closed.of(spec.symbol, interval, this.src.revision);
     const rows: unknown[] = [];
     for (const open of opens) {
       const close = nextOpen(interval, open);
+      // Closed: every minute of it is whole at nowMs (summarize takes the minute containing nowMs partially).
+      const isClosed = close <= nowMs;
+      const hit = isClosed ? cached.get(open) : undefined;
+      if (hit) {
+        rows.push(hit);
+        continue;
+      }
       const s = path.summarize(open / MINUTE_MS, close / MINUTE_MS, nowMs);
       if (!s) continue;
-      rows.push([
+      const row: Row = [
         open,
         this.price(spec, s.o),
         this.price(spec, s.h),
@@ -74,7 +135,9 @@ export class MarketViews {
         this.volume(spec, s.v),
         close,
         this.quoteVolume(spec, s.qv),
-      ]);
+      ];
+      if (isClosed) this.closed.keep(cached, open, row);
+      rows.push(row);
     }
     return rows;
   }
