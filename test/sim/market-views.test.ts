@@ -8,7 +8,8 @@ import { Simulator } from "../../src/sim/index.js";
  */
 const T0 = Date.UTC(2026, 0, 14, 13, 37, 21, 500);
 
-const fresh = (clock: VirtualClock): Simulator => new Simulator({ clock, generatedAlts: 0 });
+const fresh = (clock: VirtualClock): Simulator =>
+  new Simulator({ clock, generatedAlts: 0, rateLimit: { enabled: false } });
 const klines = async (sim: Simulator, query: string): Promise<string> =>
   (await sim.handle({ method: "GET", path: "/api/v3/klines", query })).body;
 
@@ -57,5 +58,42 @@ describe("the simulator's kept klines rows", () => {
     const twin = fresh(new VirtualClock(T0));
     twin.market.regime("DOTUSDT", pump);
     expect(pumped).toBe(await klines(twin, q));
+  });
+});
+
+describe("the simulator's answers of one instant", () => {
+  const get = async (sim: Simulator, path: string, query: string): Promise<string> =>
+    (await sim.handle({ method: "GET", path, query })).body;
+  const paths: [string, string][] = [
+    ["/api/v3/ticker/24hr", "symbol=ETHUSDT"],
+    ["/api/v3/ticker/24hr", ""],
+    ["/api/v3/ticker/price", "symbol=ETHUSDT"],
+    ["/api/v3/ticker/price", ""],
+    ["/api/v3/ticker/bookTicker", "symbol=ETHUSDT"],
+    ["/api/v3/klines", "symbol=ETHUSDT&interval=1m&limit=3"],
+  ];
+
+  it("are the same as a fresh simulator's, at the instant and a millisecond later", async () => {
+    const clock = new VirtualClock(T0);
+    const sim = fresh(clock);
+    for (const step of [0, 1, 1, 29_998, 60_000]) {
+      await clock.advance(step);
+      for (const [p, q] of paths) {
+        const first = await get(sim, p, q);
+        expect(await get(sim, p, q)).toBe(first);
+        expect(first, `${p}?${q} after ${step} ms`).toBe(
+          await get(fresh(new VirtualClock(clock.now())), p, q),
+        );
+      }
+    }
+  });
+
+  it("change at once when a regime moves the price now", async () => {
+    const clock = new VirtualClock(T0);
+    const sim = fresh(clock);
+    const before = await Promise.all(paths.map(([p, q]) => get(sim, p, q)));
+    sim.market.regime("ETHUSDT", { kind: "pump", startMs: T0 - 3_600_000, durationMs: 60_000, change: 0.3 });
+    const after = await Promise.all(paths.map(([p, q]) => get(sim, p, q)));
+    for (const [i, [p, q]] of paths.entries()) expect(after[i], `${p}?${q}`).not.toBe(before[i]);
   });
 });
