@@ -34,7 +34,7 @@ import type {
   BookTicker,
   CancelAck,
   ExchangeInfo,
-  Kline,
+  IndicatorCandle,
   KlineInterval,
   NewOrderRequest,
   Order,
@@ -149,12 +149,15 @@ export class MexcClient {
     });
   }
 
-  /** Candles, oldest first; `limit` default 500, max 1000. */
+  /**
+   * Candles, oldest first, as numbers for the indicators (never for sizing an order: ask the ticker or the book);
+   * `limit` default 500, max 1000.
+   */
   klines(
     symbol: string,
     interval: KlineInterval,
     opts: { startTime?: number; endTime?: number; limit?: number } = {},
-  ): Promise<Kline[]> {
+  ): Promise<IndicatorCandle[]> {
     return this.runner.call({
       spec: ENDPOINTS.klines,
       params: [

@@ -21,7 +21,6 @@ import {
 import type {
   BookTicker,
   ExchangeInfo,
-  Kline,
   OrderBook,
   SymbolFilter,
   SymbolInfo,
@@ -117,6 +116,10 @@ function cellDecimal(row: readonly unknown[], i: number): Decimal {
   throw new CellError(i, `expected a decimal, got ${show(v)}`);
 }
 
+/**
+ * A list of positional rows (book levels), read by hand: per-cell zod schemas cost three times the Decimal
+ * parsing itself. Klines have their own reader, into numbers (schemas-klines.ts).
+ */
 function cellInt(row: readonly unknown[], i: number): number {
   const v = row[i];
   if (typeof v === "number" && Number.isSafeInteger(v)) return v;
@@ -124,10 +127,6 @@ function cellInt(row: readonly unknown[], i: number): number {
   throw new CellError(i, `expected an integer, got ${show(v)}`);
 }
 
-/**
- * A list of positional rows (klines, book levels), read by hand: these are the hot path of a market scan
- * (2,000 symbols × 100 candles), and per-cell zod schemas cost three times the Decimal parsing itself.
- */
 function rows<T>(parseRow: (row: readonly unknown[]) => T) {
   return leaf((v, ctx): T[] => {
     if (!Array.isArray(v)) return fail(ctx, `expected a list, got ${show(v)}`);
@@ -153,17 +152,6 @@ export const depthSchema: z.ZodType<OrderBook> = z.object({
   bids: levels,
   asks: levels,
 });
-
-export const klinesSchema: z.ZodType<Kline[]> = rows((r) => ({
-  openTime: cellInt(r, 0),
-  open: cellDecimal(r, 1),
-  high: cellDecimal(r, 2),
-  low: cellDecimal(r, 3),
-  close: cellDecimal(r, 4),
-  volume: cellDecimal(r, 5),
-  closeTime: cellInt(r, 6),
-  quoteVolume: isBlank(r[7]) ? null : cellDecimal(r, 7),
-}));
 
 export const ticker24hSchema: z.ZodType<Ticker24h> = z.object({
   symbol: str,

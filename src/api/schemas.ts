@@ -23,6 +23,7 @@ export {
   tradeFeeSchema,
   tradeSchema,
 } from "./schemas-account.js";
+export { klinesSchema } from "./schemas-klines.js";
 export {
   bookTickerSchema,
   type DroppedTicker,
@@ -32,7 +33,6 @@ export {
   exchangeInfoRawSchema,
   exchangeInfoSchema,
   klineCellsSchema,
-  klinesSchema,
   selfSymbolsSchema,
   serverTimeSchema,
   ticker24hAllSchema,

@@ -78,15 +78,23 @@ export interface OrderBook {
   asks: PriceLevel[];
 }
 
-export interface Kline {
-  openTime: number;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-  closeTime: number;
-  quoteVolume: Decimal | null;
+/**
+ * One candle of GET /api/v3/klines (docs "Kline/Candlestick Data": rows of open time, open, high, low, close,
+ * volume, close time, quote volume), read as plain numbers because only the indicators read it: they are
+ * statistics, and a float is what they compute in. Never an order's price, quantity or amount: those come as
+ * Decimal from the book, the ticker and the symbol rules. The name is the guard; keep it on every variable.
+ */
+export interface IndicatorCandle {
+  readonly openTime: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  /** Base-asset volume. */
+  readonly volume: number;
+  readonly closeTime: number;
+  /** Quote-asset volume; undefined when MEXC left the cell blank. */
+  readonly quoteVolume: number | undefined;
 }
 
 export interface Ticker24h {

@@ -20,7 +20,7 @@ import type { ProposalJson } from "../store/index.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { JournalEntry } from "../trading/order-state.js";
 import type { Funds, Lease } from "../trading/treasury.js";
-import { candlesOf, change24hPctOf } from "./market-data.js";
+import { change24hPctOf } from "./market-data.js";
 
 /**
  * Buying a quote amount of a symbol with a LIMIT order priced from the order book, shared by the balance buyer
@@ -294,7 +294,10 @@ export function describeBuy(r: BookBuyResult): string {
 export interface HypeReading {
   verdict: AntiHypeVerdict;
   change24hPct: number;
-  /** The 24 h ticker's last price, when given. */
+  /**
+   * The 24 h ticker's last price, when given: the buyers size from it (a Decimal off the ticker), never from the
+   * candles' close, which are floats for the indicators.
+   */
   lastPrice: D | undefined;
 }
 
@@ -311,12 +314,12 @@ export async function readHype(
   check: (input: HypeInput) => AntiHypeVerdict,
 ): Promise<HypeReading> {
   try {
-    const [ticker, klines] = await Promise.all([
+    const [ticker, indicatorCandles] = await Promise.all([
       client.ticker24hr(symbol),
       client.klines(symbol, candles.klineInterval, { limit: candles.klineLimit }),
     ]);
     const change = change24hPctOf(ticker);
-    const indicators = computeIndicators(candlesOf(klines));
+    const indicators = computeIndicators(indicatorCandles);
     return {
       verdict: check(hypeInputOf(indicators, change)),
       change24hPct: change,

@@ -1,4 +1,4 @@
-import type { Kline, MexcClient, Ticker24h } from "../api/index.js";
+import type { IndicatorCandle, MexcClient, Ticker24h } from "../api/index.js";
 import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import {
@@ -10,7 +10,7 @@ import {
   scoreIndicators,
 } from "../filters/index.js";
 import type { Logger } from "../log.js";
-import { candlesOf, change24hPctOf } from "./market-data.js";
+import { change24hPctOf } from "./market-data.js";
 import type { ScannedPair, ScanReport } from "./reports.js";
 
 /**
@@ -104,25 +104,29 @@ async function judgeAll(
     while (next < chosen.length && !signal?.aborted) {
       const ticker = chosen[next++];
       if (!ticker) break;
-      let klines: Kline[];
+      let candles: IndicatorCandle[];
       try {
-        klines = await deps.client.klines(ticker.symbol, cfg.klineInterval, { limit: cfg.klineLimit });
+        candles = await deps.client.klines(ticker.symbol, cfg.klineInterval, { limit: cfg.klineLimit });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         failed.push({ symbol: ticker.symbol, error });
         deps.log?.warn({ symbol: ticker.symbol, err: e }, "scanner: klines failed, pair skipped");
         continue;
       }
-      judged.push(judge(deps.config, ticker, klines));
+      judged.push(judge(deps.config, ticker, candles));
     }
   };
   await Promise.all(Array.from({ length: Math.min(cfg.concurrency, chosen.length) }, worker));
   return { judged, failed };
 }
 
-function judge(config: ScanDeps["config"], ticker: Ticker24h, klines: readonly Kline[]): ScannedPair {
+function judge(
+  config: ScanDeps["config"],
+  ticker: Ticker24h,
+  candles: readonly IndicatorCandle[],
+): ScannedPair {
   const change24hPct = change24hPctOf(ticker);
-  const indicators = computeIndicators(candlesOf(klines));
+  const indicators = computeIndicators(candles);
   const scored = scoreIndicators(indicators, { changePct: change24hPct });
   const verdict = checkBuy(config.antiHype, hypeInputOf(indicators, change24hPct));
   const c = classify(scored, verdict, config.scanner.minBuyScore);

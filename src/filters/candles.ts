@@ -1,6 +1,6 @@
 /**
- * Candles as the filters see them: plain numbers, oldest first (MEXC's kline order). The api room converts its
- * Decimal/strings to numbers before calling: indicators are statistics, not money.
+ * Candles as the filters see them: plain numbers, oldest first (MEXC's kline order). The api room's
+ * `IndicatorCandle` (the klines, read straight into numbers) is one: indicators are statistics, not money.
  */
 export interface Candle {
   readonly openTime: number;

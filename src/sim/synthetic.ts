@@ -11,6 +11,7 @@ export class SyntheticSource implements MarketSource {
   readonly universe: Universe;
   private readonly paths: PricePath[];
   private readonly rules = new Map<string, SymbolRule>();
+  private regimesAdded = 0;
 
   constructor(seed: number, generatedAlts: number, opts: SymbolOptions = {}, cache = new PathCache()) {
     this.universe = new Universe(seed, generatedAlts, opts);
@@ -92,6 +93,12 @@ export class SyntheticSource implements MarketSource {
     const spec = this.spec(symbol);
     if (!spec) throw new Error(`unknown symbol ${symbol}`);
     this.path(spec).addRegime(r);
+    this.regimesAdded++;
+  }
+
+  /** Changes with every regime added: an answer formatted from the paths before it (market-views.ts) is stale. */
+  get revision(): number {
+    return this.regimesAdded;
   }
 }
 

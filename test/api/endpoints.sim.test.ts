@@ -28,7 +28,7 @@ describe("every endpoint against the simulator, over HTTP", () => {
     expect(book.bids[0]!.price.lt(book.asks[0]!.price)).toBe(true);
     const klines = await client.klines("ETHUSDT", "60m", { limit: 3 });
     expect(klines).toHaveLength(3);
-    expect(klines[0]!.high.gte(klines[0]!.low)).toBe(true);
+    expect(klines[0]!.high).toBeGreaterThanOrEqual(klines[0]!.low);
     expect(klines[1]!.openTime - klines[0]!.openTime).toBe(3_600_000);
     expect((await client.ticker24hr("BTCUSDT")).lastPrice?.gt(0)).toBe(true);
     expect((await client.ticker24hrAll()).length).toBeGreaterThan(10);

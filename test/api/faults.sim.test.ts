@@ -145,7 +145,9 @@ describe("malformed answers", () => {
   it("a field of the wrong type → bad-response naming the field path", async () => {
     sim.sim.faults.malformedNext("GET /api/v3/klines", 1, "type");
     const klines = await rejection(client.klines("BTCUSDT", "1m", { limit: 5 }));
-    expect((klines as Error).message).toContain('[0][0]: expected an integer, got "not-a-number"');
+    expect((klines as Error).message).toContain(
+      '[0][0]: open time: expected a time in ms (an integer), got "not-a-number"',
+    );
     sim.sim.faults.malformedNext("GET /api/v3/account", 1, "type");
     const account = await rejection(client.account());
     expect(account).toMatchObject({ kind: "bad-response", endpoint: "GET /api/v3/account" });

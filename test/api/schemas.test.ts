@@ -70,12 +70,17 @@ describe("parsing MEXC's documented answers", () => {
 
   it("depth, klines, tickers, defaultSymbols", () => {
     expect(parse(depthSchema, samples.depth).bids[0]!.qty.toFixed()).toBe("49999");
-    const k = parse(klinesSchema, samples.klines)[0]!;
-    expect([k.openTime, k.close.toFixed(), k.closeTime, k.quoteVolume?.toFixed()]).toEqual([
-      1640804880000,
-      "47436.1",
-      1640804940000,
-      "168387.3",
+    expect(parse(klinesSchema, samples.klines)).toEqual([
+      {
+        openTime: 1640804880000,
+        open: 47482.36,
+        high: 47482.36,
+        low: 47416.57,
+        close: 47436.1,
+        volume: 3.550717,
+        closeTime: 1640804940000,
+        quoteVolume: 168387.3,
+      },
     ]);
     const t = parse(ticker24hSchema, samples.ticker24h);
     expect([t.bidQty, t.quoteVolume, t.count, t.priceChangePercent?.toFixed()]).toEqual([
@@ -124,8 +129,61 @@ describe("parsing MEXC's documented answers", () => {
     expect(() => parse(accountSchema, missing)).toThrow(
       "balances[0].free: expected a decimal, got nothing (missing)",
     );
-    expect(() => parse(klinesSchema, '[[1,"1","1","1","NaN","1",2,"3"]]')).toThrow(
-      "[0][4]: expected a decimal",
+  });
+});
+
+describe("klines, read straight into indicator numbers", () => {
+  const row = (cells: unknown[]): string =>
+    JSON.stringify([[1, "1", "2", "0.5", "1.5", "10", 60_000, "15"], cells]);
+
+  it("takes numbers as well as strings, and a blank quote volume as unknown", () => {
+    const [, k] = parse(klinesSchema, row([60_000, 1, 2, 0.5, 1.5, 10, 120_000, ""]));
+    expect(k).toMatchObject({
+      openTime: 60_000,
+      open: 1,
+      close: 1.5,
+      closeTime: 120_000,
+      quoteVolume: undefined,
+    });
+    expect(
+      parse(klinesSchema, row([60_000, "1", "2", "0.5", "1.5", "10", 120_000]))[1]!.quoteVolume,
+    ).toBeUndefined();
+    expect(parse(klinesSchema, "[]")).toEqual([]);
+  });
+
+  it("names the row and the column of the first bad cell", () => {
+    const bad = (cells: unknown[]): string => {
+      const r = klinesSchema.safeParse(parseJson(row(cells)));
+      return r.success ? "parsed" : describeIssues(r.error);
+    };
+    expect(bad([60_000, "1", "2", "0.5", "NaN", "10", 120_000, "15"])).toBe(
+      '[1][4]: close: expected a finite number, got "NaN"',
     );
+    expect(bad([60_000, "1", "1e999", "0.5", "1", "10", 120_000, "15"])).toBe(
+      '[1][2]: high: expected a finite number, got "1e999"',
+    );
+    expect(bad([60_000, "1", "2", "0.5", "1", "", 120_000, "15"])).toBe(
+      '[1][5]: volume: expected a finite number, got ""',
+    );
+    expect(bad([60_000, "1", "2", "0.5", "1", "1", 120_000, "Infinity"])).toBe(
+      '[1][7]: quote volume: expected a finite number, got "Infinity"',
+    );
+    expect(bad(["soon", "1", "2", "0.5", "1", "1", 120_000, "1"])).toBe(
+      '[1][0]: open time: expected a time in ms (an integer), got "soon"',
+    );
+    expect(bad([60_000, "1", "2"])).toMatch(
+      /^\[1\]: expected a candle of 8 cells \(open time, open, .*\), got 3$/,
+    );
+    const notRows = klinesSchema.safeParse({ code: 0 });
+    expect(notRows.success ? "parsed" : describeIssues(notRows.error)).toBe(
+      '(root): expected a list of candles, got {"code":0}',
+    );
+  });
+
+  it("reads every decimal string as the float nearest to it", () => {
+    const cells = ["0.00000001", "123456789.123456789", "47436.1", "0", "-0.5"];
+    const text = JSON.stringify(cells.map((c, i) => [i, c, c, c, c, c, i + 1, c]));
+    const ks = parse(klinesSchema, text);
+    expect(ks.map((k) => k.close)).toEqual(cells.map((c) => Number.parseFloat(c)));
   });
 });

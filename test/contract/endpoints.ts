@@ -6,7 +6,7 @@ import {
   D,
   type Decimal,
   type ExchangeInfo,
-  type Kline,
+  type IndicatorCandle,
   MexcClient,
   type Order,
   type OrderAck,
@@ -75,6 +75,15 @@ export function expectDecimal(actual: Decimal | null | undefined, sample: unknow
   }
   expect(actual, `${what}: missing`).toBeDefined();
   expect(actual?.toFixed(), what).toBe(new D(String(sample)).toFixed());
+}
+
+/** An indicator number against the sample's text: the float nearest to it, or undefined where MEXC sent nothing. */
+function expectNumber(actual: number | undefined, sample: unknown, what: string): void {
+  if (sample === null || sample === undefined || sample === "") {
+    expect(actual, `${what}: MEXC sent ${JSON.stringify(sample)}`).toBeUndefined();
+    return;
+  }
+  expect(actual, what).toBe(Number.parseFloat(String(sample)));
 }
 
 function expectInt(actual: number | null | undefined, sample: unknown, what: string): void {
@@ -292,18 +301,18 @@ export function callsFor(fixtures: readonly EndpointFixture[]): Record<string, E
       invoke: (c) => c.klines("BTCUSDT", "60m", { startTime: START - 3_600_000, endTime: START, limit: 1 }),
       check: (result, s) => {
         const rows = s as unknown[][];
-        const ks = result as Kline[];
+        const ks = result as IndicatorCandle[];
         expect(ks).toHaveLength(rows.length);
         rows.forEach((r, i) => {
           const k = ks[i]!;
           expectInt(k.openTime, r[0], `[${i}].openTime`);
-          expectDecimal(k.open, r[1], `[${i}].open`);
-          expectDecimal(k.high, r[2], `[${i}].high`);
-          expectDecimal(k.low, r[3], `[${i}].low`);
-          expectDecimal(k.close, r[4], `[${i}].close`);
-          expectDecimal(k.volume, r[5], `[${i}].volume`);
+          expectNumber(k.open, r[1], `[${i}].open`);
+          expectNumber(k.high, r[2], `[${i}].high`);
+          expectNumber(k.low, r[3], `[${i}].low`);
+          expectNumber(k.close, r[4], `[${i}].close`);
+          expectNumber(k.volume, r[5], `[${i}].volume`);
           expectInt(k.closeTime, r[6], `[${i}].closeTime`);
-          expectDecimal(k.quoteVolume, r[7], `[${i}].quoteVolume`);
+          expectNumber(k.quoteVolume, r[7], `[${i}].quoteVolume`);
         });
       },
     },

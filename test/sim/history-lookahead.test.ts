@@ -122,7 +122,7 @@ describe("history market: no look-ahead", () => {
       // ...and, since it is not served, the best it can do from the past: the last closed candle's direction.
       const last = klines.at(-1);
       if (!last || !ticker.lastPrice) continue;
-      const guessUp = last.close.greaterThan(last.open);
+      const guessUp = last.close > last.open;
       const wentUp = Number(rows[k]?.[3]) > Number(rows[k]?.[0]);
       decided++;
       if (guessUp === wentUp) right++;
