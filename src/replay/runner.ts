@@ -86,7 +86,9 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
     const samples = await drive(run, sim, clock, o);
     const record = await finish(run, sim, { o, samples, messages, startBalances });
     writeFileSync(join(o.outDir, "record.json"), `${JSON.stringify(record, null, 1)}\n`);
-    o.onReport?.(await writeReportFiles(record, o.outDir));
+    // Written whether anyone listens or not (an optional call would skip its argument).
+    const written = await writeReportFiles(record, o.outDir);
+    o.onReport?.(written);
     return record;
   } finally {
     rmSync(work, { recursive: true, force: true });
