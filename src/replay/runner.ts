@@ -82,6 +82,7 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
       logs,
       dir: work,
       sink,
+      gateTickMs: 60_000,
     });
     const samples = await drive(run, sim, clock, o);
     const record = await finish(run, sim, { o, samples, messages, startBalances });

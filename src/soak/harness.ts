@@ -124,6 +124,8 @@ export async function startInProcessSuite(o: {
   logs: Logs;
   dir: string;
   sink: MessageSink;
+  /** See SuiteOptions.gateTickMs; the soak keeps the 1 s of a real start. */
+  gateTickMs?: number;
 }): Promise<InProcessSuite> {
   const { clock, config, logs, wire } = o;
   const exchange = inProcessExchange(o.sim, clock, o.timeouts, wire, config, logs);
@@ -131,7 +133,17 @@ export async function startInProcessSuite(o: {
   mkdirSync(dataDir, { recursive: true });
   const env = soakEnv(o.dir, exchange.url);
   const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
-  const suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink: o.sink });
+  const suite = await startSuite({
+    env,
+    config,
+    clock,
+    logs,
+    store,
+    dataDir,
+    exchange,
+    sink: o.sink,
+    ...(o.gateTickMs !== undefined ? { gateTickMs: o.gateTickMs } : {}),
+  });
   const driver = new Driver(
     clock,
     () => `${wire.sent}|${wire.answered}|${clock.pending}|${suite.notifier.pending}`,
