@@ -12,7 +12,8 @@ const TAIL_ROOM = 120;
 
 export function digestText(lines: readonly string[], periodSec: number): string {
   const n = lines.length;
-  const head = `🧾 ${bold(`${n} trade${n === 1 ? "" : "s"}`)} in the last ${escapeHtml(duration(periodSec * 1000))}`;
+  const period = periodSec % 60 === 0 ? `${periodSec / 60} min` : duration(periodSec * 1000);
+  const head = `🧾 ${bold(`${n} trade${n === 1 ? "" : "s"}`)} in the last ${escapeHtml(period)}`;
   const kept: string[] = [head];
   let size = head.length;
   for (const line of lines) {

@@ -33,11 +33,12 @@ function sumBy<T>(items: readonly T[], key: (t: T) => string, value: (t: T) => D
   return out;
 }
 
-const perAsset = (m: ReadonlyMap<string, D>) =>
+/** `dp`: a volume reads well in cents; a fee in BTC needs all its decimals. */
+const perAsset = (m: ReadonlyMap<string, D>, dp = 8) =>
   [...m]
     .filter(([, v]) => !v.isZero())
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([asset, v]) => amount(v, asset))
+    .map(([asset, v]) => amount(v, asset, dp))
     .join(", ") || "none";
 
 function valueLine(f: DailyFigures): string {
@@ -72,8 +73,9 @@ function tradeLines(fills: readonly Fill[]): string[] {
     (x) => x.feeAsset,
     (x) => x.fee,
   );
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
   return [
-    `${bold("Trades")}: ${fills.length} (${buys} buys, ${fills.length - buys} sells), volume ${escapeHtml(perAsset(volume))}`,
+    `${bold("Trades")}: ${fills.length} (${n(buys, "buy")}, ${n(fills.length - buys, "sell")}), volume ${escapeHtml(perAsset(volume, 2))}`,
     `${bold("Fees")}: ${escapeHtml(perAsset(fees))}`,
   ];
 }
