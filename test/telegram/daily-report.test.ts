@@ -115,7 +115,7 @@ describe("the daily report", () => {
     expect(Number(photo.params.chat_id)).toBe(OWNER);
     expect(Object.values(photo.files)[0]?.data.subarray(0, 8)).toEqual(PNG_MAGIC);
     const report = text(await harness.fake.waitFor("sendMessage", (c) => text(c).includes("Daily report")));
-    expect(report).toMatch(/<b>Trades<\/b>: 1 \(1 buys, 0 sells\), volume 2[45][.\d]* USDC\n/);
+    expect(report).toMatch(/<b>Trades<\/b>: 1 \(1 buy, 0 sells\), volume 2[45][.\d]* USDC\n/);
     expect(report).toContain("Orders report ×1");
     expect(harness.notifier.held.total).toBe(1);
   });
