@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { contradictions } from "./config-checks.js";
 import { D } from "./decimal.js";
+import { LEVELS, MESSAGE_TYPES, type MessageType } from "./telegram/levels.js";
 
 /**
  * The rules every value in `src/config.ts` must follow. Amounts and percents become Decimals here, so no bot ever
@@ -77,6 +78,13 @@ const splitOf = <K extends string>(keys: readonly [K, ...K[]]) =>
         message: `${terms} = ${sum.toFixed()}: the parts must sum to 100 percent`,
       });
     });
+
+const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.map((l) => `"${l}"`).join(", ")}` });
+/** Every message type may be given a level; a type we do not send is a typo the strict object names. */
+const messageLevels = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, level.optional()])) as Record<
+  MessageType,
+  z.ZodOptional<typeof level>
+>;
 
 const autoTrade = z.boolean({ error: "must be true, false or left out (undefined)" }).optional();
 const enabled = z.boolean({ error: "must be true or false" });
@@ -247,6 +255,13 @@ export const configSchema = z
         proposalExpirySec: seconds(),
         maxPriceDriftPct: percent,
         valueSampleEverySec: seconds(),
+        tradeDigestSec: seconds(),
+        dailyReportHourUtc: z
+          .number()
+          .int("must be a whole hour")
+          .min(0, "must be an hour from 0 to 23 (UTC)")
+          .max(23, "must be an hour from 0 to 23 (UTC)"),
+        levels: z.object(messageLevels).strict(),
       })
       .strict(),
     exchange: z

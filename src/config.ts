@@ -214,6 +214,48 @@ export const userConfig = {
     maxPriceDriftPct: 1,
     /** Seconds between portfolio value samples for /chart. */
     valueSampleEverySec: 900,
+    /** Fills and cancels are gathered into one message per this many seconds (the "trade" level below). */
+    tradeDigestSec: 900,
+    /** The daily report goes out at this hour (UTC, 0–23): value, PnL per bot, trades, fees, the chart. */
+    dailyReportHourUtc: 8,
+    /**
+     * How loud each message is (see src/telegram/levels.ts): "alert" is sent at once and on its own, "trade" goes
+     * into the trade digest, "report" waits for the daily report (the commands still show it when asked).
+     */
+    levels: {
+      /** An order filled, or was cancelled (partly filled or not). */
+      trade: "trade",
+      /** An order was rejected, or was sent and the exchange does not know it (lost). */
+      "trade-failed": "alert",
+      /** The bots' periodic reports: market scan, PnL summaries, orders report, a skipped rebalance. */
+      report: "report",
+      /** A bot with autoTrade false asks for approval (without Telegram: printed on the console). */
+      proposal: "alert",
+      /** A bot's runs keep failing. */
+      "bot-failing": "alert",
+      /** A failing bot works again. */
+      "bot-recovered": "alert",
+      /** A bot's run has gone on for three of its intervals without deciding (it waits on something). */
+      "bot-silent": "alert",
+      /** That run ended at last. */
+      "bot-silent-ended": "alert",
+      /** The emergency-stop file appeared or went. */
+      "emergency-stop": "alert",
+      /** The daily loss limit paused the buying bots, or let them go. */
+      "risk-pause": "alert",
+      /** The kill switch was turned on or off from Telegram. */
+      "kill-switch": "alert",
+      /** MEXC banned this IP for a while (418). */
+      "api-banned": "alert",
+      /** MEXC refused the API key. */
+      "api-auth": "alert",
+      /** MEXC refused how a request was built: a bug, nothing of that kind can succeed. */
+      "api-client-bug": "alert",
+      /** MEXC's rate limit was hit (429): the client slows down by itself. */
+      "api-rate-limited": "report",
+      /** The program started, is stopping, or crashed. */
+      lifecycle: "alert",
+    } as Record<string, "alert" | "trade" | "report">,
   },
 
   /** Connection to MEXC (or the simulator). */

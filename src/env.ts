@@ -17,7 +17,13 @@ export interface Env {
   mexcBaseUrl: string;
   /** True only with MODE=live and LIVE_TRADING=yes. */
   liveTrading: boolean;
-  telegram: { token: Secret; allowedIds: number[]; apiRoot: string | undefined } | undefined;
+  /**
+   * allowedIds: the owners (and the chats messages go to); viewerIds: people who may only read (status, portfolio,
+   * PnL, orders, chart, daily), and receive messages only when they are in allowedIds too.
+   */
+  telegram:
+    | { token: Secret; allowedIds: number[]; viewerIds: number[]; apiRoot: string | undefined }
+    | undefined;
   dataDir: string;
   logDir: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
@@ -54,6 +60,16 @@ const schema = z
         .regex(
           /^\s*-?\d+(\s*,\s*-?\d+)*\s*$/,
           "must be a comma-separated list of numeric chat or user ids, like 12345,-100987",
+        )
+        .optional(),
+    ),
+    TELEGRAM_VIEWER_IDS: z.preprocess(
+      empty,
+      z
+        .string()
+        .regex(
+          /^\s*\d+(\s*,\s*\d+)*\s*$/,
+          "must be a comma-separated list of numeric Telegram user ids (people, not groups), like 12345,67890",
         )
         .optional(),
     ),
@@ -131,6 +147,9 @@ export function loadDotEnv(path = process.env.ENV_FILE || ".env"): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
+const idList = (s: string | undefined): number[] =>
+  s === undefined ? [] : s.split(",").map((x) => Number(x.trim()));
+
 /** Validates the environment. The values of secrets never appear in an error: only variable names do. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const r = schema.safeParse(source);
@@ -151,7 +170,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: new Secret(e.TELEGRAM_BOT_TOKEN),
-          allowedIds: (e.TELEGRAM_ALLOWED_CHAT_IDS ?? "").split(",").map((s) => Number(s.trim())),
+          allowedIds: idList(e.TELEGRAM_ALLOWED_CHAT_IDS),
+          viewerIds: idList(e.TELEGRAM_VIEWER_IDS),
           apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
         }
       : undefined,

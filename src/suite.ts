@@ -17,6 +17,7 @@ import { createMonitors } from "./suite-monitors.js";
 import { fullReport } from "./suite-reports.js";
 import { PortfolioWatch } from "./suite-watch.js";
 import type { ControlBot } from "./telegram/control-bot.js";
+import { DailyReport } from "./telegram/daily-report.js";
 import { apiAlertMessage, eventMessage, orderMessage, proposalMessage } from "./telegram/event-messages.js";
 import { Notifier } from "./telegram/notifier.js";
 import { ConsoleSink, type MessageSink } from "./telegram/sink.js";
@@ -54,6 +55,8 @@ export interface Suite {
   monitors: readonly Monitor[];
   /** The Telegram control bot, when a token is configured. */
   telegram: ControlBot | undefined;
+  /** The daily report (telegram.dailyReportHourUtc), also behind /daily. */
+  daily: DailyReport;
   /** Starts the bots (the trading core already follows orders). */
   start(): void;
   /** Stops scheduling, waits up to `graceMs` for runs, optionally cancels open orders, flushes messages. */
@@ -95,6 +98,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const guard = await startLossGuard(o, runtime, client);
   const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
   const watch = portfolioWatch(o, { trading, proposals, guard, history });
+  const daily = dailyReport(o, { trading, proposals, notifier, history });
 
   const telegram = await createTelegram(o, {
     trading,
@@ -104,11 +108,13 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     guard,
     history,
     scanner,
+    daily,
   });
 
   return {
     trading,
     telegram,
+    daily,
     proposals,
     runtime,
     notifier,
@@ -118,6 +124,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
     start() {
       runtime.start();
       watch.start();
+      daily.start();
       void telegram?.start();
       log.info({ bots: monitors.map((m) => m.name) }, "bots started");
     },
@@ -125,6 +132,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
       // First, before any await: a run past its abort checks must not send an order now (issue 13, defect 2).
       orders.refuseNewOrders("the program is stopping: no new orders are sent");
       const watched = watch.stop();
+      await daily.stop();
       await telegram?.stop();
       const result = await runtime.stop({ graceMs });
       await watched;
@@ -204,10 +212,34 @@ function portfolioWatch(
   });
 }
 
+/** The daily report, read from the ledger, the journal and the value history; the chart only with Telegram. */
+function dailyReport(
+  o: SuiteOptions,
+  p: Pick<Suite, "trading" | "proposals" | "notifier" | "history">,
+): DailyReport {
+  const { client } = p.trading.exchange;
+  const { orders, ledger } = p.trading;
+  const queries = tradingQueries({ client, orders, ledger, proposals: p.proposals });
+  return new DailyReport({
+    clock: o.clock,
+    log: o.logs.child("telegram"),
+    notifier: p.notifier,
+    hourUtc: o.config.telegram.dailyReportHourUtc,
+    withChart: o.env.telegram !== undefined,
+    data: {
+      valuation: queries.valuation,
+      openOrders: queries.openOrders,
+      fillsSince: (t) => ledger.fillsSince(t),
+      realizedByBot: () => ledger.costBasis().byBot,
+      valueHistory: () => p.history.points(),
+    },
+  });
+}
+
 /** The Telegram control bot (commands, buttons, approvals), when a token is configured. */
 async function createTelegram(
   o: SuiteOptions,
-  p: Pick<Suite, "trading" | "runtime" | "proposals" | "notifier" | "guard" | "history"> & {
+  p: Pick<Suite, "trading" | "runtime" | "proposals" | "notifier" | "guard" | "history" | "daily"> & {
     scanner: MarketScanner | undefined;
   },
 ): Promise<ControlBot | undefined> {
@@ -234,6 +266,8 @@ async function createTelegram(
     reports: () =>
       fullReport({ client, orders, ledger, config, lastScan: () => p.scanner?.lastReport }, clock.now()),
     notifier: p.notifier,
+    daily: p.daily,
+    viewerIds: env.telegram.viewerIds,
     resetDailyLoss: async () => p.guard.reset(clock.now(), (await valueAccount(client)).total),
   });
 }
@@ -277,6 +311,8 @@ async function createNotifier(
     log: logs.child("telegram"),
     mergeWindowSec: config.telegram.mergeWindowSec,
     minIntervalPerTypeSec: config.telegram.minIntervalPerTypeSec,
+    levels: config.telegram.levels,
+    tradeDigestSec: config.telegram.tradeDigestSec,
   });
   runtime.events.onAny((e) => {
     const n = eventMessage(e);

@@ -51,6 +51,28 @@ describe("env", () => {
     expect(env.telegram?.allowedIds).toEqual([12345, -100987]);
   });
 
+  it("parses the read-only viewers, and refuses a list that is not of user ids", () => {
+    const env = parseEnv({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_ALLOWED_CHAT_IDS: "12345",
+      TELEGRAM_VIEWER_IDS: " 777, 888 ",
+    });
+    expect(env.telegram?.viewerIds).toEqual([777, 888]);
+    expect(
+      parseEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_CHAT_IDS: "1" }).telegram?.viewerIds,
+    ).toEqual([]);
+    for (const bad of ["777;888", "@alice", "-100987", "7,"]) {
+      const msg = problems({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_ALLOWED_CHAT_IDS: "1",
+        TELEGRAM_VIEWER_IDS: bad,
+      });
+      expect(msg).toContain(
+        "TELEGRAM_VIEWER_IDS must be a comma-separated list of numeric Telegram user ids",
+      );
+    }
+  });
+
   it("rejects a bad mode, URL and level by name", () => {
     const msg = problems({ MODE: "demo", MEXC_BASE_URL: "ftp://x", LOG_LEVEL: "loud" });
     expect(msg).toContain("MODE");

@@ -97,7 +97,7 @@ function outcomeRows(r: SoakResult): [string, string][] {
         .map(([bot, v]) => `${bot} ${signed(v)}`)
         .join(", ") || "none",
     ],
-    ["messages to the owner", String(r.messages)],
+    ["messages to the owner", messageFigures(r)],
     ["warnings / errors logged", `${r.logs.warnings} / ${r.logs.errors}`],
     [
       "real time",
@@ -105,6 +105,18 @@ function outcomeRows(r: SoakResult): [string, string][] {
     ],
     ["state and logs", r.dir],
   ];
+}
+
+/** Per simulated day, and by level: the owner's phone buzzes for each one (issue 17's goal: at most 40 a day). */
+function messageFigures(r: SoakResult): string {
+  const days = r.options.days || 1;
+  const perDay = (n: number) => (n / days).toFixed(1).replace(/\.0$/, "");
+  const { held = 0, ...sent } = r.messagesByLevel;
+  const levels = Object.entries(sent)
+    .filter(([, n]) => n > 0)
+    .map(([level, n]) => `${level} ${perDay(n)}`)
+    .join(", ");
+  return `${r.messages} (${perDay(r.messages)} a day; by level a day: ${levels || "none"}; reports held for the daily report ${perDay(held)} a day)`;
 }
 
 function problemsOf(r: SoakResult): string[] {

@@ -72,6 +72,8 @@ export interface SoakResult {
     feesUsd: string;
   };
   messages: number;
+  /** Messages delivered by level, and the reports held for the daily report (the notifier's counts). */
+  messagesByLevel: Record<string, number>;
   /** cpuMs: user + system CPU of the process (real time depends on what else the machine runs). */
   time: { realMs: number; cpuMs: number; simulatedMs: number; steps: number; settleTurns: number };
   /** The busiest endpoints, by requests the simulator received. */
@@ -230,6 +232,7 @@ async function audit(
     wire: wireFigures(wire, sim),
     pnl: pnlFigures(a.startValue, endValue, basis),
     messages: h.messages(),
+    messagesByLevel: { ...suite.notifier.sent, held: suite.notifier.held.total },
     busiest: Object.entries(sim.stats.requests)
       .sort((x, y) => y[1] - x[1])
       .slice(0, 6),

@@ -13,6 +13,11 @@ import type { Logger } from "../log.js";
  * - No sender (a channel post, an anonymous group admin posting as the group) or no chat (a button on an inline
  *   message) is denied. Deny is the default for anything the rule does not name.
  * So for a group, list both the group's id and the id of every member who may give orders.
+ *
+ * Read-only viewers (TELEGRAM_VIEWER_IDS, user ids only) follow the same rule for the chat: their own private
+ * chat, or a group in the allow-list. What they may do there is viewer-gate.ts's to decide. A viewer listed in
+ * the allow-list too is still a viewer: the allow-list also says who receives the messages, and listing a
+ * viewer there is how a viewer gets them; being a viewer only ever takes rights away.
  */
 
 export interface Subject {
@@ -28,8 +33,26 @@ export function isAllowed(s: Subject, allowed: ReadonlySet<number>): boolean {
   return allowed.has(s.chatId);
 }
 
+export type Role = "owner" | "viewer";
+
+/** Who the sender is here, or undefined for everyone the bot must not answer. */
+export function roleOf(
+  s: Subject,
+  allowed: ReadonlySet<number>,
+  viewers: ReadonlySet<number>,
+): Role | undefined {
+  if (s.fromId !== undefined && viewers.has(s.fromId)) {
+    if (s.chatId === undefined) return undefined;
+    if (s.chatType === "private") return s.chatId === s.fromId ? "viewer" : undefined;
+    return allowed.has(s.chatId) ? "viewer" : undefined;
+  }
+  return isAllowed(s, allowed) ? "owner" : undefined;
+}
+
 export interface AccessOptions {
   allowedIds: readonly number[];
+  /** Read-only users (TELEGRAM_VIEWER_IDS). */
+  viewerIds?: readonly number[];
   clock: Clock;
   log: Logger;
   /** A refused sender is logged at most once per this span (default one hour). */
@@ -42,6 +65,7 @@ const MAX_REMEMBERED = 1000;
 /** The allow-list as grammY middleware: strangers' updates stop here, unanswered. */
 export class AccessGuard {
   readonly #allowed: ReadonlySet<number>;
+  readonly #viewers: ReadonlySet<number>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #everyMs: number;
@@ -50,6 +74,7 @@ export class AccessGuard {
 
   constructor(opts: AccessOptions) {
     this.#allowed = new Set(opts.allowedIds);
+    this.#viewers = new Set(opts.viewerIds ?? []);
     this.#clock = opts.clock;
     this.#log = opts.log;
     this.#everyMs = opts.logEveryMs ?? 3_600_000;
@@ -57,7 +82,7 @@ export class AccessGuard {
 
   /** True if obeyed; a refusal is logged (rate-limited) so the owner can find an id they forgot to list. */
   check(s: Subject & { kind: string; username?: string }): boolean {
-    if (isAllowed(s, this.#allowed)) return true;
+    if (roleOf(s, this.#allowed, this.#viewers) !== undefined) return true;
     const key = s.fromId !== undefined ? `user:${s.fromId}` : `chat:${s.chatId}`;
     const now = this.#clock.now();
     const last = this.#lastLogged.get(key);
@@ -65,7 +90,7 @@ export class AccessGuard {
       this.#remember(key, now);
       this.#log.warn(
         { fromId: s.fromId, chatId: s.chatId, chatType: s.chatType, username: s.username, kind: s.kind },
-        "Telegram update from a sender or chat not in TELEGRAM_ALLOWED_CHAT_IDS: ignored (logged once an hour per sender)",
+        "Telegram update from a sender or chat not in TELEGRAM_ALLOWED_CHAT_IDS or TELEGRAM_VIEWER_IDS: ignored (logged once an hour per sender)",
       );
     }
     return false;

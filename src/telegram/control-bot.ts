@@ -9,6 +9,7 @@ import { commandsOf, FEATURES, type Feature } from "./features/index.js";
 import { LongPolling } from "./polling.js";
 import type { Sender } from "./reply.js";
 import { installAutoRetry } from "./transport.js";
+import { viewerGate } from "./viewer-gate.js";
 
 export type { ControlBotDeps } from "./control-deps.js";
 
@@ -33,7 +34,12 @@ export function createControlBot(deps: ControlBotDeps, features: readonly Featur
   installAutoRetry(bot.api);
   const log = deps.log;
   const sender: Sender = { api: bot.api, clock: deps.clock, log };
-  const access = new AccessGuard({ allowedIds: deps.allowedIds, clock: deps.clock, log });
+  const access = new AccessGuard({
+    allowedIds: deps.allowedIds,
+    ...(deps.viewerIds ? { viewerIds: deps.viewerIds } : {}),
+    clock: deps.clock,
+    log,
+  });
   const approvals = new Approvals({
     api: bot.api,
     proposals: deps.proposals,
@@ -45,8 +51,10 @@ export function createControlBot(deps: ControlBotDeps, features: readonly Featur
 
   const commands = commandsOf(features);
   const shared = featureContext(deps, sender, commands);
-  // The allow-list first: a stranger's update reaches no feature. The catch-all answers go last.
+  // The allow-list first: a stranger's update reaches no feature; then a viewer's reaches only what reads. The
+  // catch-all answers go last.
   bot.use(access.middleware());
+  bot.use(viewerGate(shared));
   bot.use(approvals.composer);
   for (const f of features) bot.use(f.composer(shared));
   bot.use(fallback(shared));

@@ -85,6 +85,13 @@ export interface ControlBotDeps {
    * resumes the buyers in the runtime, and a restart the same day brings the pause back.
    */
   resetDailyLoss?: () => Promise<void>;
+  /** The daily report, for /daily; without it /daily says it is not available. */
+  daily?: { build(opts: { endPeriod: boolean }): Promise<{ html: string; png?: Buffer }> };
+  /**
+   * User ids that may only read (access.ts): the read commands work, every command or button that changes
+   * something is refused. One in allowedIds too is still only a viewer (and receives the messages).
+   */
+  viewerIds?: readonly number[];
   /** How many recent fills /orders shows (default 10). */
   recentFills?: number;
 }

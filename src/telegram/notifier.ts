@@ -1,11 +1,15 @@
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { safeError } from "../redact.js";
+import { digestText } from "./digest.js";
 import { htmlToPlain } from "./format.js";
+import { HeldReports } from "./held-reports.js";
+import { DAILY_TYPE, type Levels, levelOf } from "./levels.js";
+import { type Entry, newEntry, render, type SentAs, type Severity, summary } from "./queue-entry.js";
 import { DeliveryError, type MessageSink, type SendOptions } from "./sink.js";
 import { TELEGRAM_MAX_CHARS } from "./split.js";
 
-export type Severity = "info" | "alert";
+export type { SentAs, Severity } from "./queue-entry.js";
 
 export interface Notification {
   /** What kind of message (e.g. "trade", "scan", "report"): the per-type interval applies to it. */
@@ -37,34 +41,14 @@ export interface NotifierOptions {
   sendTimeoutMs?: number;
   /** Beyond this many waiting messages the oldest info message is dropped, and logged (default 500). */
   maxQueue?: number;
+  /**
+   * Each message type's level (config telegram.levels, see levels.ts). Without it nothing is held or digested:
+   * every message goes as its severity says.
+   */
+  levels?: Levels;
+  /** Trade-level messages are gathered this long into one digest (default 900 s). */
+  tradeDigestSec?: number;
 }
-
-interface Entry {
-  type: string;
-  severity: Severity;
-  text: string;
-  photo?: Buffer;
-  /** Identity for merging; undefined once nothing may merge into it (a batch, a photo). */
-  mergeKey: string | undefined;
-  /** The merge keys this entry delivers, remembered for the merge window when it is sent. */
-  keys: string[];
-  count: number;
-  notBefore: number;
-  attempts: number;
-  targets?: readonly number[];
-  inFlight: boolean;
-}
-
-const render = (e: Entry) => (e.count > 1 ? `${e.text} ×${e.count}` : e.text);
-
-/** What the log keeps of a message: enough to read it there when Telegram never showed it. */
-const summary = (e: Entry) => ({
-  type: e.type,
-  severity: e.severity,
-  count: e.count,
-  attempts: e.attempts,
-  text: htmlToPlain(render(e)),
-});
 
 /**
  * The one way bots reach a person. `notify` queues and returns at once and never throws; a single loop delivers
@@ -73,7 +57,7 @@ const summary = (e: Entry) => ({
  * with its text, so nothing is lost silently.
  */
 export class Notifier {
-  private readonly o: Required<Omit<NotifierOptions, "sink" | "clock" | "log">>;
+  private readonly o: Required<Omit<NotifierOptions, "sink" | "clock" | "log" | "levels">>;
   private readonly queue: Entry[] = [];
   /** When each merge key was last delivered. */
   private readonly sentKey = new Map<string, number>();
@@ -85,6 +69,10 @@ export class Notifier {
   private closed = false;
   private wake: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** The report-level messages held for the daily report. */
+  readonly held = new HeldReports();
+  /** Messages delivered, by what they were sent as (the soak prints them per day). */
+  readonly sent: Record<SentAs, number> = { alert: 0, trade: 0, report: 0, daily: 0, info: 0 };
 
   constructor(private readonly deps: NotifierOptions) {
     this.o = {
@@ -95,6 +83,7 @@ export class Notifier {
       retryMaxMs: deps.retryMaxMs ?? 300_000,
       sendTimeoutMs: deps.sendTimeoutMs ?? 120_000,
       maxQueue: deps.maxQueue ?? 500,
+      tradeDigestSec: deps.tradeDigestSec ?? 900,
     };
   }
 
@@ -149,6 +138,18 @@ export class Notifier {
     }
     if (!n.text && !n.photo) return;
     const now = this.deps.clock.now();
+    const sentAs = this.sentAs(n);
+    if (sentAs === "report") {
+      this.held.add(n, now);
+      log.info({ type: n.type, text: htmlToPlain(n.text) }, "report held for the daily report");
+      return;
+    }
+    if (sentAs === "trade") {
+      this.addToDigest(n, now);
+      return;
+    }
+    // An alert by its level is an alert everywhere: never paced, folded or dropped first.
+    const severity: Severity = sentAs === "alert" ? "alert" : n.severity;
     const mergeKey = n.photo ? undefined : `${n.type}\u0000${n.key ?? n.text}`;
     let notBefore = now;
     if (mergeKey !== undefined) {
@@ -156,7 +157,7 @@ export class Notifier {
       if (waiting) {
         waiting.count++;
         waiting.text = n.text;
-        if (n.severity === "alert") waiting.severity = "alert";
+        if (severity === "alert") waiting.severity = "alert";
         return;
       }
       // A repeat of what was just sent (or is being sent) waits out the window, gathering further repeats.
@@ -165,20 +166,39 @@ export class Notifier {
       if (this.queue.some((e) => e.inFlight && e.keys.includes(mergeKey))) notBefore = now + windowMs;
       else if (last !== undefined && now - last < windowMs) notBefore = last + windowMs;
     }
+    this.push(
+      newEntry({ type: n.type, severity, sentAs, text: n.text, photo: n.photo, mergeKey, notBefore }),
+    );
+  }
+
+  private push(e: Entry): void {
     if (this.queue.length >= this.o.maxQueue) this.dropOldest();
-    this.queue.push({
-      type: n.type,
-      severity: n.severity,
-      text: n.text,
-      ...(n.photo ? { photo: n.photo } : {}),
-      mergeKey,
-      keys: mergeKey === undefined ? [] : [mergeKey],
-      count: 1,
-      notBefore,
-      attempts: 0,
-      inFlight: false,
-    });
+    this.queue.push(e);
     this.kick();
+  }
+
+  private sentAs(n: Notification): SentAs {
+    const levels = this.deps.levels;
+    if (!levels) return n.severity;
+    return n.type === DAILY_TYPE ? "daily" : levelOf(n.type, levels);
+  }
+
+  /**
+   * Into the waiting digest, or a new one due one period from now: the first trade of a quiet spell opens the
+   * period, so a day without trades sends no digest at all. A flush (shutdown) sends it early.
+   */
+  private addToDigest(n: Notification, now: number): void {
+    const key = n.key ?? n.text;
+    const open = this.queue.find((e) => e.digest && !e.inFlight);
+    const digest = open?.digest ?? new Map<string, string>();
+    digest.set(key, n.text);
+    const text = digestText([...digest.values()], this.o.tradeDigestSec);
+    if (open) {
+      open.text = text;
+      return;
+    }
+    const notBefore = now + this.o.tradeDigestSec * 1000;
+    this.push(newEntry({ type: "trade-digest", severity: "info", sentAs: "trade", text, digest, notBefore }));
   }
 
   private dropOldest(): void {
@@ -295,6 +315,7 @@ export class Notifier {
       if (e.severity === "info") this.sentType.set(e.type, now);
       for (const k of e.keys) this.sentKey.set(k, now);
       this.forgetOldKeys(now);
+      this.sent[e.sentAs]++;
       log.info({ ...summary(e), attempts: e.attempts + 1, sink: sink.name }, "message sent");
     } catch (err) {
       e.attempts++;

@@ -10,7 +10,9 @@ import { Ledger } from "../../src/portfolio/ledger.js";
 import type { Store } from "../../src/store/index.js";
 import type { ValuePoint } from "../../src/telegram/chart.js";
 import { type ControlBot, type ControlBotDeps, createControlBot } from "../../src/telegram/control-bot.js";
+import { DailyReport } from "../../src/telegram/daily-report.js";
 import type { Feature } from "../../src/telegram/features/index.js";
+import { Notifier } from "../../src/telegram/notifier.js";
 import { accountBalanceSource } from "../../src/trading/balances.js";
 import { type OrderIntent, OrderManager } from "../../src/trading/order-manager.js";
 import type { JournalEntry } from "../../src/trading/order-state.js";
@@ -41,6 +43,8 @@ export interface HarnessOptions {
   features?: readonly Feature[];
   /** Orders already in the journal when the program starts. */
   journal?: readonly JournalEntry[];
+  /** Read-only viewers (TELEGRAM_VIEWER_IDS). */
+  viewerIds?: number[];
 }
 
 export async function startHarness(opts: HarnessOptions = {}) {
@@ -78,6 +82,30 @@ export async function startHarness(opts: HarnessOptions = {}) {
     emergencyStopPath: join(mkdtempSync(join(tmpdir(), "tg-stop-")), "EMERGENCY_STOP"),
   });
   const config = parseConfig(userConfig);
+  const queries = tradingQueries({ client: ex.client, orders, ledger, proposals });
+  // The daily report as the suite builds it, over the same ledger and journal; its notifier only holds reports.
+  const notifier = new Notifier({
+    sink: { send: async () => {} },
+    clock,
+    log: logs.log,
+    mergeWindowSec: 60,
+    minIntervalPerTypeSec: 0,
+    levels: config.telegram.levels,
+  });
+  const daily = new DailyReport({
+    clock,
+    log: logs.log,
+    notifier,
+    hourUtc: config.telegram.dailyReportHourUtc,
+    withChart: true,
+    data: {
+      valuation: queries.valuation,
+      openOrders: queries.openOrders,
+      fillsSince: (t) => ledger.fillsSince(t),
+      realizedByBot: () => ledger.costBasis().byBot,
+      valueHistory: () => opts.values ?? [],
+    },
+  });
   const deps: ControlBotDeps = {
     token: TOKEN,
     apiRoot: fake.url,
@@ -86,13 +114,15 @@ export async function startHarness(opts: HarnessOptions = {}) {
     log: logs.log,
     mode: "sim",
     startedAt: Date.now() - 3_600_000,
-    queries: tradingQueries({ client: ex.client, orders, ledger, proposals }),
+    queries,
     bots: runtime,
     killSwitch: orders,
     proposals,
     config,
     valueHistory: () => opts.values ?? [],
     reports: opts.reports ?? (async () => []),
+    daily,
+    ...(opts.viewerIds ? { viewerIds: opts.viewerIds } : {}),
   };
   let control: ControlBot = createControlBot(deps, opts.features);
   await control.start();
@@ -122,6 +152,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     proposals,
     runtime,
     deps,
+    notifier,
+    daily,
     get control() {
       return control;
     },

@@ -34,11 +34,12 @@ describe("control bot features", () => {
       "stop",
       "report",
       "chart",
+      "daily",
       "config",
       "help",
     ]);
     expect(text(await h.replyTo("/nosuch"))).toBe(
-      "Unknown command /nosuch. Commands: /status /portfolio /pnl /orders /bots /pause /resume /stop /report /chart /config /help",
+      "Unknown command /nosuch. Commands: /status /portfolio /pnl /orders /bots /pause /resume /stop /report /chart /daily /config /help",
     );
   });
 

@@ -7,7 +7,9 @@ import { type Feature, onCommand } from "./feature.js";
 
 /** /chart: the recorded portfolio values over time and today's allocation, as a PNG. */
 export const chart: Feature = {
-  commands: [{ command: "chart", description: "portfolio value over time and allocation (PNG)" }],
+  commands: [
+    { command: "chart", description: "portfolio value over time and allocation (PNG)", viewers: true },
+  ],
   composer: ({ deps, sender, guarded }) =>
     onCommand(
       "chart",

@@ -13,6 +13,8 @@ export interface CommandInfo {
   command: string;
   args?: string;
   description: string;
+  /** Read-only viewers may use it too: it shows, never changes anything (viewer-gate.ts). */
+  viewers?: boolean;
 }
 
 export type CommandContext = Context & { match: string };
@@ -33,6 +35,8 @@ export interface FeatureContext {
   ): (ctx: CommandContext) => Promise<void>;
   /** Who pressed or asked, as the journal and alerts name them ("tg:<user id>"). */
   by(ctx: Context): string;
+  /** The sender is a read-only viewer (TELEGRAM_VIEWER_IDS): viewer-gate.ts lets them read only. */
+  isViewer(ctx: Context): boolean;
 }
 
 export interface Feature {
@@ -46,6 +50,7 @@ export function featureContext(
   sender: Sender,
   commands: readonly CommandInfo[],
 ): FeatureContext {
+  const viewers = new Set(deps.viewerIds ?? []);
   const reply = (ctx: Context, html: string, markup?: InlineKeyboard) =>
     sendHtml(sender, ctx.chat?.id ?? 0, html, markup);
   return {
@@ -65,6 +70,7 @@ export function featureContext(
       }
     },
     by: (ctx) => `tg:${ctx.from?.id ?? "?"}`,
+    isViewer: (ctx) => ctx.from !== undefined && viewers.has(ctx.from.id),
   };
 }
 

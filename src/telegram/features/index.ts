@@ -1,6 +1,7 @@
 import { bots } from "./bots.js";
 import { chart } from "./chart.js";
 import { config } from "./config.js";
+import { daily } from "./daily.js";
 import type { CommandInfo, Feature } from "./feature.js";
 import { help } from "./help.js";
 import { orders } from "./orders.js";
@@ -26,6 +27,7 @@ export const FEATURES: readonly Feature[] = [
   stop,
   report,
   chart,
+  daily,
   config,
   help,
 ];

@@ -3,7 +3,7 @@ import { type Feature, onCommand } from "./feature.js";
 
 /** /orders: the journal's open orders and the ledger's last fills. */
 export const orders: Feature = {
-  commands: [{ command: "orders", description: "open orders and the last fills" }],
+  commands: [{ command: "orders", description: "open orders and the last fills", viewers: true }],
   composer: ({ deps, now, reply, guarded }) =>
     onCommand(
       "orders",

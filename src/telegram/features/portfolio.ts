@@ -3,7 +3,7 @@ import { type Feature, onCommand } from "./feature.js";
 
 /** /portfolio: every balance valued at last prices, and the allocation. */
 export const portfolio: Feature = {
-  commands: [{ command: "portfolio", description: "balances, values, allocation, total" }],
+  commands: [{ command: "portfolio", description: "balances, values, allocation, total", viewers: true }],
   composer: ({ deps, reply, guarded }) =>
     onCommand(
       "portfolio",

@@ -3,7 +3,9 @@ import { type Feature, onCommand } from "./feature.js";
 
 /** /status: mode, uptime, every bot, the exchange's limits and the kill switch. */
 export const status: Feature = {
-  commands: [{ command: "status", description: "mode, uptime, every bot, limits, kill switch" }],
+  commands: [
+    { command: "status", description: "mode, uptime, every bot, limits, kill switch", viewers: true },
+  ],
   composer: ({ deps, now, reply, guarded }) =>
     onCommand(
       "status",
