@@ -100,11 +100,22 @@ describe("symbol rules against the simulator", () => {
 });
 
 describe("self-trade prevention sent to MEXC", () => {
+  // A simulator of its own: the property test above sends as fast as the machine allows, and a 429 it meets at
+  // its end (the simulator counts arrivals, the client counts sends) leaves a back-off that a new client here
+  // would not know of, so its first request would earn a 418.
+  let stpSim: RunningSim;
+  beforeAll(async () => {
+    stpSim = await start({ generatedAlts: 10 });
+  });
+  afterAll(async () => {
+    await stpSim.close();
+  });
+
   /** The client over real HTTP, every request's URL kept: what the exchange would see. */
   function recording(opts: { stpMode?: "" | "cancel_maker" } = {}) {
     const urls: string[] = [];
     const inner = new AxiosTransport({ clock: new RealClock(), timeoutMs: 2000, maxSockets: 4 });
-    const c = clientFor(sim, {
+    const c = clientFor(stpSim, {
       ...opts,
       transport: {
         send(req: HttpRequest) {
