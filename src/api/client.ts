@@ -160,13 +160,7 @@ export class MexcClient {
   ): Promise<IndicatorCandle[]> {
     return this.runner.call({
       spec: ENDPOINTS.klines,
-      params: [
-        ["symbol", symbol],
-        ["interval", interval],
-        ["startTime", opts.startTime],
-        ["endTime", opts.endTime],
-        ["limit", opts.limit],
-      ],
+      params: klineParams(symbol, interval, opts),
       schema: klinesSchema,
     });
   }
@@ -182,13 +176,7 @@ export class MexcClient {
   ): Promise<string[][]> {
     return this.runner.call({
       spec: ENDPOINTS.klines,
-      params: [
-        ["symbol", symbol],
-        ["interval", interval],
-        ["startTime", opts.startTime],
-        ["endTime", opts.endTime],
-        ["limit", opts.limit],
-      ],
+      params: klineParams(symbol, interval, opts),
       schema: klineCellsSchema,
     });
   }
@@ -387,4 +375,19 @@ export class MexcClient {
       schema: tradeFeeSchema,
     });
   }
+}
+
+/** The query of GET /api/v3/klines, in the docs' order ("Kline/Candlestick Data"). */
+function klineParams(
+  symbol: string,
+  interval: KlineInterval,
+  opts: { startTime?: number; endTime?: number; limit?: number },
+): [string, string | number | undefined][] {
+  return [
+    ["symbol", symbol],
+    ["interval", interval],
+    ["startTime", opts.startTime],
+    ["endTime", opts.endTime],
+    ["limit", opts.limit],
+  ];
 }

@@ -1,6 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { JsonLinesFile } from "../store/index.js";
+import { writeSync } from "node:fs";
+import { JsonLinesFile, writeAtomicallyWith } from "../store/index.js";
 import { readLines } from "../store/line-reader.js";
 import { type Fill, fillToJson, parseFillJson } from "./fill.js";
 import type { FillsDigest } from "./fills-digest.js";
@@ -61,9 +60,7 @@ export function recentFills(digest: FillsDigest, n: number): Fill[] {
  * already written (attribution), never per fill.
  */
 export function rewriteFills(path: string, changes: ReadonlyMap<number, (f: Fill) => Fill>): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fd = openSync(tmp, "w", 0o600);
-  try {
+  writeAtomicallyWith(path, (fd) => {
     let batch: string[] = [];
     let size = 0;
     readLines(path, (line) => {
@@ -80,15 +77,5 @@ export function rewriteFills(path: string, changes: ReadonlyMap<number, (f: Fill
       return true;
     });
     if (batch.length) writeSync(fd, `${batch.join("\n")}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  });
 }

@@ -1,7 +1,6 @@
 import { D } from "../decimal.js";
 import type { RankBy } from "./options.js";
-import type { ReplayRecord } from "./record.js";
-import { computeReport } from "./report.js";
+import type { Report } from "./report.js";
 
 /** The figures a sweep ranks its points by. */
 export interface RunSummary {
@@ -13,9 +12,8 @@ export interface RunSummary {
   fills: number;
 }
 
-/** The sweep's figures are the report's own (computeReport), rounded for the table. */
-export function summarize(record: ReplayRecord): RunSummary {
-  const r = computeReport(record);
+/** The sweep's figures are the report's own, rounded for the table. */
+export function summarize(r: Report): RunSummary {
   const two = (v: string | null) => new D(v ?? 0).toFixed(2);
   return {
     startUsdt: two(r.portfolio.startUsdt),

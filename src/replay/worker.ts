@@ -6,7 +6,7 @@ import { type RunSummary, summarize } from "./summary.js";
 
 /** What the sweep sends each worker: one point of the grid (everything but the config, which it builds itself). */
 export interface WorkerJob {
-  run: Omit<ReplayRunOptions, "config" | "onStep">;
+  run: Omit<ReplayRunOptions, "config" | "onStep" | "onReport">;
   configFile: string | undefined;
 }
 
@@ -21,7 +21,8 @@ async function main(job: WorkerJob): Promise<void> {
   try {
     const config = await replayConfig(job.configFile, job.run.overrides);
     let lastHour = 0;
-    const record = await runReplay({
+    let summary: RunSummary | undefined;
+    await runReplay({
       ...job.run,
       config,
       onStep: (nowMs) => {
@@ -30,8 +31,13 @@ async function main(job: WorkerJob): Promise<void> {
         lastHour = hour;
         post({ kind: "progress", nowMs });
       },
+      // The report the runner wrote for this point: its figures rank the point, computed once.
+      onReport: (w) => {
+        summary = summarize(w.report);
+      },
     });
-    post({ kind: "done", summary: summarize(record) });
+    if (!summary) throw new Error("the replay ended without writing its report");
+    post({ kind: "done", summary });
   } catch (e) {
     post({ kind: "failed", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

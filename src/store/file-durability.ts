@@ -16,10 +16,15 @@ import { basename, dirname, join } from "node:path";
  * crash leaves either the old file or the new one whole.
  */
 export function writeAtomically(path: string, text: string): void {
+  writeAtomicallyWith(path, (fd) => writeSync(fd, text));
+}
+
+/** writeAtomically for content too large for one string: `write` fills the temp file through its descriptor. */
+export function writeAtomicallyWith(path: string, write: (fd: number) => void): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp`);
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, text);
+    write(fd);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,4 +1,4 @@
-export { writeAtomically } from "./file-durability.js";
+export { writeAtomically, writeAtomicallyWith } from "./file-durability.js";
 export { JsonLinesFile, type OpenOptions } from "./json-lines-file.js";
 export type { Line } from "./line-reader.js";
 export { type BotState, type ProposalJson, STATE_VERSION, type State, stateSchema } from "./schema.js";
