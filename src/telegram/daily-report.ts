@@ -198,7 +198,7 @@ export class DailyReport {
 
   async #run(signal: AbortSignal): Promise<void> {
     const { clock, log, hourUtc } = this.o;
-    let due = dueAfter(this.#last?.slot, clock.now(), hourUtc);
+    let due = dueAfter(this.#startSlot(), clock.now(), hourUtc);
     for (;;) {
       const wait = due - clock.now();
       try {
@@ -222,6 +222,21 @@ export class DailyReport {
         due = started + RETRY_MS;
       }
     }
+  }
+
+  /**
+   * The report hour to schedule from at a start. One dated after now (the system clock was set back, a state file
+   * from a machine with a wrong clock) would hold every report until that date: the schedule starts afresh.
+   */
+  #startSlot(): number | undefined {
+    const now = this.o.clock.now();
+    const last = this.#last;
+    if (!last || last.slot <= now) return last?.slot;
+    this.o.log.warn(
+      { lastReportAt: last.at, lastSlot: last.slot, now },
+      "the last daily report is dated after now (was the clock changed?): the next one comes at the next report hour",
+    );
+    return undefined;
   }
 
   /** The last recorded value at least a day old, else the oldest one. */

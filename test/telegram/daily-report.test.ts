@@ -143,4 +143,36 @@ describe("the daily report", () => {
     expect(report).toContain("Orders report ×1");
     expect(harness.notifier.held.total).toBe(1);
   });
+
+  it("a saved last report dated after now (the clock set back) does not hold the schedule: the next hour's comes", async () => {
+    const harness = await startHarness();
+    h = harness;
+    const clock = new VirtualClock(Date.parse("2026-12-02T07:00:00Z"));
+    const saved = { at: Date.parse("2027-06-01T08:00:00Z"), slot: Date.parse("2027-06-01T08:00:00Z") };
+    const sent: string[] = [];
+    const queries = harness.deps.queries;
+    const daily = new DailyReport({
+      clock,
+      log: harness.logs.log,
+      notifier: harness.notifier,
+      hourUtc: 8,
+      withChart: false,
+      memory: {
+        load: () => ({ ...saved, valueUsdt: "2000", realizedByBot: {} }),
+        save: async (last) => void sent.push(new Date(last.slot).toISOString()),
+      },
+      data: {
+        valuation: queries.valuation,
+        openOrders: queries.openOrders,
+        fillsSince: (t) => harness.ledger.fillsSince(t),
+        realizedByBot: () => new Map(),
+        valueHistory: () => [],
+      },
+    });
+    daily.start();
+    await clock.advance(HOUR);
+    await vi.waitFor(() => expect(sent).toEqual(["2026-12-02T08:00:00.000Z"]));
+    expect(harness.logs.text()).toContain("the last daily report is dated after now");
+    await daily.stop();
+  });
 });
