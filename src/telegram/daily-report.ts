@@ -120,11 +120,6 @@ export class DailyReport {
     this.#last = saved ? fromSaved(saved) : undefined;
   }
 
-  /** The last scheduled report's end (as saved), if any. */
-  get last(): SavedDailyReport | undefined {
-    return this.#last ? toSaved(this.#last) : undefined;
-  }
-
   start(): void {
     if (this.#loop) return;
     const ctl = new AbortController();
