@@ -226,6 +226,14 @@ function dailyReport(
     notifier: p.notifier,
     hourUtc: o.config.telegram.dailyReportHourUtc,
     withChart: o.env.telegram !== undefined,
+    // The last report's end in state.json: a restart neither repeats nor skips a day's report.
+    memory: {
+      load: () => o.store.state.dailyReport,
+      save: (last) =>
+        o.store.update((s) => {
+          s.dailyReport = { ...last, realizedByBot: { ...last.realizedByBot } };
+        }),
+    },
     data: {
       valuation: queries.valuation,
       openOrders: queries.openOrders,

@@ -72,6 +72,19 @@ export const stateSchema = z.object({
       trippedAt: z.number().optional(),
     })
     .default(() => ({})),
+  /**
+   * The end of the last scheduled daily report (telegram/daily-report.ts): a restart keeps the report's period,
+   * and neither repeats nor skips a day's report. Absent until the first one.
+   */
+  dailyReport: z
+    .object({
+      at: z.number(),
+      /** The report hour it was for (epoch ms). */
+      slot: z.number(),
+      valueUsdt: decimalString,
+      realizedByBot: z.record(z.string(), decimalString).default(() => ({})),
+    })
+    .optional(),
 });
 
 export type State = z.output<typeof stateSchema>;

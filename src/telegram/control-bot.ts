@@ -2,6 +2,7 @@ import { Bot } from "grammy";
 import { registerSecret, safeError } from "../redact.js";
 import { AccessGuard } from "./access.js";
 import { Approvals } from "./approvals.js";
+import { CommandMenu, menuPlan } from "./command-menu.js";
 import type { ControlBotDeps } from "./control-deps.js";
 import { fallback } from "./features/fallback.js";
 import { featureContext } from "./features/feature.js";
@@ -66,7 +67,8 @@ export function createControlBot(deps: ControlBotDeps, features: readonly Featur
     );
   });
 
-  const polling = new LongPolling(bot, { clock: deps.clock, log, commands });
+  const menu = new CommandMenu(bot.api, menuPlan(commands, deps), log);
+  const polling = new LongPolling(bot, { clock: deps.clock, log, menu });
   return {
     bot,
     approvals,
@@ -78,6 +80,7 @@ export function createControlBot(deps: ControlBotDeps, features: readonly Featur
     async stop() {
       if (!polling.active) return;
       await polling.stop();
+      await menu.stop();
       await approvals.stop();
     },
   };

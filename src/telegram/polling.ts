@@ -2,7 +2,6 @@ import { type Bot, GrammyError } from "grammy";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { safeError } from "../redact.js";
-import type { CommandInfo } from "./features/feature.js";
 
 /** After a polling failure other than a refused token, the next try waits this long. */
 const RESTART_DELAY_MS = 5_000;
@@ -10,8 +9,8 @@ const RESTART_DELAY_MS = 5_000;
 export interface PollingOptions {
   clock: Clock;
   log: Logger;
-  /** Registered as Telegram's command menu each time polling starts. */
-  commands: readonly CommandInfo[];
+  /** Telegram's command menus (command-menu.ts): what is not set yet is tried each time polling starts. */
+  menu: { register(): Promise<void> };
 }
 
 /**
@@ -59,19 +58,6 @@ export class LongPolling {
     this.#loop = undefined;
   }
 
-  async #registerMenu(): Promise<void> {
-    try {
-      await this.#bot.api.setMyCommands(
-        this.#o.commands.map((c) => ({ command: c.command, description: c.description.slice(0, 256) })),
-      );
-    } catch (err) {
-      this.#o.log.warn(
-        { reason: safeError(err) },
-        "could not register the command menu (commands still work)",
-      );
-    }
-  }
-
   async #poll(): Promise<void> {
     const log = this.#o.log;
     while (this.#running) {
@@ -81,7 +67,7 @@ export class LongPolling {
           allowed_updates: ["message", "callback_query"],
           onStart: (me) => {
             log.info({ username: me.username }, "Telegram control bot polling");
-            void this.#registerMenu();
+            void this.#o.menu.register();
           },
         });
         // bot.start returns when bot.stop() ended the loop.

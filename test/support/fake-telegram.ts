@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { UserFromGetMe } from "grammy/types";
+import { FakeMenus } from "./fake-telegram-menus.js";
 
 /**
  * A fake Telegram Bot API on a loopback port, for a real grammY `Bot` built with
@@ -92,6 +93,8 @@ export async function startFakeTelegram() {
   const updates: Record<string, unknown>[] = [];
   const calls: Call[] = [];
   const failures = new Map<string, Failure[]>();
+  const standing: { method: string; when: (p: Record<string, unknown>) => boolean; failure: Failure }[] = [];
+  const menus = new FakeMenus();
   const listeners = new Set<() => void>();
   let nextUpdateId = 1;
   let nextMessageId = 1;
@@ -124,7 +127,7 @@ export async function startFakeTelegram() {
       case "editMessageText":
         return message(p, { message_id: p.message_id, text: p.text });
       default:
-        return true;
+        return menus.handle(method, p) ?? true;
     }
   }
 
@@ -169,7 +172,8 @@ export async function startFakeTelegram() {
           params: raw.length ? (JSON.parse(raw.toString("utf8")) as Record<string, unknown>) : query,
           files: {},
         };
-    const fail = failures.get(method)?.shift();
+    const fail =
+      failures.get(method)?.shift() ?? standing.find((s) => s.method === method && s.when(params))?.failure;
     if (fail) {
       const status = fail.status ?? (fail.retryAfter !== undefined ? 429 : 500);
       const body =
@@ -226,6 +230,12 @@ export async function startFakeTelegram() {
       for (let i = 0; i < times; i++) list.push(failure);
       failures.set(method, list);
     },
+    /** Every call of `method` whose parameters match fails, for as long as the fake runs (checked after failNext). */
+    failWhen(method: string, when: (params: Record<string, unknown>) => boolean, failure: Failure): void {
+      standing.push({ method, when, failure });
+    },
+    /** The command menus the bot set, and what a person sees of them. */
+    menus,
     /** Resolves with the first successful call of `method` matching `predicate`, or rejects after `ms`. */
     waitFor(method: string, predicate: (c: Call) => boolean = () => true, ms = 5_000): Promise<Call> {
       return new Promise((resolve, reject) => {

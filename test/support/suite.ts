@@ -83,6 +83,8 @@ export interface ScenarioOptions {
   market?: (sim: Simulator, now: number) => void;
   /** Wraps the in-process transport (e.g. to answer as MEXC's docs show where the simulator differs). */
   wrapTransport?: (t: Transport) => Transport;
+  /** SuiteOptions.gateTickMs: a test spanning days with no one to create the stop file may look less often. */
+  gateTickMs?: number;
 }
 
 /**
@@ -155,7 +157,17 @@ export async function startScenario(o: ScenarioOptions = {}) {
   const store = await Store.open({ path: join(dataDir, "state.json"), mode: "sim", now: clock.now() });
   const { logs, lines } = memoryLogs();
   const sink = memorySink();
-  const suite: Suite = await startSuite({ env, config, clock, logs, store, dataDir, exchange, sink });
+  const suite: Suite = await startSuite({
+    env,
+    config,
+    clock,
+    logs,
+    store,
+    dataDir,
+    exchange,
+    sink,
+    ...(o.gateTickMs !== undefined ? { gateTickMs: o.gateTickMs } : {}),
+  });
 
   /** Waits (in real time) until nothing moves: no request in flight and every loop asleep on the clock. */
   async function settle(): Promise<void> {

@@ -2,7 +2,7 @@ import { Bot } from "grammy";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { VirtualClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
-import { DailyReport, nextReportAt } from "../../src/telegram/daily-report.js";
+import { DailyReport, dueAfter, nextReportAt, slotAt } from "../../src/telegram/daily-report.js";
 import { Notifier } from "../../src/telegram/notifier.js";
 import { GrammySink } from "../../src/telegram/transport.js";
 import { FAKE_BOT_INFO } from "../support/fake-telegram.js";
@@ -35,6 +35,29 @@ describe("nextReportAt", () => {
     expect(nextReportAt(at("2026-12-02T07:59:59Z"), 8)).toBe(at("2026-12-02T08:00:00Z"));
     expect(nextReportAt(at("2026-12-02T08:00:00Z"), 8)).toBe(at("2026-12-03T08:00:00Z"));
     expect(nextReportAt(at("2026-12-02T23:30:00Z"), 0)).toBe(at("2026-12-03T00:00:00Z"));
+  });
+});
+
+describe("slotAt and dueAfter: one report per report hour, restart or not", () => {
+  const at = (iso: string) => Date.parse(iso);
+  it("a report belongs to the report hour last passed, the hour itself included", () => {
+    expect(slotAt(at("2026-12-02T08:00:00Z"), 8)).toBe(at("2026-12-02T08:00:00Z"));
+    expect(slotAt(at("2026-12-02T07:59:59.998Z"), 8)).toBe(at("2026-12-01T08:00:00Z"));
+    expect(slotAt(at("2026-12-04T10:00:00Z"), 8)).toBe(at("2026-12-04T08:00:00Z"));
+  });
+
+  it("the next report is the hour after the last one's, or now when a start finds it passed", () => {
+    const last = at("2026-12-02T08:00:00Z");
+    expect(dueAfter(undefined, at("2026-12-02T07:30:00Z"), 8)).toBe(at("2026-12-02T08:00:00Z"));
+    expect(dueAfter(undefined, at("2026-12-02T08:30:00Z"), 8)).toBe(at("2026-12-03T08:00:00Z"));
+    // A start later the same day, or before the next hour: that hour, as without the restart.
+    expect(dueAfter(last, at("2026-12-02T09:00:00Z"), 8)).toBe(at("2026-12-03T08:00:00Z"));
+    expect(dueAfter(last, at("2026-12-03T07:59:00Z"), 8)).toBe(at("2026-12-03T08:00:00Z"));
+    // The hour passed while the program was down: now.
+    expect(dueAfter(last, at("2026-12-03T08:20:00Z"), 8)).toBe(at("2026-12-03T08:20:00Z"));
+    expect(dueAfter(last, at("2026-12-05T10:00:00Z"), 8)).toBe(at("2026-12-05T10:00:00Z"));
+    // The report hour moved to 20:00 in the config: today's 20:00.
+    expect(dueAfter(last, at("2026-12-02T09:00:00Z"), 20)).toBe(at("2026-12-02T20:00:00Z"));
   });
 });
 
@@ -119,5 +142,37 @@ describe("the daily report", () => {
     expect(report).toMatch(/<b>Trades<\/b>: 1 \(1 buy, 0 sells\), volume 2[45][.\d]* USDC\n/);
     expect(report).toContain("Orders report ×1");
     expect(harness.notifier.held.total).toBe(1);
+  });
+
+  it("a saved last report dated after now (the clock set back) does not hold the schedule: the next hour's comes", async () => {
+    const harness = await startHarness();
+    h = harness;
+    const clock = new VirtualClock(Date.parse("2026-12-02T07:00:00Z"));
+    const saved = { at: Date.parse("2027-06-01T08:00:00Z"), slot: Date.parse("2027-06-01T08:00:00Z") };
+    const sent: string[] = [];
+    const queries = harness.deps.queries;
+    const daily = new DailyReport({
+      clock,
+      log: harness.logs.log,
+      notifier: harness.notifier,
+      hourUtc: 8,
+      withChart: false,
+      memory: {
+        load: () => ({ ...saved, valueUsdt: "2000", realizedByBot: {} }),
+        save: async (last) => void sent.push(new Date(last.slot).toISOString()),
+      },
+      data: {
+        valuation: queries.valuation,
+        openOrders: queries.openOrders,
+        fillsSince: (t) => harness.ledger.fillsSince(t),
+        realizedByBot: () => new Map(),
+        valueHistory: () => [],
+      },
+    });
+    daily.start();
+    await clock.advance(HOUR);
+    await vi.waitFor(() => expect(sent).toEqual(["2026-12-02T08:00:00.000Z"]));
+    expect(harness.logs.text()).toContain("the last daily report is dated after now");
+    await daily.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { onCommand } from "../../src/telegram/features/feature.js";
 import { FEATURES, type Feature } from "../../src/telegram/features/index.js";
-import { type Harness, STRANGER, startHarness, text } from "./control-harness.js";
+import { type Harness, OWNER, STRANGER, startHarness, text } from "./control-harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -23,6 +23,8 @@ describe("control bot features", () => {
   it("the menu, /help and the unknown-command answer list every feature's commands in FEATURES order", async () => {
     h = await startHarness();
     const menu = await h.fake.waitFor("setMyCommands");
+    // The owner's own chat: the menu is set per person (command-menu.ts).
+    expect(menu.params.scope).toEqual({ type: "chat", chat_id: OWNER });
     expect((menu.params.commands as { command: string }[]).map((c) => c.command)).toEqual([
       "status",
       "portfolio",
