@@ -41,6 +41,12 @@ export interface CeilingChange {
   readonly reason: "429" | "restored";
 }
 
+/** A pool as limiter.json keeps it: [expiresAt, weight] pairs (client clock, ms) and a lowered ceiling. */
+export interface BucketState {
+  readonly spent: readonly (readonly [number, number])[];
+  readonly cut?: { readonly at: number; readonly value: number };
+}
+
 export interface Spent {
   readonly expiresAt: number;
   readonly weight: number;
@@ -143,6 +149,41 @@ export class Bucket {
     const expiresAt = Math.max(now + this.limit.windowMs, last ? last.expiresAt : 0);
     this.spent.push({ expiresAt, weight });
     this.spentSum += weight;
+  }
+
+  /**
+   * What another process must count from this pool: every weight still live (one in flight as if answered now) with
+   * its expiry rounded up to `grainMs` and merged, so a full pool writes a few dozen pairs, and a cut in force.
+   */
+  state(now: number, grainMs: number): BucketState {
+    this.used(now);
+    const merged = new Map<number, number>();
+    const add = (expiresAt: number, weight: number) => {
+      const at = Math.ceil(expiresAt / grainMs) * grainMs;
+      merged.set(at, (merged.get(at) ?? 0) + weight);
+    };
+    for (let i = this.head; i < this.spent.length; i++) add(this.spent[i]!.expiresAt, this.spent[i]!.weight);
+    if (this.inFlight > 0) add(now + this.limit.windowMs, this.inFlight);
+    const cut = this.cut && this.cap(now) < this.ceiling ? { cut: { ...this.cut } } : {};
+    return { spent: [...merged].sort((a, b) => a[0] - b[0]), ...cut };
+  }
+
+  /**
+   * Counts what a previous process spent (limiter.json). Expiries are kept within one window of now and a cut within
+   * [1, ceiling], so a file from a skewed clock or a bigger configured pool holds nothing longer than a window.
+   */
+  adopt(state: BucketState, now: number): void {
+    const cap = now + this.limit.windowMs;
+    const live = state.spent
+      .filter(([at, w]) => at > now && w > 0)
+      .map(([at, w]): Spent => ({ expiresAt: Math.min(at, cap), weight: w }));
+    this.spent = [...this.spent.slice(this.head), ...live].sort((a, b) => a.expiresAt - b.expiresAt);
+    this.head = 0;
+    this.spentSum = this.spent.reduce((sum, x) => sum + x.weight, 0);
+    if (state.cut && this.limit.adaptive && state.cut.value < this.ceiling) {
+      this.cut = { at: Math.min(state.cut.at, now), value: Math.max(1, state.cut.value) };
+      this.epoch++;
+    }
   }
 
   private change(from: number, to: number, reason: CeilingChange["reason"]): void {

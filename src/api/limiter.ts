@@ -1,8 +1,20 @@
 import type { Clock } from "../clock.js";
-import { type AdaptiveLimit, Bucket, type BucketLimit, type CeilingChange } from "./limiter-bucket.js";
+import {
+  type AdaptiveLimit,
+  Bucket,
+  type BucketLimit,
+  type BucketState,
+  type CeilingChange,
+} from "./limiter-bucket.js";
 import type { Charge } from "./weights.js";
 
-export type { AdaptiveLimit, BucketLimit, CeilingChange };
+export type { AdaptiveLimit, BucketLimit, BucketState, CeilingChange };
+
+/** What a restarted process must honour (limiter-file.ts writes it): the shared pause and each pool's live weight. */
+export interface LimiterState {
+  readonly pauseUntil: number;
+  readonly buckets: Readonly<Record<string, BucketState>>;
+}
 
 /*
  * Why a sliding-window weight limiter of our own, and not bottleneck:
@@ -43,6 +55,8 @@ export interface LimiterOptions {
   readonly maxInFlight?: number;
   /** Told once per change of a pool's ceiling (for the log). */
   readonly onCeilingChange?: (change: CeilingChange) => void;
+  /** Told when the state worth keeping across a restart changed: an answer counted, a pause, a cut. */
+  readonly onStateChange?: () => void;
 }
 
 export interface Permit {
@@ -70,6 +84,7 @@ export class WeightLimiter {
   private readonly limitFor: (bucket: string) => BucketLimit;
   private readonly maxInFlight: number;
   private readonly onCeilingChange: ((c: CeilingChange) => void) | undefined;
+  private readonly changed: () => void;
   private readonly buckets = new Map<string, Bucket>();
   private waiters: Waiter[] = [];
   private seq = 0;
@@ -83,6 +98,7 @@ export class WeightLimiter {
     this.limitFor = opts.limitFor;
     this.maxInFlight = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
     this.onCeilingChange = opts.onCeilingChange;
+    this.changed = opts.onStateChange ?? (() => {});
   }
 
   /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
@@ -125,7 +141,29 @@ export class WeightLimiter {
 
   /** Holds every grant until `untilMs` (client clock): one shared pause after a 429, whoever received it. */
   pauseUntil(untilMs: number): void {
-    if (untilMs > this.pauseEnd) this.pauseEnd = untilMs;
+    if (untilMs > this.pauseEnd) {
+      this.pauseEnd = untilMs;
+      this.changed();
+    }
+    this.kick();
+  }
+
+  /** The pause and every pool's live weight, for the next process (limiter-file.ts). */
+  state(grainMs = 100): LimiterState {
+    const now = this.clock.now();
+    const buckets: Record<string, BucketState> = {};
+    for (const [name, b] of this.buckets) {
+      const s = b.state(now, grainMs);
+      if (s.spent.length > 0 || s.cut) buckets[name] = s;
+    }
+    return { pauseUntil: this.pauseEnd > now ? this.pauseEnd : 0, buckets };
+  }
+
+  /** Counts what a previous process spent and honours the pause it was given; call before the first request. */
+  restore(state: LimiterState): void {
+    const now = this.clock.now();
+    for (const [name, s] of Object.entries(state.buckets)) this.bucket(name).adopt(s, now);
+    if (state.pauseUntil > this.pauseEnd) this.pauseEnd = state.pauseUntil;
     this.kick();
   }
 
@@ -231,6 +269,7 @@ export class WeightLimiter {
           const b = this.bucket(name);
           if (b.epoch === epoch) b.lower(now);
         }
+        this.changed();
       },
       release: () => {
         if (released) return;
@@ -238,6 +277,7 @@ export class WeightLimiter {
         this.inFlight--;
         const now = this.clock.now();
         for (const c of charges) this.bucket(c.bucket).finish(c.weight, now);
+        this.changed();
         this.kick();
       },
     };
