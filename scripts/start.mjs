@@ -34,7 +34,7 @@ const MANIFEST = join(DIST, ".start-manifest.json");
 const FORMAT = 1;
 const BUNDLE = join(DIST, "bundle");
 /** Bump when the way dist/ is bundled changes. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
 /**
  * Left to Node's own loader: native code (resvg), Telegram's stack and axios, which the program loads only when
  * needed (issue 15), pino (its transports run workers from files of their own), and the build tools.
@@ -230,6 +230,8 @@ async function bundled() {
         js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);',
       },
       logLevel: "silent",
+      minifyWhitespace: true,
+      minifySyntax: true,
     });
     writeFileSync(join(tmp, ".key"), key);
     rmSync(BUNDLE, { recursive: true, force: true });
