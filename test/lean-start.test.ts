@@ -120,6 +120,8 @@ describe("npm start (scripts/start.mjs): the program from dist/, rebuilt only wh
       const bundleKey = () => readFileSync(join(copy, "dist", "bundle", ".key"), "utf8");
       expect(existsSync(join(copy, "dist", "bundle", "main.js"))).toBe(true);
       const firstKey = bundleKey();
+      const bundleMap = JSON.parse(readFileSync(join(copy, "dist", "bundle", "main.js.map"), "utf8"));
+      expect(bundleMap.sources).toContain("../../src/main.ts");
 
       const again = start("--prepare-only");
       expect(again.status, again.stderr).toBe(0);
