@@ -9,7 +9,10 @@
  * `--via node` runs `node scripts/start.mjs` (no npm); `--via tsx` runs the sources as `npm start` did before dist/
  * (`node --import tsx src/main.ts`), for a before/after on the same machine at the same moment.
  *
- *   node --import tsx bench/startup.ts [--runs 3] [--via npm|node|tsx] [--json]
+ * `--node-flags="<flags>"` (with --via node or tsx) passes V8/Node flags to the program's node, e.g.
+ * `--max-semi-space-size=4` for what a smaller young generation does to RSS and CPU.
+ *
+ *   node --import tsx bench/startup.ts [--runs 3] [--via npm|node|tsx] [--node-flags="..."] [--json]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,19 +28,26 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     via: { type: "string", default: "npm" },
     json: { type: "boolean", default: false },
+    "node-flags": { type: "string", default: "" },
   },
 });
+const nodeFlags = args["node-flags"].split(/\s+/).filter(Boolean);
 const COMMANDS: Record<string, { file: string; args: string[]; shows: string }> = {
   npm: { file: "npm", args: ["start"], shows: "npm start" },
-  node: { file: process.execPath, args: ["scripts/start.mjs"], shows: "node scripts/start.mjs" },
+  node: {
+    file: process.execPath,
+    args: [...nodeFlags, "scripts/start.mjs"],
+    shows: ["node", ...nodeFlags, "scripts/start.mjs"].join(" "),
+  },
   tsx: {
     file: process.execPath,
-    args: ["--import", "tsx", "src/main.ts"],
-    shows: "node --import tsx src/main.ts",
+    args: [...nodeFlags, "--import", "tsx", "src/main.ts"],
+    shows: ["node", ...nodeFlags, "--import tsx src/main.ts"].join(" "),
   },
 };
 const chosen = COMMANDS[args.via];
 if (!chosen) throw new Error(`--via takes npm, node or tsx, not ${args.via}`);
+if (nodeFlags.length > 0 && args.via === "npm") throw new Error("--node-flags needs --via node or --via tsx");
 const command = chosen;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BOTS = ["scanner", "buyer", "pnl", "alts", "balancer", "reporter"];
