@@ -9,7 +9,10 @@
  * `--via node` runs `node scripts/start.mjs` (no npm); `--via tsx` runs the sources as `npm start` did before dist/
  * (`node --import tsx src/main.ts`), for a before/after on the same machine at the same moment.
  *
- *   node --import tsx bench/startup.ts [--runs 3] [--via npm|node|tsx] [--json]
+ * `--node-flags="<flags>"` (with --via node or tsx) passes V8/Node flags to the program's node, e.g.
+ * `--max-semi-space-size=4` for what a smaller young generation does to RSS and CPU.
+ *
+ *   node --import tsx bench/startup.ts [--runs 3] [--via npm|node|tsx] [--node-flags="..."] [--json]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,19 +28,26 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     via: { type: "string", default: "npm" },
     json: { type: "boolean", default: false },
+    "node-flags": { type: "string", default: "" },
   },
 });
+const nodeFlags = args["node-flags"].split(/\s+/).filter(Boolean);
 const COMMANDS: Record<string, { file: string; args: string[]; shows: string }> = {
   npm: { file: "npm", args: ["start"], shows: "npm start" },
-  node: { file: process.execPath, args: ["scripts/start.mjs"], shows: "node scripts/start.mjs" },
+  node: {
+    file: process.execPath,
+    args: [...nodeFlags, "scripts/start.mjs"],
+    shows: ["node", ...nodeFlags, "scripts/start.mjs"].join(" "),
+  },
   tsx: {
     file: process.execPath,
-    args: ["--import", "tsx", "src/main.ts"],
-    shows: "node --import tsx src/main.ts",
+    args: [...nodeFlags, "--import", "tsx", "src/main.ts"],
+    shows: ["node", ...nodeFlags, "--import tsx src/main.ts"].join(" "),
   },
 };
 const chosen = COMMANDS[args.via];
 if (!chosen) throw new Error(`--via takes npm, node or tsx, not ${args.via}`);
+if (nodeFlags.length > 0 && args.via === "npm") throw new Error("--node-flags needs --via node or --via tsx");
 const command = chosen;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BOTS = ["scanner", "buyer", "pnl", "alts", "balancer", "reporter"];
@@ -58,7 +68,24 @@ interface Run {
   signal: string | null;
   /** "stopped cleanly" was logged. */
   clean: boolean;
+  /** ms from spawn to each step of the start (MARKS), where it was seen. */
+  marks: Record<string, number>;
 }
+
+/**
+ * The steps of a start, as the console shows them: the first line is the banner (Node is up, the program loaded,
+ * the state file open); the pre-flight's first answer (the transport loaded, the simulator listening); its report;
+ * the trading core (journal reconciled, fills synced); the loss limit's baseline (valuation); the bots scheduled.
+ */
+const MARKS: [string, (line: string) => boolean][] = [
+  ["banner", (l) => l.startsWith("=")],
+  ["first answer", (l) => l.includes('"msg":"pre-flight server')],
+  ["pre-flight done", (l) => l.startsWith("Pre-flight checks")],
+  ["trading core", (l) => l.includes('"msg":"trading core ready"')],
+  ["loss baseline", (l) => l.includes('"msg":"daily loss limit')],
+  ["bots started", (l) => l.includes('"msg":"bots started"')],
+  ["first decision", (l) => l.includes('"msg":"decision"')],
+];
 
 async function once(): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "bench-startup-"));
@@ -88,9 +115,11 @@ async function once(): Promise<Run> {
   let first: { ms: number; bot: string; cpu: number } | undefined;
   let all: { ms: number; bot: string; rss: number; peak: number; cpu: number } | undefined;
   const timer = setTimeout(() => killGroup(child.pid!, "SIGKILL"), TIMEOUT_MS);
+  const marks: Record<string, number> = {};
   try {
     for await (const line of createInterface({ input: child.stdout })) {
       const at = performance.now() - t0;
+      for (const [name, seen] of MARKS) if (marks[name] === undefined && seen(line)) marks[name] = at;
       if (!line.startsWith("{")) continue;
       let rec: { msg?: string; bot?: string; bots?: string[] };
       try {
@@ -146,6 +175,7 @@ async function once(): Promise<Run> {
     exitCode: code,
     signal,
     clean,
+    marks,
   };
 }
 
@@ -227,7 +257,18 @@ const of = `median of ${runs.length} run${runs.length > 1 ? "s" : ""} (range)`;
 const firstBots = [...new Set(runs.map((r) => r.firstBot))].join("/");
 const lastBots = [...new Set(runs.map((r) => r.lastBot))].join("/");
 
+const timeline = MARKS.map(([name]) => {
+  const seen = runs.map((r) => r.marks[name]).filter((v): v is number => v !== undefined);
+  return seen.length > 0 ? `${name} ${sec(quantile(seen, 0.5))}` : `${name} –`;
+}).join(" → ");
+
 report([
+  {
+    measure: "start-up timeline (medians, from spawn)",
+    result: timeline,
+    notes:
+      "banner: Node up, program loaded, state open; first answer: pre-flight's GET /api/v3/time (the transport loads here)",
+  },
   {
     measure: "start-up: spawn → first bot decision (sim)",
     result: spread((r) => r.firstDecisionMs, sec),

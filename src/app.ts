@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Account } from "./api/index.js";
 import { BOT_IDS } from "./bots/ids.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
@@ -22,6 +23,12 @@ export interface Trading {
   ledger: Ledger;
   /** Ended orders moved out of the journal (the suite archives; the ledger attributes old fills from it). */
   archive: JournalArchive;
+  /**
+   * The account as read once the journal was reconciled, before any bot ran: the suite takes the daily loss
+   * limit's baseline from it. MEXC allows GET /api/v3/account 2 per second (docs, "Account Information"); a third
+   * read there waited out the pre-flight's for most of a second on the way to the first decision (issue 15).
+   */
+  startAccount: Account;
   stop(): Promise<void>;
 }
 
@@ -29,8 +36,7 @@ export interface Trading {
  * Symbols whose trades may explain what the account holds: each held asset against USDT and USDC, where that
  * market exists. Only these and the symbols already traded are synced, not the whole exchange.
  */
-async function heldSymbols(exchange: Exchange): Promise<string[]> {
-  const account = await exchange.client.account();
+async function heldSymbols(exchange: Exchange, account: Account): Promise<string[]> {
   const out: string[] = [];
   for (const b of account.balances) {
     if (b.free.plus(b.locked).isZero() || b.asset === "USDT") continue;
@@ -133,7 +139,8 @@ export async function startTrading(opts: {
     ...orders.entries().map((e) => e.intent.symbol),
   ]);
   await orders.reconcile(symbols);
-  await ledger.syncAll([...ledger.tradedSymbols, ...(await heldSymbols(exchange))]);
+  const startAccount = await exchange.client.account();
+  await ledger.syncAll([...ledger.tradedSymbols, ...(await heldSymbols(exchange, startAccount))]);
   const syncing = syncFillsOnChange(orders, ledger);
 
   const abort = new AbortController();
@@ -146,6 +153,7 @@ export async function startTrading(opts: {
     treasury,
     ledger,
     archive,
+    startAccount,
     async stop() {
       abort.abort();
       await following;

@@ -1,9 +1,11 @@
 import { MexcClient } from "./api/index.js";
+import { LimiterFile } from "./api/limiter-file.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config-schema.js";
 import type { Env } from "./env.js";
 import { inProcessTransport } from "./in-process-transport.js";
-import type { Logger } from "./log.js";
+import { type Logger, silentLogger } from "./log.js";
+import { statePaths } from "./paths.js";
 import { type RunningSim, Simulator, startSim } from "./sim/index.js";
 
 /** The simulated account's credentials: known, printed, worth nothing. */
@@ -62,6 +64,14 @@ function clientOptions(config: Config, clock: Clock, log: Logger | undefined) {
 }
 
 /**
+ * Live mode's limiter state (api/limiter-file.ts): MEXC counts per IP and account, so a restart must honour the
+ * previous process's requests and back-off. Sim and paper need none: their simulator starts anew with the process.
+ */
+export function liveLimiterFile(env: Env, clock: Clock, log?: Logger): LimiterFile {
+  return new LimiterFile({ path: statePaths(env).limiterFile, clock, logger: log ?? silentLogger() });
+}
+
+/**
  * One exchange code path for every mode: live talks to MEXC with the user's keys; sim and paper start the built-in
  * simulator on loopback (paper feeds it MEXC's public market data) and talk to it over HTTP with the same client.
  */
@@ -74,13 +84,19 @@ export async function connectExchange(
   if (env.mode === "live") {
     if (!env.mexcKeys || !env.liveTrading)
       throw new Error("live mode needs keys and LIVE_TRADING=yes (checked in env.ts)");
+    const limiterFile = liveLimiterFile(env, clock, log);
     const client = new MexcClient({
       baseUrl: env.mexcBaseUrl,
       apiKey: env.mexcKeys.apiKey,
       apiSecret: env.mexcKeys.apiSecret,
       ...clientOptions(config, clock, log),
+      limiterFile,
     });
-    return { client, sim: undefined, url: env.mexcBaseUrl, close: async () => client.close() };
+    const close = async () => {
+      client.close();
+      limiterFile.close();
+    };
+    return { client, sim: undefined, url: env.mexcBaseUrl, close };
   }
   const sim = await startSim({ ...simOptions(env, config, clock), host: "127.0.0.1", port: 0 });
   const client = new MexcClient({

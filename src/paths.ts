@@ -9,6 +9,8 @@ export function statePaths(env: Pick<Env, "dataDir" | "mode" | "logDir">) {
   return {
     dataDir,
     stateFile: resolve(dataDir, "state.json"),
+    /** The rate limiter's state for the next process (api/limiter-file.ts); live mode only. */
+    limiterFile: resolve(dataDir, "limiter.json"),
     logDir: resolve(env.logDir),
   };
 }

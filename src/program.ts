@@ -25,15 +25,18 @@ function safeMessage(err: unknown): string {
   return typeof safe === "string" ? safe : safe.message;
 }
 
+/** The project's version: package.json is one folder up from src/ and dist/, two from dist/bundle/. */
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "?";
-  } catch {
-    return "?";
+  for (const up of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "mexc-portfolio-bots") return pkg.version ?? "?";
+    } catch {}
   }
+  return "?";
 }
 
 /** Resolves with `p`'s value, or with STOPPED when the stop is asked for first (`p` is then left to itself). */

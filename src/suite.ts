@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import type { MexcClient } from "./api/index.js";
 import { BOT_IDS, startTrading, type Trading } from "./app.js";
 import { DailyLossGuard } from "./bots/daily-loss.js";
 import type { MarketScanner } from "./bots/market-scanner.js";
@@ -10,7 +9,7 @@ import type { Config } from "./config-schema.js";
 import type { Exchange } from "./connect.js";
 import type { Env } from "./env.js";
 import type { Logger, Logs } from "./log.js";
-import { valueAccount } from "./portfolio/account-value.js";
+import { lastPrices, valueAccount, valueBalances } from "./portfolio/account-value.js";
 import { ValueHistory } from "./portfolio/value-history.js";
 import type { Store } from "./store/index.js";
 import { createMonitors } from "./suite-monitors.js";
@@ -95,7 +94,7 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
   const runtime = createRuntime(o, monitors);
   const notifier = await createNotifier(o, trading, runtime, proposals);
 
-  const guard = await startLossGuard(o, runtime, client);
+  const guard = await startLossGuard(o, runtime, trading);
   const history = ValueHistory.open(join(o.dataDir, "values.jsonl"));
   const watch = portfolioWatch(o, { trading, proposals, guard, history });
   const daily = dailyReport(o, { trading, proposals, notifier, history });
@@ -170,7 +169,7 @@ function createRuntime(o: SuiteOptions, monitors: Monitor[]): MonitorRuntime {
 async function startLossGuard(
   o: SuiteOptions,
   runtime: MonitorRuntime,
-  client: MexcClient,
+  trading: Trading,
 ): Promise<DailyLossGuard> {
   const guard = new DailyLossGuard({
     store: o.store,
@@ -179,7 +178,9 @@ async function startLossGuard(
     log: o.logs.child("bot"),
   });
   try {
-    await guard.observe(o.clock.now(), (await valueAccount(client)).total);
+    // The balances the trading core read after reconciling (nothing has traded since), at the prices of now.
+    const prices = await lastPrices(trading.exchange.client);
+    await guard.observe(o.clock.now(), valueBalances(trading.startAccount.balances, prices).total);
   } catch (err) {
     o.logs
       .child("main")

@@ -116,9 +116,17 @@ describe("npm start (scripts/start.mjs): the program from dist/, rebuilt only wh
       const map = JSON.parse(readFileSync(join(copy, "dist", "api", "transport.js.map"), "utf8"));
       expect(map.sources).toEqual(["../../src/api/transport.ts"]);
 
+      // And bundled, so that a start loads one tree-shaken graph instead of ~470 modules one by one.
+      const bundleKey = () => readFileSync(join(copy, "dist", "bundle", ".key"), "utf8");
+      expect(existsSync(join(copy, "dist", "bundle", "main.js"))).toBe(true);
+      const firstKey = bundleKey();
+      const bundleMap = JSON.parse(readFileSync(join(copy, "dist", "bundle", "main.js.map"), "utf8"));
+      expect(bundleMap.sources).toContain("../../src/main.ts");
+
       const again = start("--prepare-only");
       expect(again.status, again.stderr).toBe(0);
       expect(again.stderr).toBe("");
+      expect(bundleKey()).toBe(firstKey);
 
       writeFileSync(
         join(copy, "src", "banner.ts"),
@@ -127,6 +135,8 @@ describe("npm start (scripts/start.mjs): the program from dist/, rebuilt only wh
       const edited = start("--prepare-only");
       expect(edited.stderr).toContain(`preparing dist/ (1 of ${all} files changed)`);
       expect(readFileSync(join(copy, "dist", "banner.js"), "utf8")).toContain("// edited");
+      // A changed dist/ is bundled again.
+      expect(bundleKey()).not.toBe(firstKey);
     },
     SLOW,
   );

@@ -1,6 +1,7 @@
 import { type Clock, RealClock } from "../clock.js";
 import { type Alerts, type Logger, silentLogger } from "./alerts.js";
 import { WeightLimiter } from "./limiter.js";
+import type { LimiterFile } from "./limiter-file.js";
 import { DEFAULT_RATE_LIMITS, logCeilingChange, poolLimits, type RateLimits } from "./rate-limits.js";
 import { RequestRunner } from "./request.js";
 import { AxiosTransport, type Transport } from "./transport.js";
@@ -43,6 +44,11 @@ export interface MexcClientOptions {
    * see trading/self-trade.ts for why). "" sends none (MEXC's default: no protection).
    */
   stpMode?: StpMode;
+  /**
+   * Where the limiter keeps what the next process must honour (the pause after a 429 or 418, the weight still
+   * counted per pool); whoever makes it closes it at stop. Without it a start knows nothing of the previous one.
+   */
+  limiterFile?: LimiterFile;
 }
 
 /** Drops keys set to undefined, so they do not hide the defaults they were spread over. */
@@ -94,7 +100,7 @@ export function clientParts(opts: MexcClientOptions, alerts: Alerts): ClientPart
     apiSecret: reveal(opts.apiSecret),
     clock,
     transport,
-    limiter: new WeightLimiter({
+    limiter: persistedLimiter(opts.limiterFile, alerts, {
       clock,
       limitFor,
       maxInFlight,
@@ -118,4 +124,20 @@ export function clientParts(opts: MexcClientOptions, alerts: Alerts): ClientPart
     checkRules: opts.checkRules ?? true,
     stpMode: opts.stpMode ?? "cancel_taker",
   };
+}
+
+/** The limiter, restored from and kept in `file` when one is given, before its first request. */
+function persistedLimiter(
+  file: LimiterFile | undefined,
+  alerts: Alerts,
+  opts: ConstructorParameters<typeof WeightLimiter>[0],
+): WeightLimiter {
+  if (!file) return new WeightLimiter(opts);
+  const limiter = new WeightLimiter({ ...opts, onStateChange: () => file.touched() });
+  file.attach(limiter);
+  // The runner keeps a 418's deadline to itself and fails fast; the next process learns it from the file.
+  alerts.on((a) => {
+    if (a.kind === "banned" && a.untilMs !== undefined) file.noteBan(a.untilMs);
+  });
+  return limiter;
 }

@@ -1,5 +1,20 @@
 import type { Clock } from "../clock.js";
+import {
+  type AdaptiveLimit,
+  Bucket,
+  type BucketLimit,
+  type BucketState,
+  type CeilingChange,
+} from "./limiter-bucket.js";
 import type { Charge } from "./weights.js";
+
+export type { AdaptiveLimit, BucketLimit, BucketState, CeilingChange };
+
+/** What a restarted process must honour (limiter-file.ts writes it): the shared pause and each pool's live weight. */
+export interface LimiterState {
+  readonly pauseUntil: number;
+  readonly buckets: Readonly<Record<string, BucketState>>;
+}
 
 /*
  * Why a sliding-window weight limiter of our own, and not bottleneck:
@@ -32,44 +47,6 @@ import type { Charge } from "./weights.js";
  * refused at once with a RangeError naming the pool. The shared pause for Retry-After is separate (`pauseUntil`).
  */
 
-export interface BucketLimit {
-  readonly budget: number;
-  readonly windowMs: number;
-  /** Headroom kept free: grants stop at budget − margin (the pool's configured ceiling). */
-  readonly margin: number;
-  /** How the ceiling reacts to a 429; without it the ceiling never moves. */
-  readonly adaptive?: AdaptiveLimit;
-  /**
-   * Weight of the ceiling that requests of priority `fromPriority` or later leave to the earlier ones: in a pool
-   * every request shares (the global request rate), a scan must not take the slot an order needs.
-   */
-  readonly reserve?: { readonly weight: number; readonly fromPriority: number };
-  /**
-   * Every request charges this bucket with weight 1 (the global request rate): a request waiting for another bucket
-   * does not hold its place here, or one full endpoint pool would stop every other endpoint.
-   */
-  readonly sharedByAll?: boolean;
-}
-
-export interface AdaptiveLimit {
-  /** After a 429 the ceiling becomes this percent of what it was (50: halved). */
-  readonly cutPct: number;
-  /** The ceiling never drops below this (weight per window); clamped to the configured ceiling. */
-  readonly floor: number;
-  /** Per whole window without a 429 the ceiling climbs back by this (weight), up to the configured ceiling. */
-  readonly step: number;
-}
-
-/** A pool's ceiling moved: lowered after a 429, or back at its configured value. */
-export interface CeilingChange {
-  readonly bucket: string;
-  readonly from: number;
-  readonly to: number;
-  readonly ceiling: number;
-  readonly windowMs: number;
-  readonly reason: "429" | "restored";
-}
-
 export interface LimiterOptions {
   readonly clock: Clock;
   /** The limit of a bucket, asked once per bucket name. */
@@ -78,6 +55,8 @@ export interface LimiterOptions {
   readonly maxInFlight?: number;
   /** Told once per change of a pool's ceiling (for the log). */
   readonly onCeilingChange?: (change: CeilingChange) => void;
+  /** Told when the state worth keeping across a restart changed: an answer counted, a pause, a cut. */
+  readonly onStateChange?: () => void;
 }
 
 export interface Permit {
@@ -89,122 +68,6 @@ export interface Permit {
    * May be called before or after release.
    */
   rateLimited(): void;
-}
-
-interface Spent {
-  readonly expiresAt: number;
-  readonly weight: number;
-}
-
-class Bucket {
-  /** The configured ceiling: budget − margin. */
-  readonly ceiling: number;
-  inFlight = 0;
-  /** Counts the cuts: a permit remembers it at grant, so only 429s to requests sent since the last cut cut again. */
-  epoch = 0;
-  private spent: Spent[] = [];
-  private head = 0;
-  private spentSum = 0;
-  /** Set while the ceiling is lowered: the value it was cut to, and when. */
-  private cut: { readonly at: number; readonly value: number } | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly limit: BucketLimit,
-    private readonly onChange: ((c: CeilingChange) => void) | undefined,
-  ) {
-    this.ceiling = limit.budget - limit.margin;
-  }
-
-  used(now: number): number {
-    while (this.head < this.spent.length && this.spent[this.head]!.expiresAt <= now) {
-      this.spentSum -= this.spent[this.head]!.weight;
-      this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > this.spent.length) {
-      this.spent = this.spent.slice(this.head);
-      this.head = 0;
-    }
-    return this.inFlight + this.spentSum;
-  }
-
-  /** The ceiling in force at `now`: the configured one, or a lowered one climbing back a step per whole window. */
-  cap(now: number): number {
-    if (!this.cut) return this.ceiling;
-    const windows = Math.floor(Math.max(0, now - this.cut.at) / this.limit.windowMs);
-    const value = this.cut.value + windows * this.limit.adaptive!.step;
-    if (value < this.ceiling) return value;
-    const from = this.cut.value;
-    this.cut = undefined;
-    this.change(from, this.ceiling, "restored");
-    return this.ceiling;
-  }
-
-  /** The ceiling for a request of `priority`: less the reserve if it is one that leaves room to others. */
-  capFor(priority: number, now: number): number {
-    return this.lessReserve(this.cap(now), priority);
-  }
-
-  /** The most a request of `priority` can ever be granted at once. */
-  maxFor(priority: number): number {
-    return this.lessReserve(this.ceiling, priority);
-  }
-
-  private lessReserve(cap: number, priority: number): number {
-    const r = this.limit.reserve;
-    return r && priority >= r.fromPriority ? Math.max(1, cap - r.weight) : cap;
-  }
-
-  /** After a 429: cut the ceiling (never below the floor) and start the slow climb back from now. */
-  lower(now: number): void {
-    const a = this.limit.adaptive;
-    if (!a) return;
-    this.epoch++;
-    const from = this.cap(now);
-    const floor = Math.min(Math.max(1, a.floor), this.ceiling);
-    const to = Math.max(floor, Math.floor((from * a.cutPct) / 100));
-    if (to >= this.ceiling) return; // a pool too small to cut (ceiling at its floor)
-    this.cut = { at: now, value: to };
-    if (to !== from) this.change(from, to, "429");
-  }
-
-  /** 0 if `weight` fits now; else ms until it might; Infinity if only answers still in flight can free room. */
-  waitFor(weight: number, now: number, priority: number): number {
-    const excess = this.used(now) + weight - this.capFor(priority, now);
-    if (excess <= 0) return 0;
-    // A lowered ceiling rises at the next whole window: that alone may make room.
-    const climb = this.cut
-      ? this.limit.windowMs - (Math.max(0, now - this.cut.at) % this.limit.windowMs)
-      : Number.POSITIVE_INFINITY;
-    if (this.spentSum < excess) return climb;
-    let freed = 0;
-    for (let i = this.head; i < this.spent.length; i++) {
-      const s = this.spent[i]!;
-      freed += s.weight;
-      if (freed >= excess) return Math.min(climb, s.expiresAt - now);
-    }
-    return climb;
-  }
-
-  finish(weight: number, now: number): void {
-    this.inFlight -= weight;
-    // Keep the list ordered by expiry even if the clock stepped backwards.
-    const last = this.spent[this.spent.length - 1];
-    const expiresAt = Math.max(now + this.limit.windowMs, last ? last.expiresAt : 0);
-    this.spent.push({ expiresAt, weight });
-    this.spentSum += weight;
-  }
-
-  private change(from: number, to: number, reason: CeilingChange["reason"]): void {
-    this.onChange?.({
-      bucket: this.name,
-      from,
-      to,
-      ceiling: this.ceiling,
-      windowMs: this.limit.windowMs,
-      reason,
-    });
-  }
 }
 
 interface Waiter {
@@ -221,6 +84,7 @@ export class WeightLimiter {
   private readonly limitFor: (bucket: string) => BucketLimit;
   private readonly maxInFlight: number;
   private readonly onCeilingChange: ((c: CeilingChange) => void) | undefined;
+  private readonly changed: () => void;
   private readonly buckets = new Map<string, Bucket>();
   private waiters: Waiter[] = [];
   private seq = 0;
@@ -234,6 +98,7 @@ export class WeightLimiter {
     this.limitFor = opts.limitFor;
     this.maxInFlight = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
     this.onCeilingChange = opts.onCeilingChange;
+    this.changed = opts.onStateChange ?? (() => {});
   }
 
   /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
@@ -276,7 +141,29 @@ export class WeightLimiter {
 
   /** Holds every grant until `untilMs` (client clock): one shared pause after a 429, whoever received it. */
   pauseUntil(untilMs: number): void {
-    if (untilMs > this.pauseEnd) this.pauseEnd = untilMs;
+    if (untilMs > this.pauseEnd) {
+      this.pauseEnd = untilMs;
+      this.changed();
+    }
+    this.kick();
+  }
+
+  /** The pause and every pool's live weight, for the next process (limiter-file.ts). */
+  state(grainMs = 100): LimiterState {
+    const now = this.clock.now();
+    const buckets: Record<string, BucketState> = {};
+    for (const [name, b] of this.buckets) {
+      const s = b.state(now, grainMs);
+      if (s.spent.length > 0 || s.cut) buckets[name] = s;
+    }
+    return { pauseUntil: this.pauseEnd > now ? this.pauseEnd : 0, buckets };
+  }
+
+  /** Counts what a previous process spent and honours the pause it was given; call before the first request. */
+  restore(state: LimiterState): void {
+    const now = this.clock.now();
+    for (const [name, s] of Object.entries(state.buckets)) this.bucket(name).adopt(s, now);
+    if (state.pauseUntil > this.pauseEnd) this.pauseEnd = state.pauseUntil;
     this.kick();
   }
 
@@ -382,6 +269,7 @@ export class WeightLimiter {
           const b = this.bucket(name);
           if (b.epoch === epoch) b.lower(now);
         }
+        this.changed();
       },
       release: () => {
         if (released) return;
@@ -389,6 +277,7 @@ export class WeightLimiter {
         this.inFlight--;
         const now = this.clock.now();
         for (const c of charges) this.bucket(c.bucket).finish(c.weight, now);
+        this.changed();
         this.kick();
       },
     };

@@ -62,7 +62,14 @@ export const ENDPOINTS = {
     weight: 1,
     rate: "orders",
   }),
-  cancelAllOpenOrders: spec("DELETE", "/api/v3/openOrders", { ...read, priority: Priority.order, weight: 1 }),
+  // Docs "Cancel all Open Orders on a Symbol": Weight(IP) 1 and no rate of its own; it is a cancel, and MEXC support
+  // counts new orders and cancels together at 12/s (JKorf/Mexc.Net #42), as the simulator does: the stricter reading.
+  cancelAllOpenOrders: spec("DELETE", "/api/v3/openOrders", {
+    ...read,
+    priority: Priority.order,
+    weight: 1,
+    rate: "orders",
+  }),
   getOrder: spec("GET", "/api/v3/order", { ...read, weight: 2 }),
   openOrders: spec("GET", "/api/v3/openOrders", { ...read, weight: 3 }),
   allOrders: spec("GET", "/api/v3/allOrders", { ...read, weight: 10 }),

@@ -1,11 +1,13 @@
 // npm run check:live: before the first live start (and after any MEXC change), with the keys of .env, check that
 // MEXC accepts what the suite will send. Read-only calls and POST /api/v3/order/test only: it places no order.
 import { MexcClient } from "../api/index.js";
+import { LimiterFile } from "../api/limiter-file.js";
 import { RealClock } from "../clock.js";
 import { loadDotEnv, parseEnv } from "../env.js";
 import { runLiveCheck } from "../live-check.js";
 import { failures, formatLiveCheck, NO_ORDER_NOTICE, NO_ORDER_PLACED } from "../live-check-report.js";
 import { silentLogger } from "../log.js";
+import { statePaths } from "../paths.js";
 import { EXIT_FIX_SETUP, loadConfig, registerSecrets } from "../settings.js";
 import { runCli } from "./run-cli.js";
 
@@ -28,7 +30,14 @@ runCli(async () => {
   for (const line of NO_ORDER_NOTICE) out(line);
   out("");
   const clock = new RealClock();
+  // The live suite's limiter state: MEXC counts this check's requests and back-offs together with the suite's.
+  const limiterFile = new LimiterFile({
+    path: statePaths({ ...env, mode: "live" }).limiterFile,
+    clock,
+    logger: silentLogger(),
+  });
   const client = new MexcClient({
+    limiterFile,
     baseUrl: env.mexcBaseUrl,
     apiKey: env.mexcKeys.apiKey,
     apiSecret: env.mexcKeys.apiSecret,
@@ -53,5 +62,6 @@ runCli(async () => {
     return EXIT_FIX_SETUP;
   } finally {
     client.close();
+    limiterFile.close();
   }
 });

@@ -456,3 +456,12 @@ describe("rateLimits in src/config.ts", () => {
     );
   });
 });
+
+describe("which pools an endpoint charges", () => {
+  it("every cancel, one order or all of a symbol's, counts against the orders-per-second pool as the simulator does", () => {
+    for (const spec of [ENDPOINTS.newOrder, ENDPOINTS.cancelOrder, ENDPOINTS.cancelAllOpenOrders]) {
+      expect(chargesFor(spec).map((c) => c.bucket)).toContain("rate:orders");
+    }
+    expect(chargesFor(ENDPOINTS.openOrders).map((c) => c.bucket)).not.toContain("rate:orders");
+  });
+});
