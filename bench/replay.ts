@@ -5,14 +5,19 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/replay.ts --days 2
 //
 //   node --import tsx bench/replay.ts [--days 7] [--pace candle|bot] [--step-ms N] [--history DIR] [--interval 15m]
-//     [--from 2025-01-01] [--set k=v ...]
+//     [--from 2025-01-01] [--set k=v ...] [--synthetic-history 50]
+//
+// --synthetic-history N writes N symbols of seeded candles (bench/replay-history.ts; the replay's days plus two of
+// warm-up) into a temporary folder and replays them: a year of 50 pairs without a network.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { replayConfig } from "../src/replay/config.js";
+import { intervalMs } from "../src/replay/options.js";
 import type { Pace } from "../src/replay/pace.js";
 import { runReplay } from "../src/replay/runner.js";
+import { writeSyntheticHistory } from "./replay-history.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +28,7 @@ const { values: args } = parseArgs({
     interval: { type: "string", default: "15m" },
     set: { type: "string", multiple: true, default: [] },
     from: { type: "string", default: "2025-01-01" },
+    "synthetic-history": { type: "string" },
   },
 });
 const overrides = Object.fromEntries(
@@ -32,6 +38,22 @@ const days = Number(args.days);
 const from = Date.parse(`${args.from}T00:00:00Z`);
 const toMs = from + days * 86_400_000;
 const out = mkdtempSync(join(tmpdir(), "mpb-bench-replay-"));
+let history = args.history;
+if (args["synthetic-history"]) {
+  const g0 = performance.now();
+  history = join(out, "history");
+  const symbols = writeSyntheticHistory(history, {
+    count: Number(args["synthetic-history"]),
+    fromMs: from - 2 * 86_400_000,
+    toMs,
+    intervalMs: intervalMs(args.interval),
+    interval: args.interval,
+    seed: 42,
+  });
+  process.stdout.write(
+    `${"synthetic history".padEnd(34)}${symbols.length} symbols, ${days + 2} days, written in ${((performance.now() - g0) / 1000).toFixed(1)} s\n`,
+  );
+}
 const routes = new Map<string, number>();
 // Sampled in real time, not per step: reading the RSS costs a system call (3 % of a replay read it every step).
 let peakRss = process.memoryUsage.rss();
@@ -53,7 +75,7 @@ try {
     pace: args.pace as Pace,
     config: await replayConfig(undefined, overrides),
     overrides,
-    ...(args.history ? { history: args.history } : {}),
+    ...(history ? { history } : {}),
     outDir: out,
     ...(args["step-ms"] ? { stepMs: Number(args["step-ms"]) } : {}),
     // Read at the first and the last step only: process.cpuUsage() at every step cost 1 % of the run.
