@@ -4,8 +4,9 @@ import type { Config } from "../config-schema.js";
 /**
  * How often the suite decides in a replay. `candle`: no bot decides more often than once a candle, on the candle
  * grid (each run at a candle's close, when that candle is served: history-views.ts lists candles closed at or
- * before now), as Freqtrade's backtesting evaluates a strategy once per closed candle. `bot`: every bot at its own
- * configured period (a seller every minute), the clock stepping a minute at a time.
+ * before now), as Freqtrade's backtesting evaluates a strategy once per closed candle of its timeframe ("loop per
+ * candle", https://www.freqtrade.io/en/latest/bot-basics/, Backtesting / Hyperopt execution logic). `bot`: every
+ * bot at its own configured period (a seller every minute), the clock stepping a minute at a time.
  */
 export type Pace = "candle" | "bot";
 export const PACES: readonly Pace[] = ["candle", "bot"];
