@@ -1,24 +1,34 @@
 // npm run bench:replay — a replay of N simulated days through the whole suite (runReplay, the synthetic market
-// unless --history is given), one process. Prints simulated days per second, wall time, CPU and peak RSS, and the
-// record's size (samples, fills, messages); asserts nothing. Profile it with
+// unless --history is given), one process. Prints simulated days per second, wall time, CPU and peak RSS, the
+// record's size (samples, fills, messages) and the requests per simulated day by route; asserts nothing.
+// Profile it with
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/replay.ts --days 2
 //
-//   node --import tsx bench/replay.ts [--days 7] [--step-ms 60000] [--history DIR] [--interval 15m] [--from 2025-01-01] [--set k=v ...]
+//   node --import tsx bench/replay.ts [--days 7] [--pace candle|bot] [--step-ms N] [--history DIR] [--interval 15m]
+//     [--from 2025-01-01] [--set k=v ...] [--synthetic-history 50]
+//
+// --synthetic-history N writes N symbols of seeded candles (bench/replay-history.ts; the replay's days plus two of
+// warm-up) into a temporary folder and replays them: a year of 50 pairs without a network.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { replayConfig } from "../src/replay/config.js";
+import { intervalMs } from "../src/replay/options.js";
+import type { Pace } from "../src/replay/pace.js";
 import { runReplay } from "../src/replay/runner.js";
+import { writeSyntheticHistory } from "./replay-history.js";
 
 const { values: args } = parseArgs({
   options: {
     days: { type: "string", default: "7" },
-    "step-ms": { type: "string", default: "60000" },
+    pace: { type: "string", default: "candle" },
+    "step-ms": { type: "string" },
     history: { type: "string" },
     interval: { type: "string", default: "15m" },
     set: { type: "string", multiple: true, default: [] },
     from: { type: "string", default: "2025-01-01" },
+    "synthetic-history": { type: "string" },
   },
 });
 const overrides = Object.fromEntries(
@@ -26,38 +36,89 @@ const overrides = Object.fromEntries(
 );
 const days = Number(args.days);
 const from = Date.parse(`${args.from}T00:00:00Z`);
+const toMs = from + days * 86_400_000;
 const out = mkdtempSync(join(tmpdir(), "mpb-bench-replay-"));
-let peakRss = 0;
+let history = args.history;
+if (args["synthetic-history"]) {
+  const g0 = performance.now();
+  history = join(out, "history");
+  const symbols = writeSyntheticHistory(history, {
+    count: Number(args["synthetic-history"]),
+    fromMs: from - 2 * 86_400_000,
+    toMs,
+    intervalMs: intervalMs(args.interval),
+    interval: args.interval,
+    seed: 42,
+  });
+  process.stdout.write(
+    `${"synthetic history".padEnd(34)}${symbols.length} symbols, ${days + 2} days, written in ${((performance.now() - g0) / 1000).toFixed(1)} s\n`,
+  );
+}
+const routes = new Map<string, number>();
+// Sampled in real time, not per step: reading the RSS costs a system call (3 % of a replay read it every step).
+let peakRss = process.memoryUsage.rss();
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 200);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+const cpuSec = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+/** Wall and CPU at the first and the last step: what stepping costs, without the start (loading the history, the
+ * suite's start) and the end (the last sync, the report, its chart). */
+let first: { wall: number; cpu: number } | undefined;
+let last: { wall: number; cpu: number } | undefined;
 try {
   const record = await runReplay({
     fromMs: from,
-    toMs: from + days * 86_400_000,
+    toMs,
     interval: args.interval,
+    pace: args.pace as Pace,
     config: await replayConfig(undefined, overrides),
     overrides,
-    ...(args.history ? { history: args.history } : {}),
+    ...(history ? { history } : {}),
     outDir: out,
-    stepMs: Number(args["step-ms"]),
-    onStep: () => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    ...(args["step-ms"] ? { stepMs: Number(args["step-ms"]) } : {}),
+    // Read at the first and the last step only: process.cpuUsage() at every step cost 1 % of the run.
+    onStep: (nowMs) => {
+      if (first && nowMs < toMs) return;
+      last = { wall: performance.now(), cpu: cpuSec(process.cpuUsage()) };
+      first ??= last;
+    },
+    onRequest: (method, path) => {
+      const route = `${method} ${path}`;
+      routes.set(route, (routes.get(route) ?? 0) + 1);
     },
   });
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(28)}${v}\n`);
+  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(34)}${v}\n`);
   line("simulated days", String(days));
+  line("pace", `${args.pace} (bot periods ${JSON.stringify(record.pace?.botPeriodsSec)})`);
   line("overrides", JSON.stringify(overrides));
   line("wall time", `${wall.toFixed(1)} s`);
   line("simulated days / s", (days / wall).toFixed(2));
   line("a year would take (est.)", `${((365 / days) * wall).toFixed(0)} s`);
-  line("cpu (user + system)", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
+  line("cpu (user + system)", `${cpuSec(cpu).toFixed(1)} s`);
+  if (first && last) {
+    const stepWall = (last.wall - first.wall) / 1000;
+    const stepCpu = last.cpu - first.cpu;
+    line("start (wall, to the first step)", `${((first.wall - t0) / 1000).toFixed(1)} s`);
+    line(
+      "stepping: cpu / simulated day",
+      `${(stepCpu / days).toFixed(3)} s (wall ${(stepWall / days).toFixed(3)} s)`,
+    );
+    line("stepping: a year would take", `${((365 * stepCpu) / days).toFixed(0)} s cpu`);
+  }
   line("peak RSS", `${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   line(
     "samples / fills / messages",
     `${record.samples.length} / ${record.fills.length} / ${record.messages.length}`,
   );
+  const total = [...routes.values()].reduce((a, b) => a + b, 0);
+  line("requests / simulated day", (total / days).toFixed(0));
+  for (const [route, n] of [...routes].sort((a, b) => b[1] - a[1])) line(`  ${route}`, (n / days).toFixed(1));
 } finally {
+  clearInterval(rssTimer);
   rmSync(out, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ import { runCli, UsageError } from "./run-cli.js";
 
 /**
  * npm run replay -- --from 2025-01-01 --to 2025-12-31 [--config file] [--start-balances USDT=500,USDC=500]
- * [--set key=value ...] [--history DIR] [--interval 15m] [--out DIR] [--workers N] [--rank return]:
+ * [--set key=value ...] [--history DIR] [--interval 15m] [--pace candle|bot] [--out DIR] [--workers N] [--rank return]:
  * the whole suite over a past period on the virtual clock; a `--set` with commas sweeps the grid in worker threads.
  * Exits 2 on a wrong flag or config value (naming it), before anything runs.
  */
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     fromMs: args.fromMs,
     toMs: args.toMs,
     interval: args.interval,
+    pace: args.pace,
     ...(args.startBalances ? { startBalances: args.startBalances } : {}),
     ...(args.history ? { history: args.history } : {}),
     seed: args.seed,

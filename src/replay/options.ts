@@ -1,3 +1,5 @@
+import { PACES, type Pace } from "./pace.js";
+
 /** What `npm run replay` was asked to do, read from its flags; every field has the CLI's default. */
 export interface ReplayArgs {
   fromMs: number;
@@ -11,6 +13,8 @@ export interface ReplayArgs {
   /** Folder of history files; the synthetic market when absent. */
   history: string | undefined;
   interval: string;
+  /** How often the bots decide: once a candle (the default), or each at its own period. */
+  pace: Pace;
   out: string | undefined;
   seed: number;
   workers: number | undefined;
@@ -46,7 +50,7 @@ export class ReplayArgsError extends Error {
 
 const USAGE =
   "npm run replay -- --from 2025-01-01 --to 2025-12-31 [--config file] [--start-balances USDT=500,USDC=500] " +
-  "[--set key=value ...] [--history DIR] [--interval 15m] [--out DIR] [--seed 42] [--workers N] " +
+  "[--set key=value ...] [--history DIR] [--interval 15m] [--pace candle|bot] [--out DIR] [--seed 42] [--workers N] " +
   "[--rank return|drawdown|return-per-drawdown]";
 
 export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
@@ -71,6 +75,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
     sets: a.sets,
     history: a.history,
     interval,
+    pace: a.pace ?? "candle",
     out: a.out,
     seed: a.seed ?? 42,
     workers: a.workers,
@@ -107,6 +112,13 @@ function readFlag(a: Partial<ReplayArgs> & { sets: Record<string, string[]> }, n
       return;
     case "--interval":
       a.interval = value;
+      return;
+    case "--pace":
+      if (!PACES.includes(value as Pace))
+        throw new ReplayArgsError(
+          `--pace ${value}: must be candle (a decision per candle, at its close) or bot (each bot at its own period)`,
+        );
+      a.pace = value as Pace;
       return;
     case "--out":
       a.out = value;

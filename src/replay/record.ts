@@ -1,3 +1,5 @@
+import type { ReplayPace } from "./pace.js";
+
 /**
  * What a replay records as it runs, and all the report is computed from: the contract between the replay runner
  * (which fills it in from the suite on the virtual clock) and the report (which only reads it). Amounts are decimal
@@ -22,6 +24,8 @@ export interface ReplayRecord {
   readonly messages: readonly { readonly timeMs: number; readonly text: string }[];
   /** The config overrides this run used (`--set key=value`), for the report's header and sweeps. */
   readonly overrides: Readonly<Record<string, string>>;
+  /** How often the suite decided (pace.ts); absent in a record written before the pace existed. */
+  readonly pace?: ReplayPace;
 }
 
 export interface ReplaySample {

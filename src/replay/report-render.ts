@@ -79,6 +79,45 @@ const overridesText = (r: Report) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(", ") || "none (the default config)";
 
+/** The bot periods grouped: "every 900 s: alts, buyer · 3600 s: reporter". */
+function periodsText(periods: Readonly<Record<string, number>>): string {
+  const bySec = new Map<number, string[]>();
+  for (const [bot, sec] of Object.entries(periods)) bySec.set(sec, [...(bySec.get(sec) ?? []), bot]);
+  return [...bySec]
+    .sort(([a], [b]) => a - b)
+    .map(([sec, bots], i) => `${i === 0 ? "every " : ""}${sec} s: ${bots.join(", ")}`)
+    .join(" · ");
+}
+
+/** One line on how often the suite decided, so a reader knows what was simulated. */
+function paceLine(r: Report): string {
+  const p = r.pace;
+  if (!p) return "Pace: not recorded";
+  const how = p.mode === "candle" ? `candle (at ${r.interval} closes)` : "bot (each at its own period)";
+  return `Pace: ${how} · ${periodsText(p.botPeriodsSec)}`;
+}
+
+function paceSection(r: Report): string[] {
+  const p = r.pace;
+  if (!p) return [];
+  const changed = Object.entries(p.changed).map(([k, [from, to]]) => `${k} ${from} → ${to} s`);
+  const timers = Object.entries(p.timersSec).map(([k, sec]) => `${k} ${sec} s`);
+  return [
+    "## Pace",
+    "",
+    `- ${paceLine(r).replace(/^Pace: /, "")}; the clock stepped ${p.stepSec} s at a time.`,
+    `- Timers: ${timers.join(", ")}.`,
+    `- Changed from the config for this pace: ${changed.length ? changed.join(", ") : "nothing"}.`,
+    ...(p.mode === "candle"
+      ? [
+          "- At the candle pace a bot sees only closes: a high inside a candle that a seller deciding every " +
+            "minute would have sold into is missed; resting limit orders still fill wherever the path crosses them.",
+        ]
+      : []),
+    "",
+  ];
+}
+
 const clip = (s: string) => (s.length > CONSOLE_WIDTH ? `${s.slice(0, CONSOLE_WIDTH - 1)}…` : s);
 
 /** The one screen the replay ends with: at most 25 lines of at most 100 columns. */
@@ -96,6 +135,7 @@ export function renderConsole(report: Report, output?: { dir: string; chartLabel
   const lines = [
     `Replay ${day(r.from)} → ${day(r.to)} UTC (${r.interval}, ${r.samples} samples)`,
     `Overrides: ${overridesText(r)}`,
+    paceLine(r),
     "",
     ...columns([["USDT", "Start", "End", "PnL", "Return"], ...perf]),
     drawdownLine(r),
@@ -161,7 +201,7 @@ function riskSection(r: Report): string[] {
 }
 
 export function renderMarkdown(report: Report, chartLabelled = true): string {
-  const lines = [...summarySection(report), ...riskSection(report)];
+  const lines = [...summarySection(report), ...paceSection(report), ...riskSection(report)];
   if (report.warnings.length > 0) {
     lines.push("## Warnings", "", ...report.warnings.map((w) => `- ${w}`), "");
   }

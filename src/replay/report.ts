@@ -1,4 +1,5 @@
 import { D } from "../decimal.js";
+import type { ReplayPace } from "./pace.js";
 import type { ReplayRecord } from "./record.js";
 import { type BotReport, botReports, sum, usdt } from "./report-bots.js";
 import {
@@ -43,6 +44,8 @@ export interface Report {
   readonly interval: string;
   readonly samples: number;
   readonly overrides: Readonly<Record<string, string>>;
+  /** How often the suite decided; null for a record without it. */
+  readonly pace: ReplayPace | null;
   readonly startBalances: Readonly<Record<string, string>>;
   readonly portfolio: Performance;
   readonly buyAndHold: Performance;
@@ -151,6 +154,7 @@ export function computeReport(record: ReplayRecord, series: ReportSeries = compu
     interval: record.interval,
     samples: points.length,
     overrides: sorted(record.overrides),
+    pace: record.pace ?? null,
     startBalances: sorted(record.startBalances),
     portfolio: seriesPerformance(points, (p) => p.value),
     buyAndHold: seriesPerformance(points, (p) => p.hold),

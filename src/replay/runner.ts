@@ -13,6 +13,8 @@ import { newWireStats, Timeouts } from "../soak/transport.js";
 import { recordBots, recordFills, sampleAccount } from "./collect.js";
 import { checkMarket, marketOptions } from "./market.js";
 import { recordingSink } from "./messages.js";
+import { intervalMs } from "./options.js";
+import { CandleGrid, type Pace, pacedConfig, type ReplayPace } from "./pace.js";
 import type { ReplayRecord, ReplaySample } from "./record.js";
 import { type WrittenReport, writeReportFiles } from "./report-files.js";
 
@@ -33,11 +35,15 @@ export interface ReplayRunOptions {
   seed?: number;
   /** Where record.json (and the report) go; created if missing. */
   outDir: string;
+  /** How often the bots decide (pace.ts): once a candle by default, or each at its own period ("bot"). */
+  pace?: Pace;
   /**
    * Virtual time per step (ms). A step never jumps over a bot: the clock wakes every sleeper due within it at its own
-   * instant. 60 s by default, the bots' shortest period, so each run also settles before the next minute's.
+   * instant. By default the pace's: a candle, or 60 s (the bots' shortest period) at the bot pace.
    */
   stepMs?: number;
+  /** Called with each request the suite sends the simulator (a bench counts them by route). */
+  onRequest?: (method: string, path: string) => void;
   /** Called after each step with the virtual now (progress). */
   onStep?: (nowMs: number) => void;
   /** Called with the report once its folder is written (the CLI prints its one screen). */
@@ -55,37 +61,44 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
   // The suite's own files (state, journal, fills: fsynced on every change) go to a fresh folder on tmpfs, never data/.
   const work = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "mpb-replay-"));
   try {
-    const startBalances = o.startBalances ?? balancesOf(o.config);
+    const paced = pacedConfig(o.config, intervalMs(o.interval), o.pace ?? "candle");
+    const config = paced.config;
+    const stepMs = o.stepMs ?? paced.timers.stepMs;
+    const pace = { ...paced.pace, stepSec: stepMs / 1000 };
+    const startBalances = o.startBalances ?? balancesOf(config);
     const clock = new VirtualClock(o.fromMs);
     const wire = newWireStats();
-    const timeouts = new Timeouts(clock, o.config.exchange.timeoutMs, () => {
+    const timeouts = new Timeouts(clock, config.exchange.timeoutMs, () => {
       wire.timedOut++;
     });
     const market = { history: o.history, interval: o.interval };
     const sim = new Simulator({
       clock: timeouts.forSimulator(),
       seed: o.seed ?? 42,
-      generatedAlts: o.config.sim.generatedAlts,
-      feeAsset: o.config.sim.feeAsset,
+      generatedAlts: config.sim.generatedAlts,
+      feeAsset: config.sim.feeAsset,
       accounts: [{ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, balances: { ...startBalances } }],
       ...marketOptions(market),
     });
     checkMarket(sim, market, o.fromMs, o.toMs);
+    if (o.onRequest) countRequests(sim, o.onRequest);
     const { logs } = soakLogs(join(work, "warn.log"));
     const { sink, messages } = recordingSink(clock);
     const run = await startInProcessSuite({
       clock,
-      config: o.config,
+      config: config,
       sim,
       timeouts,
       wire,
       logs,
       dir: work,
       sink,
-      gateTickMs: 60_000,
+      gateTickMs: paced.timers.gateTickMs,
+      watchEveryMs: paced.timers.watchEveryMs,
+      timeSyncMs: paced.timers.timeSyncMs,
     });
-    const samples = await drive(run, sim, clock, o);
-    const record = await finish(run, sim, { o, samples, messages, startBalances });
+    const samples = await drive(run, sim, clock, { ...o, stepMs, grid: pace });
+    const record = await finish(run, sim, { o, samples, messages, startBalances, pace });
     writeFileSync(join(o.outDir, "record.json"), `${JSON.stringify(record, null, 1)}\n`);
     // Written whether anyone listens or not (an optional call would skip its argument).
     const written = await writeReportFiles(record, o.outDir);
@@ -94,6 +107,14 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function countRequests(sim: Simulator, on: (method: string, path: string) => void): void {
+  const handle = sim.handle.bind(sim);
+  sim.handle = (req) => {
+    on(req.method, req.path);
+    return handle(req);
+  };
 }
 
 function balancesOf(config: Config): Record<string, string> {
@@ -105,16 +126,18 @@ async function drive(
   run: InProcessSuite,
   sim: Simulator,
   clock: VirtualClock,
-  o: ReplayRunOptions,
+  o: ReplayRunOptions & { stepMs: number; grid: ReplayPace },
 ): Promise<ReplaySample[]> {
   const { suite, driver } = run;
-  const stepMs = o.stepMs ?? 60_000;
+  const { stepMs } = o;
   const samples: ReplaySample[] = [sampleAccount(sim, SIM_API_KEY, clock.now())];
+  const grid = new CandleGrid(suite.runtime, o.fromMs, o.grid);
   suite.start();
   await driver.settle();
   let nextSample = (Math.floor(o.fromMs / HOUR) + 1) * HOUR;
   while (clock.now() < o.toMs) {
     await driver.step(Math.min(stepMs, o.toMs - clock.now()));
+    if (grid.atStep(clock.now())) await driver.settle();
     if (clock.now() >= nextSample || clock.now() >= o.toMs) {
       samples.push(sampleAccount(sim, SIM_API_KEY, clock.now()));
       nextSample += HOUR * Math.max(1, Math.ceil((clock.now() - nextSample + 1) / HOUR));
@@ -136,6 +159,7 @@ async function finish(
     samples: ReplaySample[];
     messages: ReplayRecord["messages"];
     startBalances: Readonly<Record<string, string>>;
+    pace: ReplayPace;
   },
 ): Promise<ReplayRecord> {
   const { suite, driver, client } = run;
@@ -159,5 +183,6 @@ async function finish(
     bots,
     messages: [...a.messages],
     overrides: { ...a.o.overrides },
+    pace: a.pace,
   };
 }

@@ -16,6 +16,9 @@ const DAY_MS = 86_400_000;
  * closed candles only, since the open candle's volume is known only at its close.
  */
 export class HistoryViews implements PublicViews<HistorySymbol> {
+  /** Rows of base candles already formatted, per series (see RowRing). */
+  private readonly rings = new Map<HistorySeries, RowRing>();
+
   constructor(private readonly src: HistorySource) {}
 
   exchangeInfo(list: HistorySymbol[], nowMs: number): unknown {
@@ -59,12 +62,22 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
     // Opens up to the candle before the one containing `end`: each of them ended at or before it.
     const opens = selectOpens(interval, { ...opts, nowMs: floorOpen(interval, end) - 1, firstMs: first });
     const rows: unknown[] = [];
+    const ring = interval === s.interval ? this.ring(s) : undefined;
     for (const open of opens) {
       const close = nextOpen(interval, open);
       if (open < first || close > end) continue;
-      rows.push(candle(s, open, close));
+      rows.push(ring ? ring.row(open, close) : candle(s, open, close));
     }
     return rows;
+  }
+
+  private ring(s: HistorySeries): RowRing {
+    let ring = this.rings.get(s);
+    if (!ring) {
+      ring = new RowRing(s);
+      this.rings.set(s, ring);
+    }
+    return ring;
   }
 
   ticker24(e: HistorySymbol, nowMs: number): Record<string, unknown> {
@@ -136,6 +149,29 @@ function builtFrom(interval: Interval, base: Interval): boolean {
   if (rank(interval) < rank(base)) return false;
   // Weeks do not split into months; everything up to a day splits both.
   return !(interval === "1M" && base === "1W");
+}
+
+/**
+ * The last RING_SIZE base rows served of one series, by candle index. A replay's scanner asks every pair for its
+ * last 100 candles at each close, 99 of them formatted at the close before; a ring (not a map of every row) keeps
+ * a year of 50 pairs from holding millions of rows. Rows are never changed after they are built (the answer is
+ * only serialized), so one array may be served many times.
+ */
+const RING_SIZE = 512;
+class RowRing {
+  private readonly at = new Float64Array(RING_SIZE).fill(Number.NaN);
+  private readonly rows: unknown[][] = new Array(RING_SIZE);
+
+  constructor(private readonly s: HistorySeries) {}
+
+  row(open: number, close: number): unknown[] {
+    const slot = Math.floor(open / (close - open)) % RING_SIZE;
+    if (this.at[slot] === open) return this.rows[slot] as unknown[];
+    const row = candle(this.s, open, close);
+    this.at[slot] = open;
+    this.rows[slot] = row;
+    return row;
+  }
 }
 
 /** One MEXC kline row from the base candles in [open, close): the file's own texts for a base candle. */

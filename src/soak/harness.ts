@@ -126,9 +126,13 @@ export async function startInProcessSuite(o: {
   sink: MessageSink;
   /** See SuiteOptions.gateTickMs; the soak keeps the 1 s of a real start. */
   gateTickMs?: number;
+  /** See SuiteOptions.watchEveryMs; the soak keeps the suite's 60 s. */
+  watchEveryMs?: number | undefined;
+  /** The client's server-time sync (ClientOptions.timeSyncMs); the soak keeps the client's 5 min. */
+  timeSyncMs?: number | undefined;
 }): Promise<InProcessSuite> {
   const { clock, config, logs, wire } = o;
-  const exchange = inProcessExchange(o.sim, clock, o.timeouts, wire, config, logs);
+  const exchange = inProcessExchange(o.sim, clock, o.timeouts, wire, config, logs, o.timeSyncMs);
   const dataDir = join(o.dir, "sim");
   mkdirSync(dataDir, { recursive: true });
   const env = soakEnv(o.dir, exchange.url);
@@ -143,6 +147,7 @@ export async function startInProcessSuite(o: {
     exchange,
     sink: o.sink,
     ...(o.gateTickMs !== undefined ? { gateTickMs: o.gateTickMs } : {}),
+    ...(o.watchEveryMs !== undefined ? { watchEveryMs: o.watchEveryMs } : {}),
   });
   const driver = new Driver(
     clock,
@@ -182,6 +187,7 @@ function inProcessExchange(
   wire: WireStats,
   config: Config,
   logs: Logs,
+  timeSyncMs: number | undefined,
 ): Exchange {
   const transport = soakTransport(sim, clock, timeouts, wire);
   const url = "http://in-process.sim";
@@ -193,6 +199,7 @@ function inProcessExchange(
     timeoutMs: config.exchange.timeoutMs,
     recvWindow: config.exchange.recvWindowMs,
     rulesRefreshMs: config.exchange.rulesRefreshSec * 1000,
+    ...(timeSyncMs !== undefined ? { timeSyncMs } : {}),
     logger: logs.child("api"),
     transport,
     limits: clientLimits(config),

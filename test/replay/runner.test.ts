@@ -13,7 +13,7 @@ const out = mkdtempSync(join(tmpdir(), "mpb-replay-test-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("the replay runner on the synthetic market", () => {
-  // Three simulated hours: every bot runs ~180 times and the scanner ~18 (a day costs about two CPU minutes).
+  // Three simulated hours at the candle pace: every bot decides at each of the 13 closes, the reporter 4 times.
   it("runs the real suite and records samples, the bots' fills and their messages", async () => {
     const overrides = { "pnlSeller.profitThresholdUsd": "0.5" };
     const config = await replayConfig(undefined, overrides);
