@@ -216,6 +216,15 @@ function writeDurably(path: string, text: string): void {
   }
 }
 
+/** A bad line of a JSON-lines file as the open refuses it, for a reader of the file that meets one later. */
+export function damagedLine(path: string, line: number, error: unknown): StoreError {
+  return damaged(
+    path,
+    line,
+    error instanceof SyntaxError ? `it is not valid JSON (${error.message})` : describeLineError(error),
+  );
+}
+
 function damaged(path: string, line: number, what: string): StoreError {
   return new StoreError(
     `${path} line ${line} is damaged: ${what}. The file was left as it is. Stop here and keep a copy of it: fix ` +
