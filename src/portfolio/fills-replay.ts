@@ -1,5 +1,6 @@
+import { isAscii } from "node:buffer";
+import { closeSync, openSync, readSync } from "node:fs";
 import { damagedLine } from "../store/index.js";
-import { readLines } from "../store/line-reader.js";
 import { botOfFill } from "./attribution.js";
 import type { BookState, CostBasisOptions } from "./cost-basis-types.js";
 import { exact, xCmp } from "./exact-decimal.js";
@@ -46,23 +47,56 @@ export function readExactFills(path: string, end: number): ExactFill[] {
     return s;
   };
   if (end === 0) return out;
-  readLines(path, (line) => {
-    if (line.start >= end) return false;
-    if (line.text === "") return true;
-    const f = canonicalFill(line.text, name) ?? checkedFill(path, line.index + 1, line.text, name);
+  forEachLine(path, end, (text, line) => {
+    if (text === "") return;
+    const f = canonicalFill(text, name) ?? checkedFill(path, line, text, name);
     if (!seen.has(f.id)) {
       seen.add(f.id);
       out.push(f);
     }
-    return true;
   });
   return out.sort(compareFills);
 }
 
+const CHUNK = 1 << 22;
+
+/**
+ * The lines of the file's first `end` bytes (whole lines) and their 1-based numbers: 4 MiB read at a time, decoded
+ * and split in one go each (a decode per line costs more than the rest of reading it). A chunk is cut at its last
+ * "\n", a byte never inside a multi-byte UTF-8 character.
+ */
+function forEachLine(path: string, end: number, visit: (text: string, line: number) => void): void {
+  const fd = openSync(path, "r");
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let at = 0;
+    let line = 0;
+    while (at < end) {
+      const want = Math.min(buf.length, end - at);
+      const read = readSync(fd, buf, 0, want, at);
+      if (read === 0) break;
+      const nl = buf.lastIndexOf(10, read - 1);
+      if (nl === -1) {
+        // A line longer than the buffer: read it again into one twice the size.
+        if (read < want) break;
+        buf = Buffer.allocUnsafe(buf.length * 2);
+        continue;
+      }
+      // Most files are ASCII: a one-byte string is a copy, not a UTF-8 decode.
+      const bytes = buf.subarray(0, nl);
+      const texts = (isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8")).split("\n");
+      for (const text of texts) visit(text, ++line);
+      at += nl + 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const AMOUNT = '"(\\d+(?:\\.\\d+)?)"';
 const ASSET = '"([A-Z0-9]+)"';
-/** A JSON string's content with nothing to unescape: no quote, backslash or control character. */
-const PLAIN = '[^"\\\\\\x00-\\x1f]';
+/** A JSON string's content with nothing to unescape (control characters are refused apart: CONTROL). */
+const PLAIN = '[^"\\\\]';
 /**
  * A line exactly as fillToJson writes it (every line the ledger appends), with no escapes in its strings: a
  * match is JSON that JSON.parse accepts, whose fields all have the form the schema asks for (bot ids as BOT_ID,
@@ -72,31 +106,46 @@ const PLAIN = '[^"\\\\\\x00-\\x1f]';
 const CANONICAL = new RegExp(
   `^\\{"id":"(${PLAIN}+)","symbol":${ASSET},"base":${ASSET},"quote":${ASSET},"side":"(BUY|SELL)",` +
     `"price":${AMOUNT},"qty":${AMOUNT},"quoteQty":${AMOUNT},"fee":${AMOUNT},"feeAsset":${ASSET},` +
-    `"time":(0|[1-9]\\d{0,14}),"orderId":"${PLAIN}*","isMaker":(?:true|false),"source":"(?:exchange|import)"` +
+    `"time":(\\d{1,15}),"orderId":"${PLAIN}*","isMaker":(?:true|false),"source":"(?:exchange|import)"` +
     `(?:,"clientOrderId":"(${PLAIN}+)")?(?:,"bot":"([a-z][a-z0-9]{1,14})")?\\}$`,
 );
 const NON_ZERO = /[1-9]/;
+/** JSON refuses them raw inside a string, and nothing else in a line may hold one. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\x00-\x1f]/;
 
 /** The fill of a canonical line that passes fillProblems' rules, else undefined (the slow path decides). */
 export function canonicalFill(text: string, name: (s: string) => string): ExactFill | undefined {
-  const m = CANONICAL.exec(text);
-  if (m === null) return undefined;
-  const [, id, symbol, base, quote, side, price, qty, quoteQty, fee, feeAsset, time, clientOrderId, bot] =
-    m as unknown as string[];
-  if (symbol !== `${base}${quote}` || !NON_ZERO.test(price as string) || !NON_ZERO.test(qty as string))
+  const m = CANONICAL.exec(text) as (string | undefined)[] | null;
+  if (m === null || CONTROL.test(text)) return undefined;
+  // By index: destructuring a match array goes through its iterator, the dearest step of this function.
+  const base = m[3] as string;
+  const quote = m[4] as string;
+  const price = m[6] as string;
+  const qty = m[7] as string;
+  const time = m[11] as string;
+  if (
+    m[2] !== base + quote ||
+    !NON_ZERO.test(price) ||
+    !NON_ZERO.test(qty) ||
+    // JSON numbers have no leading zero.
+    (time.length > 1 && time.charCodeAt(0) === 48)
+  )
     return undefined;
+  const side = m[5] as ExactFill["side"];
+  const feeAsset = m[10] as string;
   const f: ExactFill = {
-    id: id as string,
+    id: m[1] as string,
     time: Number(time),
-    base: name(base as string),
-    quote: name(quote as string),
-    side: side as ExactFill["side"],
-    feeAsset: name(feeAsset as string),
-    bot: name(botOfFill({ ...(bot ? { bot } : {}), ...(clientOrderId ? { clientOrderId } : {}) })),
-    price: exact(price as string),
-    qty: exact(qty as string),
-    quoteQty: exact(quoteQty as string),
-    fee: exact(fee as string),
+    base: name(base),
+    quote: name(quote),
+    side,
+    feeAsset: name(feeAsset),
+    bot: name(botOfFill({ bot: m[13], clientOrderId: m[12] })),
+    price: exact(price),
+    qty: exact(qty),
+    quoteQty: exact(m[8] as string),
+    fee: exact(m[9] as string),
   };
   // A buy that loses more base to fees than it received: refused, as fillProblems does.
   if (side === "BUY" && feeAsset === base && xCmp(f.fee, f.qty) > 0) return undefined;
