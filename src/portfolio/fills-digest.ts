@@ -132,6 +132,7 @@ export class FillsDigest {
   get #saveEvery(): number {
     return this.#opts.saveEvery ?? 10_000;
   }
+
   get path(): string {
     return this.file.path;
   }
