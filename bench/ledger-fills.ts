@@ -39,10 +39,11 @@ export function fillLine(i: number): string {
     feeAsset,
     time: FIRST_TIME + i * 1000,
     orderId: String(i + 1),
-    clientOrderId: `${bot}-${String(i).padStart(15, "0")}`,
-    bot,
     isMaker: false,
     source: "exchange",
+    // Last, as fillToJson writes them: the lines are the ledger's own.
+    clientOrderId: `${bot}-${String(i).padStart(15, "0")}`,
+    bot,
   });
 }
 

@@ -6,24 +6,27 @@
 //   book), median of --runs; beside it the hot loop alone, and up to 100k the decimal.js book on the same fills;
 // - one new fill into the kept cost basis (apply + snapshot; the fsync'd append to fills.jsonl is not counted),
 //   median and worst of 50 (every 64th also rewrites the checkpoint);
-// - open with the checkpoint (a routine start: the Ledger's digest of every line, the book from the checkpoint),
-//   time and RSS, median of --runs fresh processes.
+// - open, cold and warm, time, RSS after it and peak RSS, median of --runs fresh processes each: cold reads and
+//   validates every line into the digest (no digest checkpoint, read only so it writes none); warm is a routine
+//   start (the digest from its checkpoint plus the lines after it); both take the book from its checkpoint;
+// - the digest checkpoint's write (at a clean stop, past 10,000 new lines) and its size.
 // Prints a table; asserts nothing. With --json it prints the rows of `npm run bench` (bench/all.ts).
 //
 //   node --import tsx bench/ledger.ts [--sizes 10000,100000,1000000] [--runs 3] [--json]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
 import { FillsDigest } from "../src/portfolio/fills-digest.js";
+import { digestCheckpointPath } from "../src/portfolio/fills-digest-checkpoint.js";
 import { readExactFills, replayExact, replayFillsFile } from "../src/portfolio/fills-replay.js";
 import { KeptCostBasis, replay } from "../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../src/store/index.js";
 import { fillLine, writeFills } from "./ledger-fills.js";
-import { mib, ms, progress, quantile, report } from "./lib.js";
+import { mib, ms, procMemory, progress, quantile, report } from "./lib.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -45,10 +48,13 @@ interface Prepared {
   hotLoopMs: number[];
   decimalMs: number[];
   newFillMs: number[];
+  checkpointMs: number;
+  checkpointBytes: number;
 }
 interface Opened {
   openMs: number;
   rss: number;
+  peak: number;
   origin: string;
 }
 
@@ -94,17 +100,33 @@ function prepare(n: number, path: string): Prepared {
     newFillMs.push(performance.now() - t);
   }
   kept.save();
-  return { generateMs, firstOpenMs, replayMs, hotLoopMs, decimalMs, newFillMs };
+  // A clean stop: the digest's checkpoint covers the new fills too.
+  t = performance.now();
+  digest.checkpoint();
+  const checkpointMs = performance.now() - t;
+  const checkpointBytes = statSync(digestCheckpointPath(path)).size;
+  return {
+    generateMs,
+    firstOpenMs,
+    replayMs,
+    hotLoopMs,
+    decimalMs,
+    newFillMs,
+    checkpointMs,
+    checkpointBytes,
+  };
 }
 
-/** A routine start of the Ledger: every line validated into the digest, the book from the checkpoint. */
-function open(_n: number, path: string): Opened {
+/** A start of the Ledger: the digest (cold: of every line; warm: from its checkpoint), the book from its own. */
+function open(warm: boolean, path: string): Opened {
   const t = performance.now();
-  const digest = FillsDigest.open(path);
+  const digest = FillsDigest.open(path, warm ? {} : { checkpoint: false, readOnly: true });
   const kept = new KeptCostBasis(digest.file);
   kept.snapshot();
   const openMs = performance.now() - t;
-  return { openMs, rss: process.memoryUsage().rss, origin: `${kept.origin}, ${digest.ids.size} ids kept` };
+  const peak = procMemory(process.pid)?.peak ?? Number.NaN;
+  const origin = `digest: ${digest.origin}, ${digest.ids.size} ids; book: ${kept.origin}`;
+  return { openMs, rss: process.memoryUsage().rss, peak, origin };
 }
 
 function child<T>(n: number, phase: string, dir: string): T {
@@ -123,8 +145,8 @@ function child<T>(n: number, phase: string, dir: string): T {
 if (args.child !== undefined) {
   const n = Number(args.child);
   const path = join(args.dir ?? ".", "fills.jsonl");
-  const phase = args.phase === "prepare" ? prepare : open;
-  console.log(JSON.stringify(phase(n, path)));
+  const result = args.phase === "prepare" ? prepare(n, path) : open(args.phase === "warm", path);
+  console.log(JSON.stringify(result));
 } else {
   const rows: { measure: string; result: string; notes: string }[] = [];
   for (const n of args.sizes.split(",").map(Number)) {
@@ -132,18 +154,27 @@ if (args.child !== undefined) {
     try {
       progress(`${n} fills: generate, first start, full replay, new fills`);
       const p = child<Prepared>(n, "prepare", dir);
-      const opens: Opened[] = [];
+      const cold: Opened[] = [];
+      const warm: Opened[] = [];
       for (let r = 0; r < RUNS; r++) {
-        progress(`${n} fills: open with the checkpoint, run ${r + 1}/${RUNS}`);
-        opens.push(child<Opened>(n, "open", dir));
+        progress(`${n} fills: open cold and warm, run ${r + 1}/${RUNS}`);
+        cold.push(child<Opened>(n, "cold", dir));
+        warm.push(child<Opened>(n, "warm", dir));
       }
       const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
       const med = (xs: number[]) => quantile(xs, 0.5);
+      const opened = (os: Opened[]) =>
+        `${ms(med(os.map((o) => o.openMs)), 0)} / ${mib(med(os.map((o) => o.rss)))} / ${mib(med(os.map((o) => o.peak)))}`;
       rows.push(
         {
-          measure: `fills ${label}: open (checkpoint) / RSS`,
-          result: `${ms(med(opens.map((o) => o.openMs)), 0)} / ${mib(med(opens.map((o) => o.rss)))}`,
-          notes: `median of ${RUNS} fresh processes; ${opens[0]?.origin}; goal at 1M < 4 s / < 250 MiB`,
+          measure: `fills ${label}: open warm (digest checkpoint) / RSS / peak`,
+          result: opened(warm),
+          notes: `median of ${RUNS} fresh processes; ${warm[0]?.origin}; goal at 1M < 4 s / < 250 MiB; the checkpoint ${mib(p.checkpointBytes)}, written in ${ms(p.checkpointMs, 0)}`,
+        },
+        {
+          measure: `fills ${label}: open cold (every line) / RSS / peak`,
+          result: opened(cold),
+          notes: `median of ${RUNS} fresh processes; ${cold[0]?.origin}`,
         },
         {
           measure: `fills ${label}: full replay from the file`,

@@ -1,3 +1,4 @@
+import type { Logger } from "../log.js";
 import { JsonLinesFile, type Line } from "../store/index.js";
 import { botOfFill, MANUAL } from "./attribution.js";
 import {
@@ -8,6 +9,13 @@ import {
   fillFromJson,
   fillToJson,
 } from "./fill.js";
+import {
+  digestCheckpointPath,
+  lastLineBefore,
+  readDigestCheckpoint,
+  writeDigestCheckpoint,
+} from "./fills-digest-checkpoint.js";
+import { TradeIds } from "./trade-ids.js";
 
 /** What re-attribution needs of a fill that stays on disk, and where its line starts (for the rewrite). */
 export interface FillRef {
@@ -36,38 +44,93 @@ export interface Pair {
 
 const BLOCK = 1024;
 
+export interface DigestOptions {
+  /** How many of the last fills to keep in memory (default 1000). */
+  recent?: number;
+  /** A tool reading while the suite may be appending: the checkpoint is used but never written. */
+  readOnly?: boolean;
+  /** Read every line, as if there were no checkpoint (a test's "without"). */
+  checkpoint?: boolean;
+  /**
+   * The checkpoint is rewritten once this many lines came after the one it covers (default 10,000), at open and
+   * as fills are appended: it costs O(ids) (~0.3 s at a million), a start reads the lines it lags behind anyway.
+   */
+  saveEvery?: number;
+  log?: Logger;
+}
+
 /**
  * What the ledger keeps of fills.jsonl instead of every fill (a million fills with their Decimals take over a
  * GiB): the ids for dedupe, the traded pairs, where the fills still attributed to no bot are (attributed again as
  * the journal learns their orders), the first exchange fill of each symbol (for imports), the last `recent` fills
- * for reports and an index of line blocks by time. Every line is validated once, in full, as it is read; the fills
- * themselves are dropped as they are read. Walks of every fill stream the file (fills-reads.ts).
+ * for reports and an index of line blocks by time. A start loads it from its checkpoint
+ * (fills-digest-checkpoint.ts) and reads only the lines after it; without one (or in any doubt) every line is
+ * validated once, in full, as it is read, and the fills themselves are dropped as they are read. Walks of every
+ * fill stream the file (fills-reads.ts).
  */
 export class FillsDigest {
   readonly file: JsonLinesFile<FillJson>;
-  readonly ids = new Set<string>();
-  readonly pairs = new Map<string, Pair>();
+  readonly ids: TradeIds;
+  readonly pairs: Map<string, Pair>;
   /** Exchange fills kept as manual, by symbol. */
-  readonly manual = new Map<string, FillRef[]>();
+  readonly manual: Map<string, FillRef[]>;
   /** Fills written before attribution existed (no `bot`): a start attributes them once, with one rewrite. */
-  readonly unattributed: FillRef[] = [];
-  readonly firstExchangeFill = new Map<string, number>();
-  readonly blocks: FillsBlock[] = [];
+  readonly unattributed: FillRef[];
+  readonly firstExchangeFill: Map<string, number>;
+  readonly blocks: FillsBlock[];
+  /** How the digest was built, for the log and tests: "checkpoint of N lines + M newer" or "read N lines (why)". */
+  readonly origin: string;
   readonly #keepRecent: number;
   /** The last fills, oldest first, as their JSON (a Fill is built only when asked for). */
-  #recent: FillJson[] = [];
+  #recent: FillJson[];
+  readonly #opts: DigestOptions;
+  readonly #checkpointPath: string;
+  /** Records the checkpoint on disk covers (0: none). */
+  #covered = 0;
 
-  private constructor(path: string, recent: number, readOnly: boolean) {
-    this.#keepRecent = recent;
+  private constructor(path: string, opts: DigestOptions) {
+    this.#opts = opts;
+    this.#keepRecent = opts.recent ?? 1000;
+    this.#checkpointPath = digestCheckpointPath(path);
+    const cp =
+      opts.checkpoint === false
+        ? ({ ok: false, why: "asked to read every line" } as const)
+        : readDigestCheckpoint(this.#checkpointPath, path);
+    const s = cp.ok ? cp.state : undefined;
+    this.ids = s?.ids ?? new TradeIds();
+    this.pairs = new Map(s?.pairs);
+    this.manual = new Map([...(s?.manual ?? [])].map(([k, v]) => [k, [...v]]));
+    this.unattributed = [...(s?.unattributed ?? [])];
+    this.firstExchangeFill = new Map(s?.firstExchangeFill);
+    this.blocks = (s?.blocks ?? []).map((b) => ({ ...b }));
+    this.#recent = [...(s?.recent ?? [])];
     const visit = (j: FillJson, line: Line) => this.#note(j, line.start);
-    this.file = readOnly
-      ? JsonLinesFile.openReadOnly(path, checkFillJson, { keep: false, visit })
-      : JsonLinesFile.open(path, checkFillJson, { keep: false, visit });
+    const read = { keep: false, visit, ...(cp.ok ? { after: cp.prefix } : {}) };
+    this.file = opts.readOnly
+      ? JsonLinesFile.openReadOnly(path, checkFillJson, read)
+      : JsonLinesFile.open(path, checkFillJson, read);
+    const newer = this.file.lines - (cp.ok ? cp.prefix.lines : 0);
+    if (cp.ok) {
+      this.#covered = cp.prefix.records;
+      this.origin = `checkpoint of ${cp.prefix.lines} lines + ${newer} newer`;
+    } else {
+      this.origin = `read ${newer} lines (${cp.why})`;
+      if (this.file.records > 0)
+        opts.log?.info(
+          { path, lines: newer, why: cp.why },
+          "fills digest checkpoint not used: every line read",
+        );
+    }
+    if (newer >= this.#saveEvery) this.checkpoint();
   }
 
   /** Opens (creates, repairs) fills.jsonl; `readOnly` for a tool while the suite may be appending. */
-  static open(path: string, opts: { recent?: number; readOnly?: boolean } = {}): FillsDigest {
-    return new FillsDigest(path, opts.recent ?? 1000, opts.readOnly ?? false);
+  static open(path: string, opts: DigestOptions = {}): FillsDigest {
+    return new FillsDigest(path, opts);
+  }
+
+  get #saveEvery(): number {
+    return this.#opts.saveEvery ?? 10_000;
   }
 
   get path(): string {
@@ -98,7 +161,7 @@ export class FillsDigest {
     return this.#recent.at(-1)?.id;
   }
 
-  /** Appends fills (on disk when it returns) and notes them. */
+  /** Appends fills (on disk when it returns) and notes them; past `saveEvery` new lines, a checkpoint too. */
   append(fills: readonly Fill[]): void {
     if (fills.length === 0) return;
     const jsons = fills.map(fillToJson);
@@ -107,6 +170,38 @@ export class FillsDigest {
     for (const j of jsons) {
       this.#note(j, start);
       start += Buffer.byteLength(JSON.stringify(j)) + 1;
+    }
+    if (this.file.records - this.#covered >= this.#saveEvery) this.checkpoint();
+  }
+
+  /**
+   * Writes the checkpoint of the digest if lines came since the last one (at a clean stop, with the cost basis's),
+   * so the next start reads only what is newer. Never for a read-only digest; a failure only costs the next start
+   * a full read, so it is logged, not thrown.
+   */
+  checkpoint(): void {
+    const { records, bytes, lines } = this.file;
+    if (this.#opts.readOnly || records === 0 || records === this.#covered) return;
+    try {
+      const lastLine = lastLineBefore(this.path, bytes);
+      // A blank last line (a hand edit) has no id to check the prefix by: no checkpoint, a full read next time.
+      if (lastLine === "") return;
+      writeDigestCheckpoint(
+        this.#checkpointPath,
+        { records, bytes, lines, lastLine },
+        {
+          ids: this.ids,
+          pairs: this.pairs,
+          manual: this.manual,
+          unattributed: this.unattributed,
+          firstExchangeFill: this.firstExchangeFill,
+          blocks: this.blocks,
+          recent: this.#recent.slice(-this.#keepRecent),
+        },
+      );
+      this.#covered = records;
+    } catch (e) {
+      this.#opts.log?.warn({ err: e, path: this.#checkpointPath }, "fills digest checkpoint not written");
     }
   }
 

@@ -3,6 +3,7 @@ import { JsonLinesFile, writeAtomicallyWith } from "../store/index.js";
 import { readLines } from "../store/line-reader.js";
 import { type Fill, fillToJson, parseFillJson } from "./fill.js";
 import type { FillsDigest } from "./fills-digest.js";
+import { digestCheckpointPath, dropDigestCheckpoint } from "./fills-digest-checkpoint.js";
 
 /**
  * The ledger's reads of fills.jsonl that go beyond its digest, streamed line by line: a walk of every fill, the
@@ -57,9 +58,11 @@ export function recentFills(digest: FillsDigest, n: number): Fill[] {
  * Rewrites fills.jsonl with the lines starting at the given byte offsets changed, atomically (a temp file, fsync'd,
  * renamed over the file, the directory fsync'd: a crash leaves the old file or the new one, whole), streaming. The
  * caller reopens the file: every offset after the first change moves. O(file): for the rare correction of fills
- * already written (attribution), never per fill.
+ * already written (attribution), never per fill. The digest's checkpoint is deleted first: a crash after the
+ * rename must not leave one describing the old lines (the caller drops the cost basis's the same way).
  */
 export function rewriteFills(path: string, changes: ReadonlyMap<number, (f: Fill) => Fill>): void {
+  dropDigestCheckpoint(digestCheckpointPath(path));
   writeAtomicallyWith(path, (fd) => {
     let batch: string[] = [];
     let size = 0;

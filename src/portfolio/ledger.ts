@@ -48,8 +48,8 @@ export interface LedgerOptions {
  * (Holding such fills back until the journal knows would stall the ledger behind an order that is never resolved.)
  *
  * The fills stay on disk: the ledger keeps a digest of the file (fills-digest.ts: ids, pairs, where the manual
- * fills are, the last fills, a time index), so a million fills open in seconds and a few hundred MiB; a walk of
- * every fill streams the file (forEachFill).
+ * fills are, the last fills, a time index), checkpointed next to it, so a start reads only the lines after the
+ * checkpoint; a walk of every fill streams the file (forEachFill).
  */
 export class Ledger {
   readonly #client: MexcClient;
@@ -71,7 +71,7 @@ export class Ledger {
   constructor(opts: LedgerOptions) {
     this.#client = opts.client;
     this.#store = opts.store;
-    this.#digest = FillsDigest.open(opts.fills);
+    this.#digest = FillsDigest.open(opts.fills, opts.log ? { log: opts.log } : {});
     this.repairs = this.#digest.file.repairs;
     this.#clock = opts.clock;
     this.#log = opts.log;
@@ -126,9 +126,13 @@ export class Ledger {
     return [...this.#digest.pairs.values()];
   }
 
-  /** Writes the cost-basis checkpoint now (at a clean stop), so the next start applies no fill twice. */
+  /**
+   * Writes the checkpoints now (at a clean stop): the cost basis's, so the next start applies no fill twice, and
+   * the digest's, so it reads only the lines written after this.
+   */
   checkpoint(): void {
     this.#basis.save();
+    this.#digest.checkpoint();
   }
 
   /**
@@ -275,7 +279,7 @@ export class Ledger {
   #rewrite(changes: ReadonlyMap<number, (f: Fill) => Fill>): void {
     this.#basis.historyWillChange();
     rewriteFills(this.#digest.path, changes);
-    this.#digest = FillsDigest.open(this.#digest.path);
+    this.#digest = FillsDigest.open(this.#digest.path, this.#log ? { log: this.#log } : {});
   }
 
   /**

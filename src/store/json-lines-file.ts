@@ -20,6 +20,19 @@ export interface OpenOptions<T> {
   keep?: boolean;
   /** Sees each record as it is read, with its line. */
   visit?: (record: T, line: Line) => void;
+  /**
+   * Starts after a prefix of the file its caller already read and vouches for (a checkpoint of what it kept):
+   * only the lines after `bytes` are read, validated and repaired; `records` and `lines` count on from the
+   * prefix's, so an error names the line's real number.
+   */
+  after?: FilePrefix;
+}
+
+/** A prefix of whole lines: its byte length (it ends with a "\n"), its records and its lines (blank ones too). */
+export interface FilePrefix {
+  readonly bytes: number;
+  readonly records: number;
+  readonly lines: number;
 }
 
 export class JsonLinesFile<T> {
@@ -29,6 +42,7 @@ export class JsonLinesFile<T> {
   readonly #repairs: string[] = [];
   #records = 0;
   #bytes = 0;
+  #lines = 0;
 
   private constructor(path: string, keep: boolean) {
     this.#path = path;
@@ -74,43 +88,54 @@ export class JsonLinesFile<T> {
   ): JsonLinesFile<T> {
     const keep = opts.keep ?? true;
     const file = new JsonLinesFile<T>(path, keep);
-    let validBytes = 0;
+    const after = opts.after ?? { bytes: 0, records: 0, lines: 0 };
+    file.#records = after.records;
+    file.#lines = after.lines;
+    let validBytes = after.bytes;
     let unterminated: Line | undefined;
     try {
-      readLines(path, (line) => {
-        if (line.text === "") {
-          validBytes += 1;
-          return true;
-        }
-        let json: unknown;
-        try {
-          json = JSON.parse(line.text);
-        } catch (e) {
-          if (line.terminated)
-            throw damaged(path, line.index + 1, `it is not valid JSON (${(e as Error).message})`);
-          if (repair) {
-            keepTornTail(path, validBytes, line.text);
-            file.#repairs.push(
-              `line ${line.index + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line.text)} bytes kept in ${path}.torn`,
-            );
+      readLines(
+        path,
+        (read) => {
+          const line = after.lines === 0 ? read : { ...read, index: read.index + after.lines };
+          if (line.text === "") {
+            validBytes += 1;
+            file.#lines++;
+            return true;
           }
-          return false;
-        }
-        let record: T;
-        try {
-          record = parse(json);
-        } catch (e) {
-          throw damaged(path, line.index + 1, describeLineError(e));
-        }
-        if (keep) file.#items.push(record);
-        opts.visit?.(record, line);
-        file.#records++;
-        validBytes += Buffer.byteLength(line.text) + (line.terminated ? 1 : 0);
-        if (!line.terminated) unterminated = line;
-        return true;
-      });
+          let json: unknown;
+          try {
+            json = JSON.parse(line.text);
+          } catch (e) {
+            if (line.terminated)
+              throw damaged(path, line.index + 1, `it is not valid JSON (${(e as Error).message})`);
+            if (repair) {
+              keepTornTail(path, validBytes, line.text);
+              file.#repairs.push(
+                `line ${line.index + 1} was torn (a write cut short): cut off, its ${Buffer.byteLength(line.text)} bytes kept in ${path}.torn`,
+              );
+            }
+            return false;
+          }
+          let record: T;
+          try {
+            record = parse(json);
+          } catch (e) {
+            throw damaged(path, line.index + 1, describeLineError(e));
+          }
+          if (keep) file.#items.push(record);
+          opts.visit?.(record, line);
+          file.#records++;
+          file.#lines++;
+          validBytes += Buffer.byteLength(line.text) + (line.terminated ? 1 : 0);
+          if (!line.terminated) unterminated = line;
+          return true;
+        },
+        after.bytes,
+      );
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      // A prefix vouched for cannot be missing: the file went away under its caller, which must see it.
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || after.bytes > 0) throw e;
       if (repair) closeSync(openSync(path, "a", 0o600));
       return file;
     }
@@ -126,6 +151,11 @@ export class JsonLinesFile<T> {
   /** Records read or appended (kept or not). */
   get records(): number {
     return this.#records;
+  }
+
+  /** Lines read or appended, blank ones included: the number of the last line. */
+  get lines(): number {
+    return this.#lines;
   }
 
   /** Bytes of whole lines: where the next append starts once open() has repaired the file. */
@@ -153,6 +183,7 @@ export class JsonLinesFile<T> {
     writeDurably(this.#path, text);
     this.#bytes += Buffer.byteLength(text);
     this.#records += records.length;
+    this.#lines += records.length;
     if (this.#keep) for (const r of records) this.#items.push(r);
   }
 
@@ -166,6 +197,7 @@ export class JsonLinesFile<T> {
     writeAtomically(this.#path, text);
     this.#bytes = Buffer.byteLength(text);
     this.#records = records.length;
+    this.#lines = records.length;
     if (!this.#keep) return;
     // In place, element by element: callers hold the items array, and a spread of 100,000 would overflow the stack.
     const next = Array.from(records); // records may be this very array
@@ -182,6 +214,15 @@ function writeDurably(path: string, text: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A bad line of a JSON-lines file as the open refuses it, for a reader of the file that meets one later. */
+export function damagedLine(path: string, line: number, error: unknown): StoreError {
+  return damaged(
+    path,
+    line,
+    error instanceof SyntaxError ? `it is not valid JSON (${error.message})` : describeLineError(error),
+  );
 }
 
 function damaged(path: string, line: number, what: string): StoreError {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,6 +7,8 @@ import { AxiosTransport } from "../../src/api/transport.js";
 import { RealClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
+import { FillsDigest } from "../../src/portfolio/fills-digest.js";
+import { digestCheckpointPath } from "../../src/portfolio/fills-digest-checkpoint.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import type { JournalEntry } from "../../src/store/journal-schema.js";
@@ -179,5 +181,47 @@ describe("ledger: fills attributed through the order journal", () => {
     });
     await again.sync(SYMBOL);
     expect(onDisk(path).map((f) => f.bot)).toEqual(["alts", "scanner"]);
+  });
+
+  it("a manual fill kept in the digest's checkpoint is attributed at the next start once the journal knows its order", async () => {
+    const now = clock.now();
+    const id = newClientOrderId("alts", now);
+    const entry: JournalEntry = {
+      clientOrderId: id,
+      bot: "alts",
+      reason: "test",
+      intent: { symbol: SYMBOL, side: "BUY", type: "MARKET", quoteOrderQty: "15" },
+      state: "PENDING",
+      executedQty: "0",
+      cummulativeQuoteQty: "0",
+      createdAt: now,
+      updatedAt: now,
+      notFound: 0,
+      transitions: [{ at: now, from: null, to: "PENDING", note: "test" }],
+    };
+    const { ex, orders, ledger, path, open } = await setUp([entry]);
+    const web = { symbol: SYMBOL, side: "BUY" as const, type: "MARKET" as const, quoteOrderQty: new D(10) };
+    await ex.client.newOrder({ ...web, clientOrderId: "web-order-1" });
+    await ex.client.newOrder({ ...web, quoteOrderQty: new D(15), clientOrderId: id });
+    await ex.client.newOrder({ ...web, clientOrderId: "web-order-2" });
+    const synced = await ledger.sync(SYMBOL);
+    expect(synced.map((f) => f.bot)).toEqual(["manual", "manual", "manual"]);
+    ledger.checkpoint(); // a clean stop
+    expect(FillsDigest.open(path, { readOnly: true }).origin).toBe("checkpoint of 3 lines + 0 newer");
+
+    await orders.reconcile([SYMBOL]); // the next start learns the order id first
+    const again = open();
+    expect(again.fillsSince(0).map((f) => f.bot)).toEqual(["manual", "alts", "manual"]);
+    expect(onDisk(path).map((f) => [f.id, f.bot])).toEqual(
+      synced.map((f, i) => [f.id, i === 1 ? "alts" : "manual"]),
+    );
+    // The rewrite dropped the checkpoint: the digest after it is read from the new file, not the old lines.
+    expect(existsSync(digestCheckpointPath(path))).toBe(false);
+    again.checkpoint();
+    expect(
+      FillsDigest.open(path, { readOnly: true })
+        .manual.get(SYMBOL)
+        ?.map((r) => r.id),
+    ).toEqual([synced[0]?.id, synced[2]?.id]);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { D } from "../../src/decimal.js";
 import { computeCostBasis } from "../../src/portfolio/cost-basis.js";
 import { checkpointPath } from "../../src/portfolio/cost-book-checkpoint.js";
 import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
+import { digestCheckpointPath } from "../../src/portfolio/fills-digest-checkpoint.js";
 import { Ledger } from "../../src/portfolio/ledger.js";
 import { JsonLinesFile, type Store } from "../../src/store/index.js";
 import { startExchange, tempStore } from "../support/exchange.js";
@@ -85,5 +86,17 @@ describe("the ledger's kept cost basis (issue 15)", () => {
     const seen: string[] = [];
     again.forEachFill((f) => seen.push(f.id));
     expect(seen).toEqual(ledger.fillsSince(0).map((f) => f.id));
+
+    // The clean stop checkpointed the digest too: a start reads no line of the covered prefix (a damaged first
+    // line of the same length goes unseen; a full read would refuse it) and answers as before.
+    expect(existsSync(digestCheckpointPath(path))).toBe(true);
+    const lines = readFileSync(path, "utf8").split("\n");
+    writeFileSync(path, [" ".repeat((lines[0] as string).length), ...lines.slice(1)].join("\n"));
+    const warm = open();
+    expect(warm.fillCount).toBe(again.fillCount);
+    expect(warm.tradedSymbols).toEqual(again.tradedSymbols);
+    expect(warm.recentFills(3)).toEqual(again.recentFills(3));
+    expect(figures(warm)).toEqual(figures(again));
+    expect(() => JsonLinesFile.open<Fill>(path, parseFillJson)).toThrow(/line 1 is damaged/);
   });
 });

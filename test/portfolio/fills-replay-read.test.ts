@@ -1,0 +1,85 @@
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  checkFillJson,
+  compareFills,
+  type Fill,
+  fillProblems,
+  fillToJson,
+} from "../../src/portfolio/fill.js";
+import { canonicalFill, exactFill, readExactFills } from "../../src/portfolio/fills-replay.js";
+import { JsonLinesFile } from "../../src/store/index.js";
+import { randomFills } from "./random-fills.js";
+
+const tempPath = () => join(mkdtempSync(join(tmpdir(), "mpb-replay-read-")), "fills.jsonl");
+const write = (lines: readonly string[]) => {
+  const path = tempPath();
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+};
+const read = (path: string) => readExactFills(path, statSync(path).size);
+const verdict = (f: () => unknown): string => {
+  try {
+    f();
+    return "ok";
+  } catch (e) {
+    return (e as Error).message.replace(/ is damaged: .*/s, " is damaged");
+  }
+};
+
+describe("the full replay's read of fills.jsonl (issue 15)", () => {
+  it("gives what JSON.parse and the schema give, for the lines fillToJson writes and for lines written by hand", () => {
+    const fills = randomFills(21, 400).filter((f) => fillProblems(f).length === 0);
+    const canonical = fills.map((f) => JSON.stringify(fillToJson(f)));
+    // The same records with their keys in another order, and spaced: only the slow path reads them.
+    const byHand = fills.map((f) =>
+      JSON.stringify(Object.fromEntries(Object.entries(fillToJson(f)).reverse()), null, 1).replace(/\n/g, ""),
+    );
+    const want = fills.map((f) => exactFill(fillToJson(f))).sort(compareFills);
+    expect(read(write(canonical))).toEqual(readExactFills(write(byHand), Infinity));
+    expect(read(write(canonical)).map((f) => f.id)).toEqual(want.map((f) => f.id));
+    expect(read(write(canonical))).toEqual(want);
+    // The ledger's own lines take the fast path; the ones by hand do not.
+    expect(canonical.every((l) => canonicalFill(l, (s) => s) !== undefined)).toBe(true);
+    expect(byHand.some((l) => canonicalFill(l, (s) => s) !== undefined)).toBe(false);
+  });
+
+  it("refuses every line the open refuses, naming the file and the line; accepts every line it accepts", () => {
+    const good = fillToJson(
+      randomFills(22, 50).find((f) => f.side === "SELL" && !fillProblems(f).length) as Fill,
+    );
+    const text = JSON.stringify(good);
+    const buy = { ...good, side: "BUY" as const, feeAsset: good.base, qty: "0.5" };
+    const cases: string[] = [
+      text,
+      text.replace(/"time":\d+/, '"time":0123'),
+      text.replace(/"time":\d+/, '"time":1e3'),
+      text.replace(/"id":"[^"]*"/, '"id":"a\tb"'),
+      text.replace(/"id":"[^"]*"/, '"id":"a\\u0041"'),
+      text.replace(/"price":"[^"]*"/, '"price":"0.000"'),
+      text.replace(/"qty":"[^"]*"/, '"qty":"0"'),
+      text.replace(/"qty":"[^"]*"/, '"qty":"00.0001"'),
+      text.replace(/"symbol":"[^"]*"/, `"symbol":"${good.base}X"`),
+      text.replace(/"side":"[^"]*"/, '"side":"HOLD"'),
+      text.replace(/"source":"[^"]*"/, '"source":"web"'),
+      JSON.stringify({ ...good, bot: "Bad Bot" }),
+      JSON.stringify({ ...good, bot: "x" }),
+      JSON.stringify({ ...good, clientOrderId: "" }),
+      JSON.stringify({ ...buy, fee: "0.5" }),
+      JSON.stringify({ ...buy, fee: "0.50000001" }),
+      JSON.stringify({ ...good, price: "1e3" }),
+      `${text.slice(0, -1)},"extra":1}`,
+      text.slice(0, -1),
+    ];
+    expect(verdict(() => read(write([text])))).toBe("ok");
+    expect(read(write([text]))).toHaveLength(1);
+    for (const c of cases) {
+      const path = write([text, c]);
+      const open = verdict(() => JsonLinesFile.openReadOnly(path, checkFillJson));
+      expect([c, verdict(() => read(path))]).toEqual([c, open]);
+      if (open !== "ok") expect(open).toContain(`${path} line 2 is damaged`);
+    }
+  });
+});
