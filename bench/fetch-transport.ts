@@ -47,9 +47,9 @@ function fetchCause(err: unknown, timeoutMs: number): SafeCause {
 }
 
 /**
- * A candidate for the client's HTTP, measured by bench/transport.ts against AxiosTransport and not used by the
- * program: Node's own fetch (undici, built into Node) has nothing to import, but on Node 20 it cost more CPU per
- * request and far more RSS than axios (issue 15's figures; see the README). Kept here, behind the same Transport
+ * A candidate for the client's HTTP, measured by bench/transport.ts against NodeHttpTransport (the client's) and
+ * AxiosTransport, and not used by the program: Node's own fetch (undici, built into Node) has nothing to import, but
+ * on Node 20 it cost more CPU per request and far more RSS than either (issue 15's figures; see the README). Kept here, behind the same Transport
  * interface, so the comparison can be run again on a newer Node. Keep-alive is undici's default; the limiter bounds the requests in flight, so the
  * connections per origin follow from it. No body is ever sent: every parameter is in the signed query string (MEXC
  * signs query + body, docs "Signed"), and the headers go out as given: a Content-Type we set is kept as it is

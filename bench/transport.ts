@@ -1,11 +1,12 @@
 /**
- * What the client's HTTP costs: axios (AxiosTransport) against Node's own fetch (FetchTransport), on the simulator
+ * What the client's HTTP costs: Node's http module as the client uses it (NodeHttpTransport), axios
+ * (AxiosTransport, the client's transport until issue 15) and Node's own fetch (FetchTransport), on the simulator
  * over loopback. Each figure comes from fresh processes, so that one transport's warm-up or memory never counts for
  * the other; the simulator runs in a process of its own (bench/sim-child.ts).
  *
- * - load: plain node (no tsx), the CPU, time and RSS to get the HTTP stack: axios's CommonJS build as the program
- *   loads it, axios's ES-module entry (`import("axios")`), or the first touch of `fetch` (Node loads its undici on
- *   first use), and the first GET with it;
+ * - load: plain node (no tsx), the CPU, time and RSS to get the HTTP stack: `node:http` (built into Node),
+ *   axios's CommonJS build as it was loaded, axios's ES-module entry (`import("axios")`), or the first touch of
+ *   `fetch` (Node loads its undici on first use), and the first GET with it;
  * - per request: the real transport in a child, client CPU (user + system) per GET of klines 15m × 100 and of one
  *   ticker price, 4 in flight, after a warm-up; RSS the transport added after them.
  *
@@ -26,10 +27,10 @@ const { values: args } = parseArgs({
     url: { type: "string" },
   },
 });
-const KINDS = ["axios", "fetch"] as const;
+const KINDS = ["node-http", "axios", "fetch"] as const;
 type Kind = (typeof KINDS)[number];
-/** How the program loads axios (its one-file CommonJS build, src/api/transport.ts), its ES-module entry, and fetch. */
-const LOADS = ["axios", "axios-esm", "fetch"] as const;
+/** Node's http; axios as the program loaded it (its one-file CommonJS build), its ES-module entry; fetch. */
+const LOADS = ["node-http", "axios", "axios-esm", "fetch"] as const;
 type Load = (typeof LOADS)[number];
 const KLINES = "/api/v3/klines?symbol=BTCUSDT&interval=15m&limit=100";
 const PRICE = "/api/v3/ticker/price?symbol=BTCUSDT";
@@ -66,6 +67,12 @@ function loadCode(get: string, send: string): string {
 }
 const GET_AXIOS = `await axios.get(process.argv[1] + "${PRICE}", { responseType: "text" });`;
 const LOAD_CODE: Record<Load, string> = {
+  "node-http": loadCode(
+    `const { default: http } = await import("node:http"); const agent = new http.Agent({ keepAlive: true });`,
+    `await new Promise((ok, fail) => http.get(process.argv[1] + "${PRICE}", { agent }, (res) => {
+      const chunks = []; res.on("data", (c) => chunks.push(c)); res.on("end", () => ok(Buffer.concat(chunks).toString()));
+    }).on("error", fail)); agent.destroy();`,
+  ),
   axios: loadCode(
     `const { createRequire } = await import("node:module"); const axios = createRequire(process.cwd() + "/")("axios");`,
     GET_AXIOS,
@@ -120,9 +127,14 @@ async function child(kind: Kind, url: string, n: number): Promise<void> {
   const h0 = process.memoryUsage().heapUsed;
   const clock = new RealClock();
   const transport =
-    kind === "axios"
-      ? new (await import("../src/api/transport.js")).AxiosTransport({ clock, timeoutMs: 10_000 })
-      : new (await import("./fetch-transport.js")).FetchTransport({ clock, timeoutMs: 10_000 });
+    kind === "node-http"
+      ? new (await import("../src/api/node-http-transport.js")).NodeHttpTransport({
+          clock,
+          timeoutMs: 10_000,
+        })
+      : kind === "axios"
+        ? new (await import("../src/api/transport.js")).AxiosTransport({ clock, timeoutMs: 10_000 })
+        : new (await import("./fetch-transport.js")).FetchTransport({ clock, timeoutMs: 10_000 });
   const send = async (path: string) => {
     const res = await transport.send({ method: "GET", url: url + path, headers: {} });
     if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
@@ -145,8 +157,8 @@ if (args.child) {
 const runs = Math.max(1, Number(args.runs));
 const sim = await startSimChild({ seed: 7, generatedAlts: 5, rateLimit: { enabled: false } });
 const self = fileURLToPath(import.meta.url);
-const load: Record<Load, LoadRun[]> = { axios: [], "axios-esm": [], fetch: [] };
-const requests: Record<Kind, RequestRun[]> = { axios: [], fetch: [] };
+const load: Record<Load, LoadRun[]> = { "node-http": [], axios: [], "axios-esm": [], fetch: [] };
+const requests: Record<Kind, RequestRun[]> = { "node-http": [], axios: [], fetch: [] };
 try {
   for (let i = 0; i < runs; i++) {
     // Alternated, so that a busier moment of the machine does not fall on one transport only.
@@ -182,7 +194,7 @@ const med = <T>(xs: T[], pick: (x: T) => number) => quantile(xs.map(pick), 0.5);
 const msF = (v: number) => `${v.toFixed(1)} ms`;
 const us = (v: number) => `${v.toFixed(0)} µs`;
 const of = `median of ${runs} fresh process${runs > 1 ? "es" : ""} each`;
-/** One figure per way of loading: axios as the program loads it, axios's ES-module entry, fetch. */
+/** One figure per way of loading: node:http, axios as the program loaded it, axios's ES-module entry, fetch. */
 const loads = (fmt: (v: number) => string, pick: (r: LoadRun) => number) =>
   LOADS.map((k) => `${k} ${fmt(med(load[k], pick))}`).join(" · ");
 const transports = (fmt: (v: number) => string, pick: (r: RequestRun) => number) =>
@@ -191,7 +203,7 @@ report([
   {
     measure: "transport: load the HTTP stack, CPU",
     result: loads(msF, (r) => r.loadCpuMs),
-    notes: `${of}; axios = its CommonJS build, as src/api/transport.ts loads it; fetch = its first touch`,
+    notes: `${of}; node-http = node:http and an agent; axios = its CommonJS build, as AxiosTransport loads it; fetch = its first touch`,
   },
   { measure: "transport: load the HTTP stack, wall", result: loads(msF, (r) => r.loadMs), notes: of },
   { measure: "transport: load the HTTP stack, RSS", result: loads(mib, (r) => r.loadRss), notes: of },

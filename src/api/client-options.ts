@@ -2,9 +2,10 @@ import { type Clock, RealClock } from "../clock.js";
 import { type Alerts, type Logger, silentLogger } from "./alerts.js";
 import { WeightLimiter } from "./limiter.js";
 import type { LimiterFile } from "./limiter-file.js";
+import { NodeHttpTransport } from "./node-http-transport.js";
 import { DEFAULT_RATE_LIMITS, logCeilingChange, poolLimits, type RateLimits } from "./rate-limits.js";
 import { RequestRunner } from "./request.js";
-import { AxiosTransport, type Transport } from "./transport.js";
+import type { Transport } from "./transport.js";
 
 /** A secret given as text or as an object that reveals it only on demand (e.g. the project's Secret). */
 export type SecretLike = string | { reveal(): string };
@@ -93,7 +94,7 @@ export function clientParts(opts: MexcClientOptions, alerts: Alerts): ClientPart
   const logger = opts.logger ?? silentLogger;
   const transport =
     opts.transport ??
-    new AxiosTransport({ clock, timeoutMs: opts.timeoutMs ?? 10_000, maxSockets: maxInFlight });
+    new NodeHttpTransport({ clock, timeoutMs: opts.timeoutMs ?? 10_000, maxSockets: maxInFlight });
   const runner = new RequestRunner({
     baseUrl: opts.baseUrl,
     apiKey: reveal(opts.apiKey),

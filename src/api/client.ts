@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type AlertListener, Alerts, type Logger } from "./alerts.js";
 import { clientParts, type MexcClientOptions, type StpMode } from "./client-options.js";
 import { ApiError } from "./errors.js";
+import { scanKlines } from "./klines-scan.js";
 import { assertOrderRules, assertOrderShape, orderParams, refId, refParams } from "./orders.js";
 import type { QueryParams } from "./query.js";
 import type { ClientMetrics, RequestRunner } from "./request.js";
@@ -162,6 +163,7 @@ export class MexcClient {
       spec: ENDPOINTS.klines,
       params: klineParams(symbol, interval, opts),
       schema: klinesSchema,
+      fastParse: scanKlines,
     });
   }
 

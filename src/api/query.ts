@@ -1,6 +1,7 @@
 /**
- * Builds query strings ourselves instead of handing axios a `params` object: axios' serializer re-encodes and
- * re-orders, and MEXC verifies the HMAC over the bytes it receives. What we sign must be exactly what we send.
+ * Builds query strings ourselves instead of handing an HTTP library a `params` object: axios' serializer (the
+ * client's transport until issue 15) re-encodes and re-orders, and MEXC verifies the HMAC over the bytes it
+ * receives. What we sign must be exactly what we send; the transport passes the URL on as it is.
  */
 
 export type QueryValue = string | number | boolean | undefined;

@@ -1,4 +1,3 @@
-import pRetry from "p-retry";
 import type { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Alerts, Logger } from "./alerts.js";
@@ -50,6 +49,11 @@ export interface Call<T> {
   readonly spec: EndpointSpec;
   readonly params?: QueryParams;
   readonly schema: z.ZodType<T>;
+  /**
+   * A reader of a 2xx body in the exact form the exchange writes it, giving the same value as `schema` would, or
+   * `undefined` for anything else, which then goes through parseJson and `schema` as usual (klines-scan.ts).
+   */
+  readonly fastParse?: (text: string) => T | undefined;
   /** Ticker endpoints called without a symbol weigh more. */
   readonly allSymbols?: boolean;
   /** Carried into every error of an order call, so an unknown outcome can be looked up. */
@@ -139,41 +143,34 @@ export class RequestRunner {
     return (await this.callWithResponse(c)).value;
   }
 
+  /**
+   * Idempotent calls are retried on transient failures with exponential backoff and jitter (half fixed, half
+   * random), waited on the injected clock. A loop of our own rather than p-retry: the answer that needs no retry
+   * (nearly all of them) then costs one try block, not a retry operation with its options and abort wiring.
+   */
   private async callWithResponse<T>(c: Call<T>): Promise<{ value: T; res: HttpResponse }> {
     if (!c.spec.idempotent) return this.attempt(c, false);
     const { retries, minTimeoutMs, maxTimeoutMs } = this.o.retry;
-    return pRetry(
-      async (attemptNumber) => {
-        if (attemptNumber > 1) {
-          this.metrics.retries++;
-          // Exponential backoff with jitter (half fixed, half random), waited on the injected clock: p-retry's
-          // own wait is set to 0 because it uses setTimeout.
-          const ceiling = Math.min(maxTimeoutMs, minTimeoutMs * 2 ** (attemptNumber - 2));
-          await this.o.clock.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
-        }
-        return this.attempt(c, false);
-      },
-      {
-        retries,
-        minTimeout: 0,
-        maxTimeout: 0,
-        shouldRetry: ({ error }) => error instanceof ApiError && error.transient,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (error instanceof ApiError && error.transient && retriesLeft > 0) {
-            this.o.logger.warn(
-              {
-                endpoint: error.endpoint,
-                kind: error.kind,
-                code: error.code,
-                status: error.status,
-                attemptNumber,
-              },
-              "MEXC request failed; retrying",
-            );
-          }
-        },
-      },
-    );
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      try {
+        return await this.attempt(c, false);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.transient) || attemptNumber > retries) throw error;
+        this.o.logger.warn(
+          {
+            endpoint: error.endpoint,
+            kind: error.kind,
+            code: error.code,
+            status: error.status,
+            attemptNumber,
+          },
+          "MEXC request failed; retrying",
+        );
+      }
+      this.metrics.retries++;
+      const ceiling = Math.min(maxTimeoutMs, minTimeoutMs * 2 ** (attemptNumber - 1));
+      await this.o.clock.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
   }
 
   private async attempt<T>(c: Call<T>, resent: boolean): Promise<{ value: T; res: HttpResponse }> {
@@ -267,6 +264,11 @@ export class RequestRunner {
   private interpret<T>(c: Call<T>, res: HttpResponse, permit: Permit): T {
     const endpoint = endpointKey(c.spec);
     this.o.logger.debug({ endpoint, status: res.status, httpMs: Math.round(res.httpMs) }, "MEXC answer");
+    const isOk = res.status >= 200 && res.status < 300;
+    if (isOk && c.fastParse) {
+      const fast = c.fastParse(res.body);
+      if (fast !== undefined) return fast;
+    }
     let body: unknown;
     let jsonError: string | undefined;
     try {
@@ -274,7 +276,6 @@ export class RequestRunner {
     } catch {
       jsonError = `the body is not JSON (${res.body.length} bytes)`;
     }
-    const isOk = res.status >= 200 && res.status < 300;
     const mexcError = readMexcError(body);
     if (isOk && jsonError === undefined && !(mexcError && looksLikeErrorOnly(body))) {
       const parsed = c.schema.safeParse(body);

@@ -12,7 +12,8 @@ import {
   roundQuoteAmount,
   type SymbolRules,
 } from "../../src/api/index.js";
-import { AxiosTransport, type HttpRequest } from "../../src/api/transport.js";
+import { NodeHttpTransport } from "../../src/api/node-http-transport.js";
+import type { HttpRequest } from "../../src/api/transport.js";
 import { RealClock } from "../../src/clock.js";
 import type { RunningSim } from "../../src/sim/index.js";
 import { seeded } from "./random.js";
@@ -114,7 +115,7 @@ describe("self-trade prevention sent to MEXC", () => {
   /** The client over real HTTP, every request's URL kept: what the exchange would see. */
   function recording(opts: { stpMode?: "" | "cancel_maker" } = {}) {
     const urls: string[] = [];
-    const inner = new AxiosTransport({ clock: new RealClock(), timeoutMs: 2000, maxSockets: 4 });
+    const inner = new NodeHttpTransport({ clock: new RealClock(), timeoutMs: 2000, maxSockets: 4 });
     const c = clientFor(stpSim, {
       ...opts,
       transport: {

@@ -7,8 +7,8 @@ import { cannedTransport, timeAsString } from "./canned-transport.js";
 
 /**
  * What the client really puts on the wire, seen by a plain node:http server (no simulator, no framework that
- * could normalise headers): the raw header lines and the raw body bytes of every request, through the real
- * AxiosTransport.
+ * could normalise headers): the raw header lines and the raw body bytes of every request, through the client's
+ * real transport (NodeHttpTransport).
  *
  * MEXC's rule (docs "General Info → Header": `Content-Type: application/json`; since early 2024 a POST sent as
  * axios's default `application/x-www-form-urlencoded` is answered `{"code":700013,"msg":"Invalid content Type."}`,
