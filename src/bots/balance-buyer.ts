@@ -3,6 +3,7 @@ import type { Config } from "../config-schema.js";
 import { D } from "../decimal.js";
 import { type BuyerAsset, checkBuy, money, planBalanceBuy } from "../filters/index.js";
 import { describeBuy, ordered, readHype, sizeBuy } from "./book-buy.js";
+import { CandleCache } from "./candle-cache.js";
 import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 import {
@@ -63,7 +64,11 @@ async function topUp(deps: BalanceBuyerDeps, ctx: RunContext, reasons: string[])
 }
 
 /** Price, value and anti-hype verdict of BTC and ETH; assets without a USDC market are reported and left out. */
-async function look(deps: BalanceBuyerDeps, reasons: string[]): Promise<Seen[]> {
+async function look(
+  deps: BalanceBuyerDeps,
+  reasons: string[],
+  cached: { cache: CandleCache; now: number },
+): Promise<Seen[]> {
   const { client, config } = deps;
   const balances = (await client.account()).balances;
   const seen: Seen[] = [];
@@ -74,7 +79,13 @@ async function look(deps: BalanceBuyerDeps, reasons: string[]): Promise<Seen[]> 
       reasons.push(`${symbol} is not a market of the exchange: ${asset} left out`);
       continue;
     }
-    const hype = await readHype(client, symbol, config.scanner, (input) => checkBuy(config.antiHype, input));
+    const hype = await readHype(
+      client,
+      symbol,
+      config.scanner,
+      (input) => checkBuy(config.antiHype, input),
+      cached,
+    );
     const price = hype.lastPrice ?? (await client.tickerPrice(symbol)).price;
     const b = balances.find((x) => x.asset === asset);
     const held = b ? b.free.plus(b.locked) : new D(0);
@@ -94,6 +105,7 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
   const { treasury, config } = deps;
   const c = config.balanceBuyer;
   const bot = BUYER_BOT;
+  const candles = new CandleCache({ client: deps.client });
 
   async function run(ctx: RunContext): Promise<Decision> {
     const reasons: string[] = [];
@@ -114,7 +126,7 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
       `${freeLine(USDC, free, floor)}: budget ${money(budget)} (max ${c.maxPurchaseUsdc.toFixed()})`,
     );
 
-    const seen = await look(deps, reasons);
+    const seen = await look(deps, reasons, { cache: candles, now: ctx.now });
     if (seen.length === 0) return noPurchase(reasons, "no BTC or ETH market to buy on");
     const plan = planBalanceBuy({
       assets: seen,

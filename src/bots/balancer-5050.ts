@@ -15,6 +15,7 @@ import {
 } from "../filters/index.js";
 import { lastPrices, valueBalances } from "../portfolio/account-value.js";
 import { readHype, sizeBuy } from "./book-buy.js";
+import { CandleCache } from "./candle-cache.js";
 import { BOT_IDS } from "./ids.js";
 import type { Decision, Monitor, RunContext } from "./monitor.js";
 import { freeLine, noPurchase, type PurchaseDeps, purchase, waitingForOwnOrders } from "./purchase.js";
@@ -55,6 +56,7 @@ async function candidatesOf(
   symbols: { symbol: string; splitPct?: D }[],
   heldOf: (asset: string) => D,
   reasons: string[],
+  cached: { cache: CandleCache; now: number },
 ): Promise<Candidate[]> {
   const { client, config } = deps;
   const out: Candidate[] = [];
@@ -66,8 +68,12 @@ async function candidatesOf(
       skipped.push(why ?? symbol);
       continue;
     }
-    const hype = await readHype(client, symbol, config.scanner, (input) =>
-      checkRebalanceBuy(config.antiHype, input),
+    const hype = await readHype(
+      client,
+      symbol,
+      config.scanner,
+      (input) => checkRebalanceBuy(config.antiHype, input),
+      cached,
     );
     reasons.push(
       verdictLine(
@@ -106,6 +112,7 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
   const { client, treasury, config } = deps;
   const c = config.balancer5050;
   const bot = BALANCER_BOT;
+  const candles = new CandleCache({ client });
 
   async function run(ctx: RunContext): Promise<Decision> {
     const reasons: string[] = [];
@@ -143,7 +150,10 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
     if (!sized.ok) return noPurchase(reasons, sized.why);
 
     const heldOf = (asset: string): D => v.assets.find((a) => a.asset === asset)?.value ?? new D(0);
-    const cands = await candidatesOf(deps, symbolsOf(c, side), heldOf, reasons);
+    const cands = await candidatesOf(deps, symbolsOf(c, side), heldOf, reasons, {
+      cache: candles,
+      now: ctx.now,
+    });
     if (cands.length === 0)
       return noPurchase(reasons, `no ${side === "core" ? "BTC/ETH" : "basket"} symbol to buy`);
     const fits = (x: Candidate, quote: D) => sizeBuy(x.rules, quote, x.price).ok;

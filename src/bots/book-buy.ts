@@ -20,6 +20,7 @@ import type { ProposalJson } from "../store/index.js";
 import type { OrderPlacer, SubmitOutcome } from "../trading/order-placer.js";
 import type { JournalEntry } from "../trading/order-state.js";
 import type { Funds, Lease } from "../trading/treasury.js";
+import type { CandleCache } from "./candle-cache.js";
 import { change24hPctOf } from "./market-data.js";
 
 /**
@@ -312,11 +313,15 @@ export async function readHype(
   /** The candles to read: the scanner's interval and count (`config.scanner`). */
   candles: { klineInterval: KlineInterval; klineLimit: number },
   check: (input: HypeInput) => AntiHypeVerdict,
+  /** The bot's kept candles and the runtime clock's now: only the new candles are asked for. */
+  cached?: { cache: CandleCache; now: number },
 ): Promise<HypeReading> {
   try {
     const [ticker, indicatorCandles] = await Promise.all([
       client.ticker24hr(symbol),
-      client.klines(symbol, candles.klineInterval, { limit: candles.klineLimit }),
+      cached
+        ? cached.cache.candles(symbol, candles.klineInterval, candles.klineLimit, cached.now)
+        : client.klines(symbol, candles.klineInterval, { limit: candles.klineLimit }),
     ]);
     const change = change24hPctOf(ticker);
     const indicators = computeIndicators(indicatorCandles);

@@ -10,6 +10,7 @@ import {
   scoreIndicators,
 } from "../filters/index.js";
 import type { Logger } from "../log.js";
+import { CandleCache } from "./candle-cache.js";
 import { change24hPctOf } from "./market-data.js";
 import type { ScannedPair, ScanReport } from "./reports.js";
 
@@ -33,6 +34,8 @@ export type Scan = (signal: AbortSignal | undefined, now: number) => Promise<Sca
 export function createScan(deps: ScanDeps): Scan {
   /** When each symbol's unknown 24 h volume was last logged: one line per symbol and hour, not one per scan. */
   const unknownVolumeLoggedAt = new Map<string, number>();
+  /** This scanner's own: the pairs it scans are its own, and a scan reads only the candles new since the last. */
+  const candleCache = new CandleCache({ client: deps.client });
 
   function logUnknownVolume(symbol: string, now: number): void {
     const last = unknownVolumeLoggedAt.get(symbol);
@@ -43,7 +46,9 @@ export function createScan(deps: ScanDeps): Scan {
 
   return async (signal, now) => {
     const { usdt, chosen } = await pairsToScan(deps, now, logUnknownVolume);
-    const { judged, failed } = await judgeAll(deps, chosen, signal);
+    const { judged, failed } = await judgeAll(deps, chosen, signal, (symbol) =>
+      candleCache.candles(symbol, deps.config.scanner.klineInterval, deps.config.scanner.klineLimit, now),
+    );
     const byRank = (a: ScannedPair, b: ScannedPair) => b.score - a.score || b.quoteVolume - a.quoteVolume;
     const of = (kind: ScanClass) => judged.filter((p) => p.kind === kind).sort(byRank);
     const opportunities = of("opportunity");
@@ -95,6 +100,7 @@ async function judgeAll(
   deps: ScanDeps,
   chosen: readonly Ticker24h[],
   signal: AbortSignal | undefined,
+  read: (symbol: string) => Promise<IndicatorCandle[]>,
 ): Promise<{ judged: ScannedPair[]; failed: { symbol: string; error: string }[] }> {
   const cfg = deps.config.scanner;
   const judged: ScannedPair[] = [];
@@ -106,7 +112,7 @@ async function judgeAll(
       if (!ticker) break;
       let candles: IndicatorCandle[];
       try {
-        candles = await deps.client.klines(ticker.symbol, cfg.klineInterval, { limit: cfg.klineLimit });
+        candles = await read(ticker.symbol);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         failed.push({ symbol: ticker.symbol, error });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
  * at (and added here) before it can be merged.
  */
 const SRC = resolve(dirname(new URL(import.meta.url).pathname), "../../src");
-const READERS = ["bots/book-buy.ts", "bots/market-scan.ts"];
+const READERS = ["bots/book-buy.ts", "bots/candle-cache.ts", "bots/market-scan.ts"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
