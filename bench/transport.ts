@@ -133,7 +133,7 @@ async function child(kind: Kind, url: string, n: number): Promise<void> {
           timeoutMs: 10_000,
         })
       : kind === "axios"
-        ? new (await import("../src/api/transport.js")).AxiosTransport({ clock, timeoutMs: 10_000 })
+        ? new (await import("./axios-transport.js")).AxiosTransport({ clock, timeoutMs: 10_000 })
         : new (await import("./fetch-transport.js")).FetchTransport({ clock, timeoutMs: 10_000 });
   const send = async (path: string) => {
     const res = await transport.send({ method: "GET", url: url + path, headers: {} });

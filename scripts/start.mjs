@@ -13,12 +13,12 @@
  * <file.ts>` loads a TypeScript file at run time, so tsx is registered for it too. `--prepare-only` brings dist/ up
  * to date and exits (a deploy step).
  *
- * Then dist/ is bundled into dist/bundle/ (esbuild, the one tsx brings along): Node 20 has no compile cache for ES
+ * Then dist/ is bundled into dist/bundle/ (esbuild, a devDependency like typescript): Node 20 has no compile cache for ES
  * modules (module.enableCompileCache() is Node ≥ 22.1), and resolving, reading and compiling ~470 modules one by one
  * (176 of them trading-signals', 95 zod's) cost most of the load; one bundle, tree-shaken, loads in less than half
  * the CPU (bench/startup.ts). The bundle is made again only when dist/ changed (its key is the manifest's hash);
  * without esbuild, or if bundling fails, the program runs from dist/ as before. Packages that load native code or
- * workers, or that the program loads only when needed (Telegram's, axios, pino), stay outside it.
+ * workers, or that the program loads only when needed (Telegram's, pino), stay outside it.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -34,16 +34,15 @@ const MANIFEST = join(DIST, ".start-manifest.json");
 const FORMAT = 1;
 const BUNDLE = join(DIST, "bundle");
 /** Bump when the way dist/ is bundled changes. */
-const BUNDLE_FORMAT = 3;
+const BUNDLE_FORMAT = 4;
 /**
- * Left to Node's own loader: native code (resvg), Telegram's stack and axios, which the program loads only when
- * needed (issue 15), pino (its transports run workers from files of their own), and the build tools.
+ * Left to Node's own loader: native code (resvg), Telegram's stack, which the program loads only when needed
+ * (issue 15), pino (its transports run workers from files of their own), and the build tools.
  */
 const UNBUNDLED = [
   "@resvg/resvg-js",
   "grammy",
   "@grammyjs/*",
-  "axios",
   "pino",
   "rotating-file-stream",
   "tsx",

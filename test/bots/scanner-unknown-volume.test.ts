@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpRequest, HttpResponse, Transport } from "../../src/api/index.js";
-import { AxiosTransport } from "../../src/api/transport.js";
+import { NodeHttpTransport } from "../../src/api/node-http-transport.js";
 import { createMarketScanner } from "../../src/bots/market-scanner.js";
 import { RealClock } from "../../src/clock.js";
 import { userConfig } from "../../src/config.js";
@@ -48,7 +48,7 @@ describe("market scanner: a 24 h ticker whose volume is unknown", () => {
   it("is skipped on its own, with one log line per symbol and hour; the rest of the market is scanned", async () => {
     const blanks = new Map<string, null | "">();
     const transport = unknownVolumes(
-      new AxiosTransport({ clock: new RealClock(), timeoutMs: 2_000 }),
+      new NodeHttpTransport({ clock: new RealClock(), timeoutMs: 2_000 }),
       blanks,
     );
     ex = await startExchange({

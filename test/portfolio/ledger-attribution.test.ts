@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { roundQuantity } from "../../src/api/index.js";
-import { AxiosTransport } from "../../src/api/transport.js";
+import { NodeHttpTransport } from "../../src/api/node-http-transport.js";
 import { RealClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import { type Fill, parseFillJson } from "../../src/portfolio/fill.js";
@@ -36,7 +36,7 @@ const clock = new RealClock();
 async function setUp(seed: readonly JournalEntry[] = []) {
   ex = await startExchange({
     client: {
-      transport: blankTradeClientIds(new AxiosTransport({ clock, timeoutMs: 1_000 })),
+      transport: blankTradeClientIds(new NodeHttpTransport({ clock, timeoutMs: 1_000 })),
       limits: { ordersPerSecond: 200 },
     },
     sim: {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpRequest, HttpResponse, Transport } from "../../src/api/index.js";
-import { AxiosTransport } from "../../src/api/transport.js";
+import { NodeHttpTransport } from "../../src/api/node-http-transport.js";
 import { RealClock, VirtualClock } from "../../src/clock.js";
 import { D } from "../../src/decimal.js";
 import type { Store } from "../../src/store/index.js";
@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const transport = shortAnswers(new AxiosTransport({ clock: new RealClock(), timeoutMs: 1_000 }));
+  const transport = shortAnswers(new NodeHttpTransport({ clock: new RealClock(), timeoutMs: 1_000 }));
   ex = await startExchange({ client: { transport } });
   store = await tempStore();
   const clock = new VirtualClock(Date.now());
