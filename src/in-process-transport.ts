@@ -25,7 +25,7 @@ export function inProcessTransport(sim: Simulator, clock: Clock): Transport {
         });
       } catch (err) {
         // Over HTTP the simulator destroys the socket (a dropped connection, or a delayed answer cut off by
-        // sim.dispose()); the client must see the same reset axios would raise.
+        // sim.dispose()); the client must see the same reset node:http raises (node-http-transport.ts).
         if (err instanceof SimDropped || (err instanceof Error && err.name === "AbortError"))
           throw new TransportFailure(
             { code: "ECONNRESET", message: "socket hang up (connection dropped by the simulator)" },

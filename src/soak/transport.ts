@@ -88,8 +88,8 @@ export class Timeouts {
 }
 
 /**
- * src/in-process-transport.ts (which already turns a dropped connection into the ECONNRESET axios would raise)
- * plus what a soak needs on top: a timeout on the virtual clock, as axios' `timeout` in real time (see Timeouts):
+ * src/in-process-transport.ts (which already turns a dropped connection into the ECONNRESET node:http raises)
+ * plus what a soak needs on top: a timeout on the virtual clock, as the HTTP transport's deadline in real time (see Timeouts):
  * a stalled or slow answer ends the wait with ETIMEDOUT while the simulator still processes the request (the order
  * may exist); and counters of what went over the wire. The simulator must run on `timeouts.forSimulator()`.
  */
