@@ -16,6 +16,19 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** MEXC's names: note `60m`, not `1h`. */
 export const KLINE_INTERVALS = ["1m", "5m", "15m", "30m", "60m", "4h", "1d", "1W", "1M"] as const;
 export type KlineInterval = (typeof KLINE_INTERVALS)[number];
+/**
+ * The intervals of one fixed length, in ms, aligned to the epoch (so to UTC midnight). Weeks (Monday 00:00 UTC)
+ * are 7 days apart but do not align to the epoch; months have no fixed length.
+ */
+export const FIXED_KLINE_INTERVAL_MS: Readonly<Partial<Record<KlineInterval, number>>> = {
+  "1m": 60_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "60m": 3_600_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
+};
 
 export interface SymbolInfo {
   symbol: string;

@@ -1,4 +1,9 @@
-import type { IndicatorCandle, KlineInterval, MexcClient } from "../api/index.js";
+import {
+  FIXED_KLINE_INTERVAL_MS,
+  type IndicatorCandle,
+  type KlineInterval,
+  type MexcClient,
+} from "../api/index.js";
 
 /**
  * The last `limit` candles of each (symbol, interval) a bot reads at every run, kept between runs so a run asks
@@ -17,13 +22,7 @@ import type { IndicatorCandle, KlineInterval, MexcClient } from "../api/index.js
 const MINUTE = 60_000;
 /** Interval lengths in ms; weeks open on Monday 00:00 UTC, so consecutive ones are 7 days apart. */
 const INTERVAL_MS: Partial<Record<KlineInterval, number>> = {
-  "1m": MINUTE,
-  "5m": 5 * MINUTE,
-  "15m": 15 * MINUTE,
-  "30m": 30 * MINUTE,
-  "60m": 60 * MINUTE,
-  "4h": 240 * MINUTE,
-  "1d": 1_440 * MINUTE,
+  ...FIXED_KLINE_INTERVAL_MS,
   "1W": 10_080 * MINUTE,
 };
 /** MEXC's largest klines limit ("Kline/Candlestick Data": default 500, max 1000). */

@@ -1,21 +1,12 @@
-import { KLINE_INTERVALS, type KlineInterval } from "../api/index.js";
+import { FIXED_KLINE_INTERVAL_MS, KLINE_INTERVALS, type KlineInterval } from "../api/index.js";
 
 /**
  * The kline calendar of MEXC's intervals: fixed lengths align to the epoch (so to UTC midnight), weeks open on
  * Monday 00:00 UTC, months on the 1st (docs "Kline/Candlestick Data", ENUM "Kline Interval": 1m 5m 15m 30m 60m 4h
  * 1d 1W 1M; note 60m, not 1h).
  */
-const MINUTE = 60_000;
 const DAY = 86_400_000;
-const FIXED: Partial<Record<KlineInterval, number>> = {
-  "1m": MINUTE,
-  "5m": 5 * MINUTE,
-  "15m": 15 * MINUTE,
-  "30m": 30 * MINUTE,
-  "60m": 60 * MINUTE,
-  "4h": 240 * MINUTE,
-  "1d": DAY,
-};
+const FIXED = FIXED_KLINE_INTERVAL_MS;
 
 /** Names other exchanges' files use for the same candles (Binance: 1h, 1w, 1mo). */
 const ALIASES: Record<string, KlineInterval> = { "1h": "60m", "1w": "1W", "1mo": "1M" };

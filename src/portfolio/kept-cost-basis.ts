@@ -1,9 +1,9 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import type { Logger } from "../log.js";
 import { readLines } from "../store/line-reader.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
 import { checkpointPath, dropCheckpoint, readCheckpoint, writeCheckpoint } from "./cost-book-checkpoint.js";
 import { compareFills, type Fill, parseFillJson } from "./fill.js";
+import { lastLineBefore } from "./fills-digest-checkpoint.js";
 import { replayFillsFile } from "./fills-replay.js";
 
 /** What the kept book needs of fills.jsonl (a JsonLinesFile has it); the fills themselves it reads from the file. */
@@ -135,7 +135,7 @@ export class KeptCostBasis {
   #save(): void {
     const { path, bytes, records } = this.#file;
     if (this.#opts.readOnly || this.#book === undefined || records === 0) return;
-    const lastLine = lastLineOf(path, bytes);
+    const lastLine = lastLineBefore(path, bytes);
     if (lastLine === undefined) return;
     const lastId = (JSON.parse(lastLine) as { id: string }).id;
     const cover = { records, bytes, lastLine, lastId };
@@ -185,21 +185,4 @@ function fillsAfter(path: string, from: number, end: number): Fill[] {
     from,
   );
   return out;
-}
-
-/** The last whole line before byte `end` (without its "\n"), read from the end of the file. */
-function lastLineOf(path: string, end: number): string | undefined {
-  const fd = openSync(path, "r");
-  try {
-    for (let size = 4096; ; size *= 4) {
-      const start = Math.max(0, end - 1 - size);
-      const buf = Buffer.alloc(end - 1 - start);
-      readSync(fd, buf, 0, buf.length, start);
-      const nl = buf.lastIndexOf(10);
-      if (nl !== -1) return buf.toString("utf8", nl + 1);
-      if (start === 0) return buf.toString("utf8");
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
