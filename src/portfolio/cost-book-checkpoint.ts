@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync, unlinkSync } from "node:fs";
 import { D } from "../decimal.js";
 import { writeAtomically } from "../store/index.js";
 import type { BookState, CostBasisWarning, MutablePosition } from "./cost-basis.js";
+import { dropCheckpointFile, prefixMismatch, readCheckpointJson, sealOf } from "./fills-prefix.js";
 
 /**
  * The cost-basis book of fills.jsonl's first `records` lines, kept next to it (`fills.jsonl.cost-basis.json`) so a
@@ -62,16 +61,12 @@ export function checkpointPath(fillsPath: string): string {
   return `${fillsPath}.cost-basis.json`;
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
 /** Writes the checkpoint atomically (temp file, fsync, rename, fsync of the directory). */
 export function writeCheckpoint(path: string, cover: CheckpointCover, state: BookState): void {
   const json: CheckpointJson = {
     version: VERSION,
     records: cover.records,
-    bytes: cover.bytes,
-    lastLineBytes: Buffer.byteLength(cover.lastLine),
-    lastLineSha256: sha256(cover.lastLine),
+    ...sealOf(cover.bytes, cover.lastLine),
     lastId: cover.lastId,
     state: stateToJson(state),
   };
@@ -79,13 +74,7 @@ export function writeCheckpoint(path: string, cover: CheckpointCover, state: Boo
 }
 
 /** Deletes the checkpoint (before a rewrite of the history it covers); no checkpoint is fine. */
-export function dropCheckpoint(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-}
+export const dropCheckpoint = dropCheckpointFile;
 
 export type CheckpointRead =
   | { readonly ok: true; readonly records: number; readonly bytes: number; readonly state: BookState }
@@ -101,26 +90,12 @@ export function readCheckpoint(
   fileBytes: number,
   idAt?: (record: number) => string | undefined,
 ): CheckpointRead {
-  let json: CheckpointJson;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8")) as CheckpointJson;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, why: code === "ENOENT" ? "no checkpoint" : `unreadable: ${(e as Error).message}` };
-  }
+  const read = readCheckpointJson(path);
+  if (!read.ok) return read;
+  const json = read.raw as CheckpointJson;
   if (json.version !== VERSION) return { ok: false, why: `version ${json.version}, not ${VERSION}` };
-  if (fileBytes < json.bytes)
-    return { ok: false, why: `the file is shorter than the ${json.bytes} bytes covered` };
-  const start = json.bytes - json.lastLineBytes - 1;
-  const tail = start < 0 ? undefined : readBytes(fillsPath, start, json.lastLineBytes + 1);
-  if (
-    tail === undefined ||
-    tail.at(-1) !== 10 ||
-    (start > 0 && readBytes(fillsPath, start - 1, 1)?.[0] !== 10)
-  )
-    return { ok: false, why: "the covered prefix no longer ends where it did" };
-  if (sha256(tail.toString("utf8", 0, json.lastLineBytes)) !== json.lastLineSha256)
-    return { ok: false, why: "the last covered line changed" };
+  const why = prefixMismatch(fillsPath, json, fileBytes);
+  if (why !== undefined) return { ok: false, why };
   const id = idAt?.(json.records - 1);
   if (idAt && id !== json.lastId)
     return { ok: false, why: `record ${json.records} is ${id}, not ${json.lastId}` };
@@ -128,16 +103,6 @@ export function readCheckpoint(
     return { ok: true, records: json.records, bytes: json.bytes, state: stateFromJson(json.state) };
   } catch (e) {
     return { ok: false, why: `its book does not read: ${(e as Error).message}` };
-  }
-}
-
-function readBytes(path: string, position: number, length: number): Buffer | undefined {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(length);
-    return readSync(fd, buf, 0, length, position) === length ? buf : undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 

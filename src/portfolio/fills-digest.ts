@@ -11,10 +11,10 @@ import {
 } from "./fill.js";
 import {
   digestCheckpointPath,
-  lastLineBefore,
   readDigestCheckpoint,
   writeDigestCheckpoint,
 } from "./fills-digest-checkpoint.js";
+import { lastLineBefore } from "./fills-prefix.js";
 import { TradeIds } from "./trade-ids.js";
 
 /** What re-attribution needs of a fill that stays on disk, and where its line starts (for the rewrite). */

@@ -3,7 +3,7 @@ import { readLines } from "../store/line-reader.js";
 import { CostBasisBook, type CostBasisOptions, type CostBasisSnapshot } from "./cost-basis.js";
 import { checkpointPath, dropCheckpoint, readCheckpoint, writeCheckpoint } from "./cost-book-checkpoint.js";
 import { compareFills, type Fill, parseFillJson } from "./fill.js";
-import { lastLineBefore } from "./fills-digest-checkpoint.js";
+import { lastLineBefore } from "./fills-prefix.js";
 import { replayFillsFile } from "./fills-replay.js";
 
 /** What the kept book needs of fills.jsonl (a JsonLinesFile has it); the fills themselves it reads from the file. */
