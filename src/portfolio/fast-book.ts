@@ -73,7 +73,6 @@ export class FastBook {
   readonly #byDay = new Map<string, Exact>();
   readonly #byBot = new Map<string, Exact>();
   readonly #warnings: Warning[] = [];
-  #last: { time: number; id: string } | undefined;
   #dayNumber = Number.NaN;
   #dayKey = "";
   /** Option prices converted once per Decimal object. */
@@ -85,7 +84,6 @@ export class FastBook {
   }
 
   process(f: ExactFill): void {
-    this.#last = { time: f.time, id: f.id };
     const p = this.#position(f.base);
     p.fills++;
     const rate = this.#usdPrice(f, f.quote, "quote");
@@ -137,8 +135,8 @@ export class FastBook {
     this.#realize(p, f, pnl);
   }
 
-  /** The state a CostBasisBook resumes from, in Decimals. */
-  state(): BookState {
+  /** The state a CostBasisBook resumes from, in Decimals; `last` is the last fill processed (the caller knows it). */
+  state(last: BookState["last"]): BookState {
     const converted = new Map<Warning, CostBasisWarning>();
     const warning = (w: Warning): CostBasisWarning => {
       let out = converted.get(w);
@@ -170,7 +168,7 @@ export class FastBook {
       byDay: decimals(this.#byDay),
       byBot: decimals(this.#byBot),
       warnings: this.#warnings.map(warning),
-      last: this.#last,
+      last,
     };
   }
 

@@ -1,17 +1,17 @@
-import { isAscii } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { damagedLine } from "../store/index.js";
-import { botOfFill } from "./attribution.js";
+import { botOfFill, MANUAL } from "./attribution.js";
 import type { BookState, CostBasisOptions } from "./cost-basis-types.js";
-import { exact, xCmp } from "./exact-decimal.js";
+import { type Exact, exact, xCmp } from "./exact-decimal.js";
 import { type ExactFill, FastBook } from "./fast-book.js";
-import { checkFillJson, compareFills, type FillJson } from "./fill.js";
+import { checkFillJson, type FillJson } from "./fill.js";
+import { FEE, FillColumns, FNV_BASIS, FNV_PRIME, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
 
 /**
- * The full replay of fills.jsonl (a first start, a rewritten history, `npm run pnl -- --replay`): the file
- * streamed line by line, the fills kept only as exact amounts and shared strings, in
- * processing order (time, then id; the first line of an id wins), through the BigInt book (fast-book.ts). The
- * state it gives is the decimal.js book's to the last digit. `end` is the byte length of the file's whole lines
+ * The full replay of fills.jsonl (a first start, a rewritten history, `npm run pnl -- --replay`): the file read
+ * as bytes, every line checked, the fills kept as columns (fill-columns.ts) deduped by id (the first line of an
+ * id wins), in processing order (time, then id), through the BigInt book (fast-book.ts). The state it gives is
+ * the decimal.js book's to the last digit. `end` is the byte length of the file's whole lines
  * (JsonLinesFile.bytes): a line the suite appends meanwhile waits for the next replay.
  */
 export function replayFillsFile(
@@ -19,58 +19,122 @@ export function replayFillsFile(
   options: CostBasisOptions,
   end: number,
 ): { state: BookState; fills: number } {
-  const fills = readExactFills(path, end);
-  return { state: replayExact(fills, options), fills: fills.length };
+  const columns = readFillColumns(path, end);
+  return { state: replayColumns(columns, options), fills: columns.count };
+}
+
+/** The book of the rows, in processing order. */
+export function replayColumns(columns: FillColumns, options: CostBasisOptions = {}): BookState {
+  const book = new FastBook(options);
+  const row = new RowFill(columns);
+  const order = columns.order();
+  for (let k = 0; k < order.length; k++) {
+    row.load(order[k] as number);
+    book.process(row);
+  }
+  const last = order.length ? (order[order.length - 1] as number) : -1;
+  return book.state(last === -1 ? undefined : { time: columns.time[last] as number, id: columns.id(last) });
 }
 
 /** The book of fills already deduped and sorted (readExactFills gives them so). */
 export function replayExact(fills: readonly ExactFill[], options: CostBasisOptions = {}): BookState {
   const book = new FastBook(options);
   for (const f of fills) book.process(f);
-  return book.state();
+  const last = fills.at(-1);
+  return book.state(last && { time: last.time, id: last.id });
+}
+
+/** readFillColumns as objects, in processing order (tests; the bench's loop of the book alone). */
+export function readExactFills(path: string, end: number): ExactFill[] {
+  const columns = readFillColumns(path, end);
+  return Array.from(columns.order(), (i) => columns.fill(i));
 }
 
 /**
- * Every fill of the file's first `end` bytes, deduped by id (the first line wins), sorted for processing. Each
- * line is checked as the open checks it, a bad one refused naming the file and the line: the digest's checkpoint
- * means the start that measured `end` may not have read the older lines at all.
+ * One row at a time as the book reads a fill: loaded in place for each row, so a replay makes no object per
+ * fill beyond the amounts' BigInts, which die young. The id is made only when asked for (a warning names it).
  */
-export function readExactFills(path: string, end: number): ExactFill[] {
-  const seen = new Set<string>();
-  const out: ExactFill[] = [];
-  const names = new Map<string, string>();
-  // Asset and bot names repeat a million times: one string each.
-  const name = (s: string): string => {
-    const kept = names.get(s);
-    if (kept !== undefined) return kept;
-    names.set(s, s);
-    return s;
-  };
-  if (end === 0) return out;
-  forEachLine(path, end, (text, line) => {
-    if (text === "") return;
-    const f = canonicalFill(text, name) ?? checkedFill(path, line, text, name);
-    if (!seen.has(f.id)) {
-      seen.add(f.id);
-      out.push(f);
+class RowFill implements ExactFill {
+  readonly #columns: FillColumns;
+  #row = 0;
+  time = 0;
+  base = "";
+  quote = "";
+  side: ExactFill["side"] = "BUY";
+  feeAsset = "";
+  bot = "";
+  price: Exact = { c: 0n, e: 0 };
+  qty: Exact = this.price;
+  quoteQty: Exact = this.price;
+  fee: Exact = this.price;
+
+  constructor(columns: FillColumns) {
+    this.#columns = columns;
+  }
+
+  get id(): string {
+    return this.#columns.id(this.#row);
+  }
+
+  load(i: number): void {
+    const c = this.#columns;
+    const names = c.names;
+    this.#row = i;
+    this.time = c.time[i] as number;
+    this.base = names[c.base[i] as number] as string;
+    this.quote = names[c.quote[i] as number] as string;
+    this.side = c.side[i] === 1 ? "SELL" : "BUY";
+    this.feeAsset = names[c.feeAsset[i] as number] as string;
+    this.bot = names[c.bot[i] as number] as string;
+    this.price = c.amount(i, PRICE);
+    this.qty = c.amount(i, QTY);
+    this.quoteQty = c.amount(i, QUOTE_QTY);
+    this.fee = c.amount(i, FEE);
+  }
+}
+
+/**
+ * Every fill of the file's first `end` bytes as rows. Each line is checked as the open checks it, a bad one
+ * refused naming the file and the line: the digest's checkpoint means the start that measured `end` may not have
+ * read the older lines at all.
+ */
+export function readFillColumns(path: string, end: number): FillColumns {
+  // About 300 bytes a line: room for all rows at once, most of the time.
+  const columns = new FillColumns(Number.isFinite(end) ? Math.ceil(end / 250) : 1024);
+  if (end === 0) return columns;
+  const scanner = new LineScanner(columns);
+  forEachChunk(path, end, (buf, stop, firstLine) => {
+    let line = firstLine;
+    for (let at = 0; at < stop; line++) {
+      let nl = buf.indexOf(10, at);
+      if (nl === -1 || nl > stop) nl = stop;
+      if (nl > at && !scanner.scan(buf, at, nl)) {
+        const f = checkedFill(path, line, buf.toString("utf8", at, nl));
+        columns.pushFill(f);
+      }
+      at = nl + 1;
     }
+    return line;
   });
-  return out.sort(compareFills);
+  return columns;
 }
 
 const CHUNK = 1 << 22;
 
 /**
- * The lines of the file's first `end` bytes (whole lines) and their 1-based numbers: 4 MiB read at a time, decoded
- * and split in one go each (a decode per line costs more than the rest of reading it). A chunk is cut at its last
- * "\n", a byte never inside a multi-byte UTF-8 character.
+ * The file's first `end` bytes (whole lines) in chunks of 4 MiB cut at their last "\n": `visit` gets the chunk,
+ * the offset of that "\n" and the number of its first line, and returns the number of the next line.
  */
-function forEachLine(path: string, end: number, visit: (text: string, line: number) => void): void {
+function forEachChunk(
+  path: string,
+  end: number,
+  visit: (buf: Buffer, stop: number, firstLine: number) => number,
+): void {
   const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
     let at = 0;
-    let line = 0;
+    let line = 1;
     while (at < end) {
       const want = Math.min(buf.length, end - at);
       const read = readSync(fd, buf, 0, want, at);
@@ -82,10 +146,7 @@ function forEachLine(path: string, end: number, visit: (text: string, line: numb
         buf = Buffer.allocUnsafe(buf.length * 2);
         continue;
       }
-      // Most files are ASCII: a one-byte string is a copy, not a UTF-8 decode.
-      const bytes = buf.subarray(0, nl);
-      const texts = (isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8")).split("\n");
-      for (const text of texts) visit(text, ++line);
+      line = visit(buf, nl, line);
       at += nl + 1;
     }
   } finally {
@@ -93,83 +154,317 @@ function forEachLine(path: string, end: number, visit: (text: string, line: numb
   }
 }
 
-const AMOUNT = '"(\\d+(?:\\.\\d+)?)"';
-const ASSET = '"([A-Z0-9]+)"';
-/** A JSON string's content with nothing to unescape (control characters are refused apart: CONTROL). */
-const PLAIN = '[^"\\\\]';
-/**
- * A line exactly as fillToJson writes it (every line the ledger appends), with no escapes in its strings: a
- * match is JSON that JSON.parse accepts, whose fields all have the form the schema asks for (bot ids as BOT_ID,
- * time a JSON integer below 2^53), so it needs no JSON.parse, which costs 7× this match. Anything else (a line
- * edited by hand, another key order) takes the slow path.
- */
-const CANONICAL = new RegExp(
-  `^\\{"id":"(${PLAIN}+)","symbol":${ASSET},"base":${ASSET},"quote":${ASSET},"side":"(BUY|SELL)",` +
-    `"price":${AMOUNT},"qty":${AMOUNT},"quoteQty":${AMOUNT},"fee":${AMOUNT},"feeAsset":${ASSET},` +
-    `"time":(\\d{1,15}),"orderId":"${PLAIN}*","isMaker":(?:true|false),"source":"(?:exchange|import)"` +
-    `(?:,"clientOrderId":"(${PLAIN}+)")?(?:,"bot":"([a-z][a-z0-9]{1,14})")?\\}$`,
-);
-const NON_ZERO = /[1-9]/;
-/** JSON refuses them raw inside a string, and nothing else in a line may hold one. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const CONTROL = /[\x00-\x1f]/;
+const bytes = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+const ID = bytes('{"id":"');
+const SYMBOL = bytes('","symbol":"');
+const BASE = bytes('","base":"');
+const QUOTE = bytes('","quote":"');
+const SIDE = bytes('","side":"');
+const BUY = bytes("BUY");
+const SELL = bytes("SELL");
+const PRICE_KEY = bytes('","price":"');
+const QTY_KEY = bytes('","qty":"');
+const QUOTE_QTY_KEY = bytes('","quoteQty":"');
+const FEE_KEY = bytes('","fee":"');
+const FEE_ASSET_KEY = bytes('","feeAsset":"');
+const TIME = bytes('","time":');
+const ORDER_ID = bytes(',"orderId":"');
+const IS_MAKER = bytes(',"isMaker":');
+const TRUE = bytes("true");
+const FALSE = bytes("false");
+const SOURCE = bytes(',"source":"');
+const EXCHANGE = bytes('exchange"');
+const IMPORT = bytes('import"');
+const CLIENT_ORDER_ID = bytes(',"clientOrderId":"');
+const BOT = bytes(',"bot":"');
+const QUOTE_MARK = 0x22;
+const BACKSLASH = 0x5c;
 
-/** The fill of a canonical line that passes fillProblems' rules, else undefined (the slow path decides). */
-export function canonicalFill(text: string, name: (s: string) => string): ExactFill | undefined {
-  const m = CANONICAL.exec(text) as (string | undefined)[] | null;
-  if (m === null || CONTROL.test(text)) return undefined;
-  // By index: destructuring a match array goes through its iterator, the dearest step of this function.
-  const base = m[3] as string;
-  const quote = m[4] as string;
-  const price = m[6] as string;
-  const qty = m[7] as string;
-  const time = m[11] as string;
-  if (
-    m[2] !== base + quote ||
-    !NON_ZERO.test(price) ||
-    !NON_ZERO.test(qty) ||
-    // JSON numbers have no leading zero.
-    (time.length > 1 && time.charCodeAt(0) === 48)
-  )
-    return undefined;
-  const side = m[5] as ExactFill["side"];
-  const feeAsset = m[10] as string;
-  const f: ExactFill = {
-    id: m[1] as string,
-    time: Number(time),
-    base: name(base),
-    quote: name(quote),
-    side,
-    feeAsset: name(feeAsset),
-    bot: name(botOfFill({ bot: m[13], clientOrderId: m[12] })),
-    price: exact(price),
-    qty: exact(qty),
-    quoteQty: exact(m[8] as string),
-    fee: exact(m[9] as string),
-  };
-  // A buy that loses more base to fees than it received: refused, as fillProblems does.
-  if (side === "BUY" && feeAsset === base && xCmp(f.fee, f.qty) > 0) return undefined;
-  return f;
+/**
+ * Reads a line exactly as fillToJson writes it (every line the ledger appends) straight from its bytes into a
+ * row: `{"id":"…","symbol":…,"bot":"…"}` with the keys in that order, no spaces, strings of printable ASCII with
+ * nothing to unescape, amounts /\d+(\.\d+)?/, time a JSON integer of at most 15 digits, the symbol its base and
+ * quote, price and qty not zero, a buy's fee in base not above its qty, bot ids as BOT_ID. Such a line is JSON
+ * that JSON.parse accepts and the schema passes, so it needs neither (they cost 20× this scan); anything else
+ * (a line edited by hand, another key order, an escape, a non-ASCII character) gets scan() === false and takes
+ * the slow path, which decides. test/portfolio/fills-replay-read.test.ts holds the two paths to one verdict.
+ */
+export class LineScanner {
+  readonly #columns: FillColumns;
+  #buf: Buffer = Buffer.alloc(0);
+  #at = 0;
+  #end = 0;
+  /** Name codes by a hash of their bytes (open addressing, code + 1 per slot). */
+  #nameSlots = new Int32Array(256);
+
+  constructor(columns: FillColumns) {
+    this.#columns = columns;
+  }
+
+  /** Writes the line buf[start, end) as row `count` of the columns (kept unless a duplicate); false: not canonical. */
+  scan(buf: Buffer, start: number, end: number): boolean {
+    const c = this.#columns;
+    c.reserve(end - start);
+    this.#buf = buf;
+    this.#at = start;
+    this.#end = end;
+    const i = c.count;
+    if (!this.#literal(ID)) return false;
+    // The id, copied into the columns as it is checked.
+    const idAt = c.idEnd;
+    let hash = FNV_BASIS;
+    let digits = true;
+    let at = this.#at;
+    for (; at < end; at++) {
+      const b = buf[at] as number;
+      if (b === QUOTE_MARK) break;
+      if (b < 0x20 || b > 0x7e || b === BACKSLASH) return false;
+      c.ids[idAt + at - this.#at] = b;
+      hash = Math.imul(hash ^ b, FNV_PRIME);
+      if (b < 48 || b > 57) digits = false;
+    }
+    const idLength = at - this.#at;
+    if (idLength === 0) return false;
+    this.#at = at;
+    if (!this.#literal(SYMBOL)) return false;
+    const symbolAt = this.#at;
+    if (this.#asset() === -1) return false;
+    const symbolEnd = this.#at;
+    if (!this.#literal(BASE)) return false;
+    const baseAt = this.#at;
+    const base = this.#asset();
+    if (base === -1 || !this.#literal(QUOTE)) return false;
+    const quoteAt = this.#at;
+    const quote = this.#asset();
+    if (quote === -1 || !this.#isConcatenation(symbolAt, symbolEnd, baseAt, quoteAt - QUOTE.length, quoteAt))
+      return false;
+    if (!this.#literal(SIDE)) return false;
+    const sell = this.#literal(SELL);
+    if (!sell && !this.#literal(BUY)) return false;
+    if (!this.#literal(PRICE_KEY) || !this.#amount(PRICE, true)) return false;
+    if (!this.#literal(QTY_KEY) || !this.#amount(QTY, true)) return false;
+    if (!this.#literal(QUOTE_QTY_KEY) || !this.#amount(QUOTE_QTY, false)) return false;
+    if (!this.#literal(FEE_KEY) || !this.#amount(FEE, false)) return false;
+    if (!this.#literal(FEE_ASSET_KEY)) return false;
+    const feeAsset = this.#asset();
+    if (feeAsset === -1 || !this.#literal(TIME)) return false;
+    const time = this.#time();
+    if (time === -1 || !this.#literal(ORDER_ID) || this.#plain() === -1) return false;
+    if (!this.#literal(IS_MAKER) || !(this.#literal(TRUE) || this.#literal(FALSE))) return false;
+    if (!this.#literal(SOURCE) || !(this.#literal(EXCHANGE) || this.#literal(IMPORT))) return false;
+    let clientOrderIdAt = -1;
+    if (this.#literal(CLIENT_ORDER_ID)) {
+      clientOrderIdAt = this.#at;
+      if (this.#plain() < 1) return false;
+    }
+    const clientOrderIdEnd = this.#at - 1;
+    let bot = -1;
+    if (this.#literal(BOT)) {
+      bot = this.#botId();
+      if (bot === -1) return false;
+    }
+    if (this.#at !== end - 1 || buf[this.#at] !== 0x7d) return false;
+    c.time[i] = time;
+    c.side[i] = sell ? 1 : 0;
+    c.base[i] = base;
+    c.quote[i] = quote;
+    c.feeAsset[i] = feeAsset;
+    // A fill written before attribution existed: its bot from its client order id, as botOfFill decides.
+    if (bot === -1) {
+      const clientOrderId =
+        clientOrderIdAt === -1 ? undefined : buf.toString("latin1", clientOrderIdAt, clientOrderIdEnd);
+      bot = c.code(clientOrderId === undefined ? MANUAL : botOfFill({ clientOrderId }));
+    }
+    c.bot[i] = bot;
+    // A buy that loses more base to fees than it received: refused, as fillProblems does.
+    if (!sell && feeAsset === base && xCmp(c.amount(i, FEE), c.amount(i, QTY)) > 0) return false;
+    c.commit(idLength, hash, digits);
+    return true;
+  }
+
+  #literal(l: Uint8Array): boolean {
+    const at = this.#at;
+    if (at + l.length > this.#end) return false;
+    const buf = this.#buf;
+    for (let k = 0; k < l.length; k++) if (buf[at + k] !== l[k]) return false;
+    this.#at = at + l.length;
+    return true;
+  }
+
+  /** [A-Z0-9]+ (the closing '"' next): the name's code, or -1. */
+  #asset(): number {
+    const buf = this.#buf;
+    const start = this.#at;
+    let hash = FNV_BASIS;
+    let at = start;
+    for (; at < this.#end; at++) {
+      const b = buf[at] as number;
+      if (b === QUOTE_MARK) break;
+      if (!((b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39))) return -1;
+      hash = Math.imul(hash ^ b, FNV_PRIME);
+    }
+    if (at === start || at === this.#end) return -1;
+    this.#at = at;
+    return this.#name(start, at, hash);
+  }
+
+  /** A bot id (/^[a-z][a-z0-9]{1,14}$/) then '"': its code, or -1. */
+  #botId(): number {
+    const buf = this.#buf;
+    const start = this.#at;
+    let hash = FNV_BASIS;
+    let at = start;
+    for (; at < this.#end; at++) {
+      const b = buf[at] as number;
+      if (b === QUOTE_MARK) break;
+      if (!((b >= 0x61 && b <= 0x7a) || (at > start && b >= 0x30 && b <= 0x39))) return -1;
+      hash = Math.imul(hash ^ b, FNV_PRIME);
+    }
+    if (at - start < 2 || at - start > 15 || at === this.#end) return -1;
+    this.#at = at + 1;
+    return this.#name(start, at, hash);
+  }
+
+  /** A JSON string's content with nothing to unescape, then '"': its length, or -1. */
+  #plain(): number {
+    const buf = this.#buf;
+    const start = this.#at;
+    for (let at = start; at < this.#end; at++) {
+      const b = buf[at] as number;
+      if (b === QUOTE_MARK) {
+        this.#at = at + 1;
+        return at - start;
+      }
+      if (b < 0x20 || b > 0x7e || b === BACKSLASH) return -1;
+    }
+    return -1;
+  }
+
+  /** Whether symbol = base + quote, on the bytes. */
+  #isConcatenation(
+    symbolAt: number,
+    symbolEnd: number,
+    baseAt: number,
+    baseEnd: number,
+    quoteAt: number,
+  ): boolean {
+    const buf = this.#buf;
+    const baseLength = baseEnd - baseAt;
+    const quoteLength = this.#at - quoteAt;
+    if (symbolEnd - symbolAt !== baseLength + quoteLength) return false;
+    for (let k = 0; k < baseLength; k++) if (buf[symbolAt + k] !== buf[baseAt + k]) return false;
+    for (let k = 0; k < quoteLength; k++)
+      if (buf[symbolAt + baseLength + k] !== buf[quoteAt + k]) return false;
+    return true;
+  }
+
+  /**
+   * /\d+(\.\d+)?/ then '"' as amount k of the row: exactly, as a Number coefficient while it has at most 15
+   * digits, else through `exact` (BigInt). `nonZero`: the amount must not be zero (price, qty).
+   */
+  #amount(k: number, nonZero: boolean): boolean {
+    const buf = this.#buf;
+    const start = this.#at;
+    let coef = 0;
+    let digits = 0;
+    let fraction = -1;
+    let zero = true;
+    let at = start;
+    for (; at < this.#end; at++) {
+      const b = buf[at] as number;
+      if (b >= 0x30 && b <= 0x39) {
+        coef = coef * 10 + (b - 0x30);
+        digits++;
+        if (b !== 0x30) zero = false;
+        if (fraction !== -1) fraction++;
+      } else if (b === 0x2e && fraction === -1 && digits > 0) fraction = 0;
+      else break;
+    }
+    if (digits === 0 || fraction === 0 || at === this.#end || buf[at] !== QUOTE_MARK || (nonZero && zero))
+      return false;
+    this.#at = at;
+    const c = this.#columns;
+    if (digits <= 15) c.setAmount(k, coef, fraction === -1 ? 0 : -fraction);
+    else c.setExact(k, exact(buf.toString("latin1", start, at)));
+    return true;
+  }
+
+  /** A JSON integer of 1 to 15 digits (below 2^53, no leading zero) then ',': its value, or -1. */
+  #time(): number {
+    const buf = this.#buf;
+    const start = this.#at;
+    let t = 0;
+    let at = start;
+    for (; at < this.#end; at++) {
+      const b = buf[at] as number;
+      if (b < 0x30 || b > 0x39) break;
+      t = t * 10 + (b - 0x30);
+    }
+    const n = at - start;
+    if (n === 0 || n > 15 || (n > 1 && buf[start] === 0x30)) return -1;
+    this.#at = at;
+    return t;
+  }
+
+  /** The code of the name at buf[start, end), interned once per distinct name. */
+  #name(start: number, end: number, hash: number): number {
+    const c = this.#columns;
+    const buf = this.#buf;
+    const mask = this.#nameSlots.length - 1;
+    let s = hash & mask;
+    for (
+      let code = (this.#nameSlots[s] as number) - 1;
+      code !== -1;
+      code = (this.#nameSlots[s] as number) - 1
+    ) {
+      const name = c.names[code] as string;
+      if (name.length === end - start) {
+        let k = 0;
+        while (k < name.length && name.charCodeAt(k) === buf[start + k]) k++;
+        if (k === name.length) return code;
+      }
+      s = (s + 1) & mask;
+    }
+    const code = c.code(String.fromCharCode(...buf.subarray(start, end)));
+    // Bot names the slow path interned may be in the table already under no slot: any slot for it is right.
+    this.#nameSlots[s] = code + 1;
+    if (c.names.length * 2 > this.#nameSlots.length) this.#rehashNames();
+    return code;
+  }
+
+  #rehashNames(): void {
+    const names = this.#columns.names;
+    const slots = new Int32Array(this.#nameSlots.length * 2);
+    const mask = slots.length - 1;
+    names.forEach((name, code) => {
+      let hash = FNV_BASIS;
+      for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), FNV_PRIME);
+      let s = hash & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = code + 1;
+    });
+    this.#nameSlots = slots;
+  }
 }
 
 /** Any other line, through the schema's full check; a bad one stops the replay naming the file and line. */
-function checkedFill(path: string, line: number, text: string, name: (s: string) => string): ExactFill {
+function checkedFill(path: string, line: number, text: string): ExactFill {
   try {
-    return exactFill(checkFillJson(JSON.parse(text)), name);
+    return exactFill(checkFillJson(JSON.parse(text)));
   } catch (e) {
     throw damagedLine(path, line, e);
   }
 }
 
-export function exactFill(j: FillJson, name: (s: string) => string = (s) => s): ExactFill {
+export function exactFill(j: FillJson): ExactFill {
   return {
     id: j.id,
     time: j.time,
-    base: name(j.base),
-    quote: name(j.quote),
+    base: j.base,
+    quote: j.quote,
     side: j.side,
-    feeAsset: name(j.feeAsset),
-    bot: name(botOfFill(j)),
+    feeAsset: j.feeAsset,
+    bot: botOfFill(j),
     price: exact(j.price),
     qty: exact(j.qty),
     quoteQty: exact(j.quoteQty),
