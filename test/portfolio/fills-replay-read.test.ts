@@ -10,7 +10,8 @@ import {
   fillToJson,
 } from "../../src/portfolio/fill.js";
 import { FillColumns } from "../../src/portfolio/fill-columns.js";
-import { exactFill, LineScanner, readExactFills } from "../../src/portfolio/fills-replay.js";
+import { LineScanner } from "../../src/portfolio/fill-line-scan.js";
+import { exactFill, readExactFills } from "../../src/portfolio/fills-replay.js";
 import { JsonLinesFile } from "../../src/store/index.js";
 import { randomFills } from "./random-fills.js";
 
