@@ -98,6 +98,8 @@ export async function startTrading(opts: {
   dataDir: string;
   /** An exchange already connected (tests, the soak's in-process simulator); else one is connected per mode. */
   exchange?: Exchange;
+  /** The order follow-up's period (ms, default 5 s); a replay at the candle pace sets a longer one. */
+  followEveryMs?: number;
 }): Promise<Trading> {
   const { env, config, clock, logs, store } = opts;
   const exchange = opts.exchange ?? (await connectExchange(env, config, clock, logs.child("api")));
@@ -145,7 +147,7 @@ export async function startTrading(opts: {
 
   const abort = new AbortController();
   // Every 5 s: fills show within seconds, and openOrders (weight 3 per symbol) stays a small share of the limit.
-  const following = orders.run(abort.signal, 5_000);
+  const following = orders.run(abort.signal, opts.followEveryMs ?? 5_000);
   tradingLog.info({ exchange: exchange.url, symbols: [...symbols].length }, "trading core ready");
   return {
     exchange,

@@ -42,6 +42,8 @@ export interface SuiteOptions {
    * virtual clock has no one to create the file: a minute saves 86,400 file checks per simulated day.
    */
   gateTickMs?: number;
+  /** The order follow-up's period (ms, default 5 s; app.ts startTrading). */
+  followEveryMs?: number;
 }
 
 export interface Suite {

@@ -34,11 +34,18 @@ export interface PaceTimers {
   gateTickMs: number;
   watchEveryMs: number | undefined;
   timeSyncMs: number | undefined;
+  followEveryMs: number | undefined;
 }
 
 /** The suite's own defaults (bots/runtime.ts, suite.ts, app.ts, api/client-options.ts), for the record. */
 const WATCH_DEFAULT_MS = 60_000;
 const FOLLOW_UP_MS = 5_000;
+/**
+ * The candle pace follows resting orders once a minute: the bots decide only at closes, so a fill seen within the
+ * minute is seen before the next decision, and a deadline still brings a pass forward (OrderManager.run: kept
+ * within 5 s, as at the bot pace). Every 5 s it cost ~3,000 openOrders a simulated day and 180 wake-ups a candle.
+ */
+const CANDLE_FOLLOW_UP_MS = 60_000;
 const TIME_SYNC_DEFAULT_MS = 300_000;
 /** Today's replay: the clock a minute at a time and the gate looked at every minute (a second in a real start). */
 const BOT_PACE_MS = 60_000;
@@ -73,7 +80,7 @@ const AT_RUNS: readonly [Section, string][] = [
  * every bot period up to a whole number of candles (a seller's 60 s becomes 900 s in 15m; an hourly reporter
  * stays hourly), and the waits measured at runs with it (cooldowns of a candle or more, summaries, rebalances);
  * the telegram value sample too, as the watch now looks once a candle. Order timeouts are left as configured:
- * the order follow-up still polls every 5 s. CandleGrid keeps the runs on the closes.
+ * the order follow-up polls once a minute, sooner for a deadline. CandleGrid keeps the runs on the closes.
  */
 export function pacedConfig(
   config: Config,
@@ -110,8 +117,20 @@ export function pacedConfig(
   );
   const timers: PaceTimers =
     pace === "bot"
-      ? { stepMs: BOT_PACE_MS, gateTickMs: BOT_PACE_MS, watchEveryMs: undefined, timeSyncMs: undefined }
-      : { stepMs: intervalMs, gateTickMs: intervalMs, watchEveryMs: intervalMs, timeSyncMs: undefined };
+      ? {
+          stepMs: BOT_PACE_MS,
+          gateTickMs: BOT_PACE_MS,
+          watchEveryMs: undefined,
+          timeSyncMs: undefined,
+          followEveryMs: undefined,
+        }
+      : {
+          stepMs: intervalMs,
+          gateTickMs: intervalMs,
+          watchEveryMs: intervalMs,
+          timeSyncMs: undefined,
+          followEveryMs: Math.min(intervalMs, CANDLE_FOLLOW_UP_MS),
+        };
   const botPeriodsSec: Record<string, number> = {};
   for (const s of PERIODS) if (out[s].enabled) botPeriodsSec[BOT_IDS[s]] = out[s].intervalSec;
   return {
@@ -124,7 +143,7 @@ export function pacedConfig(
       timersSec: {
         gateTick: timers.gateTickMs / 1000,
         portfolioWatch: (timers.watchEveryMs ?? WATCH_DEFAULT_MS) / 1000,
-        orderFollowUp: FOLLOW_UP_MS / 1000,
+        orderFollowUp: (timers.followEveryMs ?? FOLLOW_UP_MS) / 1000,
         timeSync: (timers.timeSyncMs ?? TIME_SYNC_DEFAULT_MS) / 1000,
       },
       changed,

@@ -96,6 +96,7 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayRecord> {
       gateTickMs: paced.timers.gateTickMs,
       watchEveryMs: paced.timers.watchEveryMs,
       timeSyncMs: paced.timers.timeSyncMs,
+      followEveryMs: paced.timers.followEveryMs,
     });
     const samples = await drive(run, sim, clock, { ...o, stepMs, grid: pace });
     const record = await finish(run, sim, { o, samples, messages, startBalances, pace });

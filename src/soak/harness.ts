@@ -130,6 +130,8 @@ export async function startInProcessSuite(o: {
   watchEveryMs?: number | undefined;
   /** The client's server-time sync (ClientOptions.timeSyncMs); the soak keeps the client's 5 min. */
   timeSyncMs?: number | undefined;
+  /** See SuiteOptions.followEveryMs; the soak keeps the suite's 5 s. */
+  followEveryMs?: number | undefined;
 }): Promise<InProcessSuite> {
   const { clock, config, logs, wire } = o;
   const exchange = inProcessExchange(o.sim, clock, o.timeouts, wire, config, logs, o.timeSyncMs);
@@ -148,6 +150,7 @@ export async function startInProcessSuite(o: {
     sink: o.sink,
     ...(o.gateTickMs !== undefined ? { gateTickMs: o.gateTickMs } : {}),
     ...(o.watchEveryMs !== undefined ? { watchEveryMs: o.watchEveryMs } : {}),
+    ...(o.followEveryMs !== undefined ? { followEveryMs: o.followEveryMs } : {}),
   });
   const driver = new Driver(
     clock,

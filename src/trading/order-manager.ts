@@ -13,6 +13,9 @@ import { type LookupOptions, OrderTracker } from "./order-tracker.js";
 import { selfTradeRefusal } from "./self-trade.js";
 import type { Treasury } from "./treasury.js";
 
+/** The shortest wait between two follow-up passes when a deadline brings one forward (app.ts follows every 5 s). */
+export const FOLLOW_FLOOR_MS = 5_000;
+
 export type { OrderIntent } from "./order-intent.js";
 export type { OrderChange } from "./order-journal.js";
 
@@ -241,6 +244,13 @@ export class OrderManager {
     }
   }
 
+  #nextWait(everyMs: number): number {
+    const floor = Math.min(everyMs, FOLLOW_FLOOR_MS);
+    const due = this.#tracker.nextDueAt();
+    if (due === undefined) return everyMs;
+    return Math.min(everyMs, Math.max(floor, due - this.#clock.now()));
+  }
+
   async releaseKillSwitch(): Promise<void> {
     await this.#store.update((s) => {
       s.killSwitch = { active: false };
@@ -248,7 +258,11 @@ export class OrderManager {
     this.#log?.warn("kill switch off: orders allowed again");
   }
 
-  /** Polls every `everyMs` until `signal` aborts. A failing pass is logged and the next one comes as usual. */
+  /**
+   * Polls every `everyMs` until `signal` aborts. A failing pass is logged and the next one comes as usual. With a
+   * period longer than FOLLOW_FLOOR_MS (a replay at the candle pace), a deadline or a due lookup brings the next
+   * pass forward, never closer than the floor: deadlines are kept as closely as a 5 s follow-up keeps them.
+   */
   async run(signal: AbortSignal, everyMs = 2_000): Promise<void> {
     while (!signal.aborted) {
       try {
@@ -257,7 +271,7 @@ export class OrderManager {
         this.#log?.error({ err }, "order follow-up pass failed");
       }
       try {
-        await this.#clock.sleep(everyMs, signal);
+        await this.#clock.sleep(this.#nextWait(everyMs), signal);
       } catch {
         return;
       }

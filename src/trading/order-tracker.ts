@@ -106,6 +106,26 @@ export class OrderTracker {
     }
   }
 
+  /**
+   * The earliest instant a pass has work that cannot wait for the next routine one: a resting order's deadline, or
+   * an unresolved order's next lookup (now, when none is scheduled). Undefined when nothing has a time.
+   */
+  nextDueAt(): number | undefined {
+    const { journal } = this.#p;
+    let due: number | undefined;
+    const at = (t: number) => {
+      due = due === undefined ? t : Math.min(due, t);
+    };
+    for (const e of journal.entries((x) => LIVE_STATES.has(x.state) && x.expiresAt !== undefined)) {
+      at(e.expiresAt ?? Infinity);
+    }
+    for (const e of journal.entries((x) => UNRESOLVED_STATES.has(x.state))) {
+      if (e.state === "PENDING" && this.#inFlight.has(e.clientOrderId)) continue;
+      at(this.#nextLookup.get(e.clientOrderId) ?? this.#p.clock.now());
+    }
+    return due;
+  }
+
   /** One openOrders call per symbol follows all our resting orders on it; gone ones are fetched once. */
   async #followSymbol(symbol: string, entries: JournalEntry[]): Promise<void> {
     let open: Order[];

@@ -45,11 +45,12 @@ describe("the candle pace as a transformation of the config", () => {
     });
     expect(timers).toEqual({
       stepMs: 15 * MIN,
+      followEveryMs: MIN,
       gateTickMs: 15 * MIN,
       watchEveryMs: 15 * MIN,
       timeSyncMs: undefined,
     });
-    expect(pace.timersSec).toEqual({ gateTick: 900, portfolioWatch: 900, orderFollowUp: 5, timeSync: 300 });
+    expect(pace.timersSec).toEqual({ gateTick: 900, portfolioWatch: 900, orderFollowUp: 60, timeSync: 300 });
     // The config it was given is untouched (a sweep builds every point from the same one).
     expect(config.pnlSeller.intervalSec).toBe(60);
     expect(config.telegram.valueSampleEverySec).toBe(900);
