@@ -44,7 +44,14 @@ describe("order follow-up: a long period still keeps deadlines", () => {
     const price = new D(ex.sim.market.price("BTCUSDC")).mul("0.8").toNearest(rules.tick, D.ROUND_DOWN);
     const quantity = new D(20).div(price).toNearest(rules.step, D.ROUND_UP);
     const id = "buyer-00000000follow1";
-    await ex.client.newOrder({ symbol: "BTCUSDC", side: "BUY", type: "LIMIT", quantity, price, clientOrderId: id });
+    await ex.client.newOrder({
+      symbol: "BTCUSDC",
+      side: "BUY",
+      type: "LIMIT",
+      quantity,
+      price,
+      clientOrderId: id,
+    });
     await om.reconcile(["BTCUSDC"]);
     const expiresAt = om.entry(id)?.expiresAt;
     if (expiresAt === undefined) throw new Error("the adopted order has no deadline");
