@@ -26,6 +26,13 @@ const IMPORT = bytes('import"');
 const CLIENT_ORDER_ID = bytes(',"clientOrderId":"');
 const BOT = bytes(',"bot":"');
 const QUOTE_MARK = 0x22;
+/** Byte classes of the names a fill line holds: assets [A-Z0-9], bot ids [a-z0-9] (#botId checks the letter first). */
+const ASSET_BYTE = 1;
+const BOT_BYTE = 2;
+const BYTE_CLASS = new Uint8Array(256);
+for (let b = 0x30; b <= 0x39; b++) BYTE_CLASS[b] = ASSET_BYTE | BOT_BYTE;
+for (let b = 0x41; b <= 0x5a; b++) BYTE_CLASS[b] = ASSET_BYTE;
+for (let b = 0x61; b <= 0x7a; b++) BYTE_CLASS[b] = BOT_BYTE;
 const BACKSLASH = 0x5c;
 
 /**
@@ -42,6 +49,8 @@ export class LineScanner {
   #buf: Buffer = Buffer.alloc(0);
   #at = 0;
   #end = 0;
+  /** The hash of the last #run. */
+  #runHash = 0;
   /** Name codes by a hash of their bytes (open addressing, code + 1 per slot). */
   #nameSlots = new Int32Array(256);
 
@@ -139,38 +148,42 @@ export class LineScanner {
     return true;
   }
 
-  /** [A-Z0-9]+ (the closing '"' next): the name's code, or -1. */
-  #asset(): number {
+  /**
+   * Bytes of class `cls` up to the closing '"': where the run ends (at the '"'), or -1 for another byte or no '"'
+   * before the line's end; the run's hash goes to #runHash for #name.
+   */
+  #run(cls: number): number {
     const buf = this.#buf;
-    const start = this.#at;
     let hash = FNV_BASIS;
-    let at = start;
+    let at = this.#at;
     for (; at < this.#end; at++) {
       const b = buf[at] as number;
       if (b === QUOTE_MARK) break;
-      if (!((b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39))) return -1;
+      if (((BYTE_CLASS[b] as number) & cls) === 0) return -1;
       hash = Math.imul(hash ^ b, FNV_PRIME);
     }
-    if (at === start || at === this.#end) return -1;
+    this.#runHash = hash;
+    return at === this.#end ? -1 : at;
+  }
+
+  /** [A-Z0-9]+ (the closing '"' next): the name's code, or -1. */
+  #asset(): number {
+    const start = this.#at;
+    const at = this.#run(ASSET_BYTE);
+    if (at <= start) return -1;
     this.#at = at;
-    return this.#name(start, at, hash);
+    return this.#name(start, at, this.#runHash);
   }
 
   /** A bot id (/^[a-z][a-z0-9]{1,14}$/) then '"': its code, or -1. */
   #botId(): number {
-    const buf = this.#buf;
     const start = this.#at;
-    let hash = FNV_BASIS;
-    let at = start;
-    for (; at < this.#end; at++) {
-      const b = buf[at] as number;
-      if (b === QUOTE_MARK) break;
-      if (!((b >= 0x61 && b <= 0x7a) || (at > start && b >= 0x30 && b <= 0x39))) return -1;
-      hash = Math.imul(hash ^ b, FNV_PRIME);
-    }
-    if (at - start < 2 || at - start > 15 || at === this.#end) return -1;
+    const first = this.#buf[start] as number;
+    if (!(first >= 0x61 && first <= 0x7a)) return -1;
+    const at = this.#run(BOT_BYTE);
+    if (at - start < 2 || at - start > 15) return -1;
     this.#at = at + 1;
-    return this.#name(start, at, hash);
+    return this.#name(start, at, this.#runHash);
   }
 
   /** A JSON string's content with nothing to unescape, then '"': its length, or -1. */
