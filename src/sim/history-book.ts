@@ -1,4 +1,5 @@
-import { D, type Dec, ROUND_DOWN, ROUND_UP } from "./decimal.js";
+import { D, type Dec, ROUND_DOWN, ROUND_UP, str } from "./decimal.js";
+import { floatPlaces, unitText } from "./float-text.js";
 import { COL, type HistorySeries, value } from "./history-file.js";
 import { nextOpen } from "./klines.js";
 import type { Level } from "./source.js";
@@ -66,4 +67,32 @@ export function* historyBookSide(
     prev = price;
     yield { price, qty: levelQty(shape, mid, i, basePrecision) };
   }
+}
+
+/** One level in wire form. */
+export interface LevelText {
+  price: string;
+  qty: string;
+}
+
+/**
+ * The first level of each side, exactly as historyBookSide's first yields print (str of price and qty), for the
+ * tickers: the same roundings done on the floats' texts (float-text.ts) instead of a dozen Decimals per symbol.
+ */
+export function historyTop(
+  shape: BookShape,
+  mid: number,
+  pricePrecision: number,
+  basePrecision: number,
+): { bid: LevelText | undefined; ask: LevelText | undefined } {
+  const bid0 = floatPlaces(mid * (1 - shape.half), pricePrecision, false);
+  let qty = floatPlaces(shape.levelQuote / mid, basePrecision, false);
+  if (qty === "0") qty = unitText(basePrecision);
+  let ask = floatPlaces(mid * (1 + shape.half), pricePrecision, true);
+  // Only a strict inequality of the doubles proves the decimals' order; anything else asks Decimal.
+  if (!(Number(ask) > Number(bid0)) && new D(ask).lessThanOrEqualTo(bid0))
+    ask = str(new D(bid0).plus(new D(unitText(pricePrecision))));
+  // historyBookSide ends the bids at a price <= 0; wire form has no "-0".
+  const bidPositive = bid0 !== "0" && !bid0.startsWith("-");
+  return { bid: bidPositive ? { price: bid0, qty } : undefined, ask: { price: ask, qty } };
 }

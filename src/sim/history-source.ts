@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { D, type Dec, floatFixed } from "./decimal.js";
-import { bookShape, historyBookSide, levelQty } from "./history-book.js";
+import { floatPrice } from "./float-text.js";
+import { bookShape, historyBookSide, historyTop, type LevelText, levelQty } from "./history-book.js";
 import { COL, candleAt, type HistorySeries, loadSeries, value } from "./history-file.js";
 import { priceAt, rangeOver } from "./history-path.js";
 import { defaultInfo, loadInfoFile } from "./history-rules.js";
@@ -94,6 +95,22 @@ export class HistorySource implements MarketSource {
     const e = this.entries.get(symbol);
     const p = e ? priceAt(e.series, nowMs) : undefined;
     return e && p !== undefined ? new D(floatFixed(p, e.rule.pricePrecision)) : undefined;
+  }
+
+  /** lastPrice in wire form, without the Decimal. */
+  lastText(symbol: string, nowMs: number): string | undefined {
+    const e = this.entries.get(symbol);
+    const p = e ? priceAt(e.series, nowMs) : undefined;
+    return e && p !== undefined ? floatPrice(p, e.rule.pricePrecision) : undefined;
+  }
+
+  /** The best level of each side in wire form, as `levels` would print them (history-book.ts historyTop). */
+  top(symbol: string, nowMs: number): { bid: LevelText | undefined; ask: LevelText | undefined } {
+    const e = this.entries.get(symbol);
+    const mid = e ? priceAt(e.series, nowMs) : undefined;
+    if (!e || mid === undefined) return { bid: undefined, ask: undefined };
+    const shape = bookShape(e.series, Math.min(candleAt(e.series, nowMs), e.series.n));
+    return historyTop(shape, mid, e.rule.pricePrecision, e.rule.basePrecision);
   }
 
   levels(symbol: string, side: "bids" | "asks", nowMs: number): Iterable<Level> {

@@ -1,11 +1,11 @@
 import { D, type Dec, floatFixed, floatFloor, str, sum } from "./decimal.js";
 import { SimError } from "./errors.js";
+import { floatPrice } from "./float-text.js";
 import { COL, type Col, candleAt, type HistorySeries, text, value } from "./history-file.js";
 import { priceAt, rangeOver } from "./history-path.js";
 import type { HistorySource, HistorySymbol } from "./history-source.js";
 import { floorOpen, INTERVALS, type Interval, nextOpen, selectOpens } from "./klines.js";
 import type { KlineQuery, PublicMarket, PublicViews } from "./public-views.js";
-import type { Level } from "./source.js";
 
 const DAY_MS = 86_400_000;
 
@@ -29,11 +29,6 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
       exchangeFilters: [],
       symbols: list.map((e) => e.info),
     };
-  }
-
-  private top(e: HistorySymbol, side: "bids" | "asks", nowMs: number): Level | undefined {
-    for (const l of this.src.levels(e.symbol, side, nowMs)) return l;
-    return undefined;
   }
 
   depth(e: HistorySymbol, limit: number, nowMs: number): unknown {
@@ -84,28 +79,26 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
     const s = e.series;
     const pp = e.rule.pricePrecision;
     const from = nowMs - DAY_MS;
-    const last = this.src.lastPrice(e.symbol, nowMs);
+    const last = this.src.lastText(e.symbol, nowMs);
     const startPrice = priceAt(s, from) ?? priceAt(s, s.opens[0] as number);
-    const open = last && startPrice !== undefined ? new D(floatFixed(startPrice, pp)) : last;
-    const r = last ? rangeOver(s, from, nowMs) : undefined;
-    const lastN = last?.toNumber() ?? 0;
+    const open = last !== undefined && startPrice !== undefined ? floatPrice(startPrice, pp) : last;
+    const r = last !== undefined ? rangeOver(s, from, nowMs) : undefined;
+    const lastN = last !== undefined ? Number(last) : 0;
     const fmt = (x: number | undefined): string => (x === undefined ? "" : floatFixed(x, pp));
     const vol = closedVolume(s, from, nowMs);
-    const bid = this.top(e, "bids", nowMs);
-    const ask = this.top(e, "asks", nowMs);
-    const change = last && open ? last.minus(open) : undefined;
+    const { bid, ask } = this.src.top(e.symbol, nowMs);
+    const { change, percent } = changeOf(last, open);
     return {
       symbol: e.symbol,
-      priceChange: change ? str(change) : "",
-      priceChangePercent:
-        change && open && !open.isZero() ? str(change.dividedBy(open).toDecimalPlaces(4)) : "0",
-      prevClosePrice: open ? str(open) : "",
-      lastPrice: last ? str(last) : "",
-      bidPrice: bid ? str(bid.price) : "",
-      bidQty: bid ? str(bid.qty) : "",
-      askPrice: ask ? str(ask.price) : "",
-      askQty: ask ? str(ask.qty) : "",
-      openPrice: open ? str(open) : "",
+      priceChange: change,
+      priceChangePercent: percent,
+      prevClosePrice: open ?? "",
+      lastPrice: last ?? "",
+      bidPrice: bid ? bid.price : "",
+      bidQty: bid ? bid.qty : "",
+      askPrice: ask ? ask.price : "",
+      askQty: ask ? ask.qty : "",
+      openPrice: open ?? "",
       highPrice: fmt(r ? Math.max(r.hi, lastN) : undefined),
       lowPrice: fmt(r ? Math.min(r.lo, lastN) : undefined),
       volume: floatFloor(vol.v, s.volumeDecimals),
@@ -117,21 +110,31 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
   }
 
   tickerPrice(e: HistorySymbol, nowMs: number): { symbol: string; price: string } {
-    const last = this.src.lastPrice(e.symbol, nowMs);
-    return { symbol: e.symbol, price: last ? str(last) : "" };
+    return { symbol: e.symbol, price: this.src.lastText(e.symbol, nowMs) ?? "" };
   }
 
   bookTicker(e: HistorySymbol, nowMs: number): Record<string, string> {
-    const bid = this.top(e, "bids", nowMs);
-    const ask = this.top(e, "asks", nowMs);
+    const { bid, ask } = this.src.top(e.symbol, nowMs);
     return {
       symbol: e.symbol,
-      bidPrice: bid ? str(bid.price) : "",
-      bidQty: bid ? str(bid.qty) : "",
-      askPrice: ask ? str(ask.price) : "",
-      askQty: ask ? str(ask.qty) : "",
+      bidPrice: bid ? bid.price : "",
+      bidQty: bid ? bid.qty : "",
+      askPrice: ask ? ask.price : "",
+      askQty: ask ? ask.qty : "",
     };
   }
+}
+
+/**
+ * The 24 h change and its ratio to 4 places, in wire form, from the last and the opening price's texts (both
+ * wire forms of Decimals); an unchanged price needs no Decimal.
+ */
+function changeOf(last: string | undefined, open: string | undefined): { change: string; percent: string } {
+  if (last === undefined || open === undefined) return { change: "", percent: "0" };
+  if (last === open) return { change: "0", percent: "0" };
+  const o = new D(open);
+  const change = new D(last).minus(o);
+  return { change: str(change), percent: o.isZero() ? "0" : str(change.dividedBy(o).toDecimalPlaces(4)) };
 }
 
 export function historyMarket(src: HistorySource): PublicMarket<HistorySymbol> {
