@@ -53,3 +53,56 @@ export function unitText(dp: number): string {
   if (!Number.isInteger(dp) || dp < 0) return str(new D(1).dividedBy(new D(10).pow(dp)));
   return `0.${"0".repeat(dp - 1)}1`;
 }
+
+/** A plain non-negative decimal text as an integer count of 10^-dp, when a double holds it exactly. */
+function scaled(t: string, dp: number): number | undefined {
+  const dot = t.indexOf(".");
+  const frac = dot < 0 ? "" : t.slice(dot + 1);
+  if (frac.length > dp || !/^\d+(\.\d+)?$/.test(t)) return undefined;
+  const n = Number((dot < 0 ? t : t.slice(0, dot) + frac) + "0".repeat(dp - frac.length));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A signed integer count of 10^-dp in wire form ("0" for zero, never "-0"). */
+function unscaled(n: number, dp: number): string {
+  if (n === 0) return "0";
+  const digits = String(Math.abs(n)).padStart(dp + 1, "0");
+  return (n < 0 ? "-" : "") + placed(digits, dp);
+}
+
+const places = (t: string): number => (t.includes(".") ? t.length - t.indexOf(".") - 1 : 0);
+
+/**
+ * The 24 h ticker's change and change ratio from two price texts in wire form: `str(last − open)` and
+ * `str(((last − open) / open).toDecimalPlaces(4))` with Decimal's half-up, exactly, on integers while a double
+ * holds them. Decimal's division first rounds to 40 digits; that can move a half-up decision only when the exact
+ * ratio lies within 10^-36 of a half unit, and a ratio of integers below 2^53 lies at least 2^-54 from it unless
+ * it is the half itself, which 40 digits hold. Anything else (longer texts) asks Decimal.
+ */
+export function changeTexts(last: string, open: string): { change: string; percent: string } {
+  if (last === open) return { change: "0", percent: "0" };
+  const dp = Math.max(places(last), places(open));
+  const l = scaled(last, dp);
+  const o = scaled(open, dp);
+  const num = l !== undefined && o !== undefined ? (l - o) * 10_000 : Number.NaN;
+  if (l === undefined || o === undefined || !(Math.abs(num) + o <= Number.MAX_SAFE_INTEGER)) {
+    const od = new D(open);
+    const change = new D(last).minus(od);
+    return { change: str(change), percent: od.isZero() ? "0" : str(change.dividedBy(od).toDecimalPlaces(4)) };
+  }
+  const change = unscaled(l - o, dp);
+  if (o === 0) return { change, percent: "0" };
+  let q = Math.trunc(num / o);
+  let r = num - q * o;
+  // The double quotient may be one off; the remainder puts it right (same sign as num, below o).
+  while (r !== 0 && Math.sign(r) !== Math.sign(num)) {
+    q -= Math.sign(num);
+    r = num - q * o;
+  }
+  while (Math.abs(r) >= o) {
+    q += Math.sign(num);
+    r = num - q * o;
+  }
+  if (2 * Math.abs(r) >= o) q += Math.sign(num);
+  return { change, percent: unscaled(q, 4) };
+}

@@ -1,6 +1,6 @@
 import { D, type Dec, floatFixed, floatFloor, str, sum } from "./decimal.js";
 import { SimError } from "./errors.js";
-import { floatPrice } from "./float-text.js";
+import { changeTexts, floatPrice } from "./float-text.js";
 import { COL, type Col, candleAt, type HistorySeries, text, value } from "./history-file.js";
 import { priceAt, rangeOver } from "./history-path.js";
 import type { HistorySource, HistorySymbol } from "./history-source.js";
@@ -87,7 +87,8 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
     const fmt = (x: number | undefined): string => (x === undefined ? "" : floatFixed(x, pp));
     const vol = closedVolume(s, from, nowMs);
     const { bid, ask } = this.src.top(e.symbol, nowMs);
-    const { change, percent } = changeOf(last, open);
+    const { change, percent } =
+      last !== undefined && open !== undefined ? changeTexts(last, open) : { change: "", percent: "0" };
     return {
       symbol: e.symbol,
       priceChange: change,
@@ -123,18 +124,6 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
       askQty: ask ? ask.qty : "",
     };
   }
-}
-
-/**
- * The 24 h change and its ratio to 4 places, in wire form, from the last and the opening price's texts (both
- * wire forms of Decimals); an unchanged price needs no Decimal.
- */
-function changeOf(last: string | undefined, open: string | undefined): { change: string; percent: string } {
-  if (last === undefined || open === undefined) return { change: "", percent: "0" };
-  if (last === open) return { change: "0", percent: "0" };
-  const o = new D(open);
-  const change = new D(last).minus(o);
-  return { change: str(change), percent: o.isZero() ? "0" : str(change.dividedBy(o).toDecimalPlaces(4)) };
 }
 
 export function historyMarket(src: HistorySource): PublicMarket<HistorySymbol> {

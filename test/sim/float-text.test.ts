@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { D, floatFixed, ROUND_DOWN, ROUND_UP, str } from "../../src/sim/decimal.js";
-import { floatPlaces, floatPrice, unitText } from "../../src/sim/float-text.js";
+import { changeTexts, floatPlaces, floatPrice, unitText } from "../../src/sim/float-text.js";
 import { type BookShape, historyBookSide, historyTop } from "../../src/sim/history-book.js";
 import { Rng } from "../../src/sim/rng.js";
 
@@ -36,6 +36,46 @@ describe("float-text: Decimal's roundings done on a float's text", () => {
       }
     expect(wrong.slice(0, 10)).toEqual([]);
     expect(checked).toBeGreaterThan(50_000);
+  });
+
+  it("gives the 24 h change and its ratio as Decimal's subtraction and division", () => {
+    const rng = new Rng(5);
+    const wrong: string[] = [];
+    const texts = [
+      "0",
+      "1",
+      "2",
+      "0.5",
+      "0.00015",
+      "1.00005",
+      "3",
+      "0.0003",
+      "12345678901234.5",
+      "99999999999",
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const dp = Math.floor(rng.next() * 9);
+      const o = floatPrice(10 ** (rng.next() * 8 - 3), dp);
+      // Near the open, and on exact halves of the ratio's last place (o × k / 20,000).
+      const l =
+        i % 3 === 0
+          ? str(new D(o).times(1 + Math.floor(rng.next() * 40) / 20_000).toDecimalPlaces(dp + 5))
+          : floatPrice(Number(o) * (0.5 + rng.next()), dp);
+      texts.push(o, l);
+    }
+    for (let i = 0; i + 1 < texts.length; i++) {
+      const [last, open] = [texts[i] as string, texts[i + 1] as string];
+      const od = new D(open);
+      const change = new D(last).minus(od);
+      const want = {
+        change: str(change),
+        percent: od.isZero() ? "0" : str(change.dividedBy(od).toDecimalPlaces(4)),
+      };
+      const got = changeTexts(last, open);
+      if (got.change !== want.change || got.percent !== want.percent)
+        wrong.push(`${last} vs ${open}: ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
   });
 
   it("prints the smallest step at dp places as Decimal does", () => {
