@@ -12,14 +12,23 @@ export function parseForm(raw: string, into = new Map<string, string>()): Map<st
     let key: string;
     let value: string;
     try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, " "));
-      value = decodeURIComponent(rawValue.replace(/\+/g, " "));
+      key = decoded(rawKey);
+      value = decoded(rawValue);
     } catch {
       throw Errors.illegal(rawKey);
     }
     if (!into.has(key)) into.set(key, value);
   }
   return into;
+}
+
+/**
+ * Form decoding of one key or value: '+' is a space, then percent-decoding (which throws on a bad escape). Most
+ * parameters (symbols, numbers, signatures) hold neither, and are their own decoding.
+ */
+function decoded(raw: string): string {
+  if (!raw.includes("%") && !raw.includes("+")) return raw;
+  return decodeURIComponent(raw.replace(/\+/g, " "));
 }
 
 export function isJsonBody(body: string, contentType: string | undefined): boolean {

@@ -17,6 +17,19 @@ export interface SimRequest {
   ip?: string;
 }
 
+/** A request header by its lowercase name: the first one that matches in any case, the first of a repeated one. */
+export function header(req: SimRequest, name: string): string | undefined {
+  const h = req.headers;
+  if (!h) return undefined;
+  // for-in over own keys: Object.entries' order without building its arrays (four lookups a request).
+  for (const k in h) {
+    if (!Object.hasOwn(h, k) || k.toLowerCase() !== name) continue;
+    const v = h[k];
+    return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+}
+
 export interface SimResponse {
   status: number;
   headers: Record<string, string>;

@@ -10,12 +10,14 @@ import { corrupt, type RandomFaultKind, SimFaults } from "./faults.js";
 import type { FeeAsset } from "./fees.js";
 import { checkFeePairs, type HistoryOptions, HistorySource } from "./history-source.js";
 import { historyMarket } from "./history-views.js";
+import { InstantAnswers } from "./instant-answers.js";
 import { MarketViews } from "./market-views.js";
 import { Params } from "./params.js";
 import type { Regime } from "./price-path.js";
 import { syntheticMarket } from "./public-views.js";
 import { chargesFor, RateLimiter, type RateLimitInput, rateLimitOptions } from "./rate-limit.js";
 import {
+  header,
   JSON_HEADERS,
   Raw,
   type RouteEnv,
@@ -120,6 +122,8 @@ export class Simulator {
   private readonly abort = new AbortController();
   private readonly variants: Variants;
   private readonly history: HistorySource | undefined;
+  /** The history market's public answers at the current instant (instant-answers.ts); none with variants on. */
+  private readonly instant: InstantAnswers | undefined;
 
   constructor(opts: SimOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
@@ -147,6 +151,7 @@ export class Simulator {
       : undefined;
     this.source = (synthetic ?? history ?? upstream) as MarketSource;
     this.history = history;
+    this.instant = history && rv === false ? new InstantAnswers() : undefined;
     this.engine = new Engine(this.source, opts.accounts ?? [DEFAULT_ACCOUNT], {
       feeAsset: opts.feeAsset ?? "quote",
       rejectDuplicateClientOrderId: opts.rejectDuplicateClientOrderId ?? true,
@@ -313,19 +318,27 @@ export class Simulator {
       else if (symbols.length > 0) await this.source.prepare(symbols);
       const now = this.serverTime();
       if (route.signed) this.engine.advance(now);
-      const out = await route.handle({
-        params,
-        now,
-        ip: req.ip ?? "127.0.0.1",
-        apiKey,
-        env: this.env,
-        query: req.query ?? "",
-        body: req.body ?? "",
-      });
+      const kept =
+        this.instant && !route.signed && table === this.routes ? `${endpoint}?${req.query ?? ""}` : "";
+      const hit = kept === "" ? undefined : this.instant?.get(kept, now);
+      // Awaited either way: the same turns of the event loop as before, so concurrent requests keep their order.
+      const out = await (hit ??
+        route.handle({
+          params,
+          now,
+          ip: req.ip ?? "127.0.0.1",
+          apiKey,
+          env: this.env,
+          query: req.query ?? "",
+          body: req.body ?? "",
+        }));
+      if (hit !== undefined) return { status: 200, headers: { ...JSON_HEADERS }, body: hit };
       if (out instanceof Raw)
         return { status: out.status, headers: { ...JSON_HEADERS, ...out.headers }, body: out.body };
       const shaped = table === this.routes ? this.variants.apply(endpoint, out) : out;
-      return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(shaped) };
+      const body = JSON.stringify(shaped);
+      if (kept !== "") this.instant?.set(kept, now, body);
+      return { status: 200, headers: { ...JSON_HEADERS }, body };
     } catch (e) {
       if (e instanceof SimError) return errorResponse(e);
       if (e instanceof SimDropped || (e instanceof Error && e.name === "AbortError")) throw e;
@@ -373,15 +386,6 @@ export class Simulator {
       flows: () => this.engine.flows.snapshot(),
     };
   }
-}
-
-function header(req: SimRequest, name: string): string | undefined {
-  const h = req.headers;
-  if (!h) return undefined;
-  for (const [k, v] of Object.entries(h)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
-  }
-  return undefined;
 }
 
 function errorResponse(e: SimError): SimResponse {
