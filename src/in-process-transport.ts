@@ -10,17 +10,18 @@ import { SimDropped, type Simulator } from "./sim/index.js";
 export function inProcessTransport(sim: Simulator, clock: Clock): Transport {
   return {
     async send(req: HttpRequest): Promise<HttpResponse> {
-      const url = new URL(req.url);
+      const { path, query } = pathAndQuery(req.url);
       const sentAt = clock.now();
       const t0 = performance.now();
       let res: Awaited<ReturnType<Simulator["handle"]>>;
       try {
         res = await sim.handle({
           method: req.method,
-          path: url.pathname,
-          query: url.search.startsWith("?") ? url.search.slice(1) : url.search,
+          path,
+          query,
           body: "",
-          headers: { ...req.headers },
+          // The simulator only reads them, before its first await.
+          headers: req.headers,
           ip: "127.0.0.1",
         });
       } catch (err) {
@@ -46,4 +47,20 @@ export function inProcessTransport(sim: Simulator, clock: Clock): Transport {
       };
     },
   };
+}
+
+/**
+ * Characters WHATWG URL leaves as they are: a path without dot segments or escapes, a query without space, quotes,
+ * '#', '<', '>' (the special-query percent-encode set) or anything beyond ASCII. The client's URLs always are;
+ * splitting them by hand saves a URL object per request (a replay sends ~9,000 a simulated day).
+ */
+const PLAIN_URL =
+  /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(\/[A-Za-z0-9_/-]*)(?:\?([A-Za-z0-9%=&_.~!*()+,;:@$/-]*))?$/;
+
+/** `url.pathname`, and `url.search` without its '?', as new URL(url) gives them. */
+export function pathAndQuery(url: string): { path: string; query: string } {
+  const m = PLAIN_URL.exec(url);
+  if (m) return { path: m[1] as string, query: m[2] ?? "" };
+  const u = new URL(url);
+  return { path: u.pathname, query: u.search.startsWith("?") ? u.search.slice(1) : u.search };
 }
