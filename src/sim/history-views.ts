@@ -55,7 +55,14 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
     const first = s.opens[0] as number;
     const end = Math.min(nowMs, nextOpen(s.interval, s.opens[s.n - 1] as number));
     // Opens up to the candle before the one containing `end`: each of them ended at or before it.
-    const opens = selectOpens(interval, { ...opts, nowMs: floorOpen(interval, end) - 1, firstMs: first });
+    // Named fields, not a spread of opts: the spread was most of a klines answer's time.
+    const opens = selectOpens(interval, {
+      startTime: opts.startTime,
+      endTime: opts.endTime,
+      limit: opts.limit,
+      nowMs: floorOpen(interval, end) - 1,
+      firstMs: first,
+    });
     const rows: unknown[] = [];
     const ring = interval === s.interval ? this.ring(s) : undefined;
     for (const open of opens) {
