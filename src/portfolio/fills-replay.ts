@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { damagedLine } from "../store/index.js";
 import { botOfFill } from "./attribution.js";
 import type { BookState, CostBasisOptions } from "./cost-basis-types.js";
-import { type Exact, exact } from "./exact-decimal.js";
+import { type Exact, exact, X_ZERO } from "./exact-decimal.js";
 import { type ExactFill, FastBook } from "./fast-book.js";
 import { checkFillJson, type FillJson } from "./fill.js";
 import { FEE, FillColumns, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
@@ -64,7 +64,7 @@ class RowFill implements ExactFill {
   side: ExactFill["side"] = "BUY";
   feeAsset = "";
   bot = "";
-  price: Exact = { c: 0n, e: 0 };
+  price: Exact = X_ZERO;
   qty: Exact = this.price;
   quoteQty: Exact = this.price;
   fee: Exact = this.price;
