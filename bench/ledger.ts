@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
 import { FillsDigest } from "../src/portfolio/fills-digest.js";
 import { digestCheckpointPath } from "../src/portfolio/fills-digest-checkpoint.js";
-import { readExactFills, replayExact, replayFillsFile } from "../src/portfolio/fills-replay.js";
+import { readFillColumns, replayColumns, replayFillsFile } from "../src/portfolio/fills-replay.js";
 import { KeptCostBasis, replay } from "../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../src/store/index.js";
 import { fillLine, writeFills } from "./ledger-fills.js";
@@ -76,9 +76,9 @@ function prepare(n: number, path: string): Prepared {
     t = performance.now();
     replayFillsFile(path, {}, digest.file.bytes);
     replayMs.push(performance.now() - t);
-    const fills = readExactFills(path, digest.file.bytes);
+    const columns = readFillColumns(path, digest.file.bytes);
     t = performance.now();
-    replayExact(fills);
+    replayColumns(columns);
     hotLoopMs.push(performance.now() - t);
   }
   const decimalMs: number[] = [];

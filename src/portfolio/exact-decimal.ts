@@ -30,6 +30,7 @@ for (let i = 1; i <= 2 * PRECISION + 40; i++) POW10.push((POW10[i - 1] as bigint
 const NEG_POW10 = POW10.map((p) => -p);
 /** Half of 10^n (n ≥ 1): where a dropped remainder rounds up. */
 const HALF = POW10.map((p) => p / 2n);
+const NEG_HALF = HALF.map((h) => -h);
 const LIMIT = POW10[PRECISION] as bigint;
 const NEG_LIMIT = -LIMIT;
 const TOP = POW10.length - 1;
@@ -73,19 +74,37 @@ function pow10(n: number): bigint {
   return POW10[n] ?? 10n ** BigInt(n);
 }
 
-/** Decimal digits of a value, sign aside (1 for 0). */
-function digitsOf(c: bigint): number {
-  const n = Math.abs(Number(c));
-  if (n < 10) return 1;
-  // The double's logarithm is off by at most one near a power of ten: one comparison each way settles it.
-  let d = Math.floor(Math.log10(n)) + 1;
-  if (!(d < TOP)) return (c < 0n ? -c : c).toString().length;
-  if (c >= 0n) {
-    if (c >= (POW10[d] as bigint)) d++;
-    else if (c < (POW10[d - 1] as bigint)) d--;
-  } else if (c <= (NEG_POW10[d] as bigint)) d++;
-  else if (c > (NEG_POW10[d - 1] as bigint)) d--;
+/**
+ * Decimal digits of a value, sign aside (1 for 0): a binary search in the table of powers. (Number(c) and a
+ * logarithm would be fewer steps, but converting a BigInt to a double costs as much as four comparisons.)
+ */
+function digitsOf(c: bigint, lo = 1): number {
+  const negative = c < 0n;
+  if (negative ? c <= (NEG_POW10[TOP] as bigint) : c >= (POW10[TOP] as bigint))
+    return (negative ? -c : c).toString().length;
+  // The smallest n with |c| < 10^n.
+  let hi = TOP;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (negative ? c > (NEG_POW10[mid] as bigint) : c < (POW10[mid] as bigint)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Digits of a safe Number coefficient, sign aside. */
+function digitsOfNumber(n: number): number {
+  const abs = Math.abs(n);
+  let d = 1;
+  while (d < 16 && abs >= (POW10_N[d] as number)) d++;
   return d;
+}
+
+/** Digits of a value of more than 40 (what round drops): a sum has 41, so that is asked first. */
+function digitsBeyondPrecision(c: bigint): number {
+  if (c > 0n ? c < (POW10[PRECISION + 1] as bigint) : c > (NEG_POW10[PRECISION + 1] as bigint))
+    return PRECISION + 1;
+  return digitsOf(c, PRECISION + 2);
 }
 
 /**
@@ -95,11 +114,13 @@ function digitsOf(c: bigint): number {
  */
 function round(c: bigint, e: number, sticky = false): Exact {
   if (c < LIMIT && c > NEG_LIMIT) return make(c, e);
-  const drop = digitsOf(c) - PRECISION;
+  const drop = digitsBeyondPrecision(c) - PRECISION;
   const unit = pow10(drop);
   const half = HALF[drop] ?? unit / 2n;
+  const negHalf = NEG_HALF[drop] ?? -half;
   let q = c / unit;
-  const r = c % unit;
+  // Not c % unit: a BigInt remainder costs more than a product and a difference.
+  const r = c - q * unit;
   let exp = e + drop;
   if (c > 0n) {
     if (r > half || (r === half && (sticky || (q & 1n) === 1n))) q += 1n;
@@ -108,7 +129,7 @@ function round(c: bigint, e: number, sticky = false): Exact {
       exp += 1;
     }
   } else {
-    if (r < -half || (r === -half && (sticky || (q & 1n) === 1n))) q -= 1n;
+    if (r < negHalf || (r === negHalf && (sticky || (q & 1n) === 1n))) q -= 1n;
     if (q === NEG_LIMIT) {
       q = NEG_POW10[PRECISION - 1] as bigint;
       exp += 1;
@@ -152,12 +173,14 @@ export function xDiv(a: Exact, b: Exact): Exact {
   if (a.n === 0) return X_ZERO;
   const ac = big(a);
   const bc = big(b);
+  const da = a.c === undefined ? digitsOfNumber(a.n) : digitsOf(a.c);
+  const db = b.c === undefined ? digitsOfNumber(b.n) : digitsOf(b.c);
   // Enough digits that the quotient has more than the precision, so rounding sees its true next digit.
-  const shift = Math.max(0, PRECISION + 2 + digitsOf(bc) - digitsOf(ac));
+  const shift = Math.max(0, PRECISION + 2 + db - da);
   const n = ac * pow10(shift);
   const q = n / bc;
   // A remainder matters only where the dropped digits are exactly a half: the true value lies beyond it.
-  return round(q, a.e - b.e - shift, n % bc !== 0n);
+  return round(q, a.e - b.e - shift, n !== q * bc);
 }
 
 export function xCmp(a: Exact, b: Exact): number {
