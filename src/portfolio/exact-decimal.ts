@@ -100,42 +100,41 @@ function digitsOfNumber(n: number): number {
   return d;
 }
 
-/** Digits of a value of more than 40 (what round drops): a sum has 41, so that is asked first. */
-function digitsBeyondPrecision(c: bigint): number {
-  if (c > 0n ? c < (POW10[PRECISION + 1] as bigint) : c > (NEG_POW10[PRECISION + 1] as bigint))
-    return PRECISION + 1;
-  return digitsOf(c, PRECISION + 2);
-}
-
 /**
  * Rounds to 40 significant digits, half to even. `sticky` says the exact value lies a little beyond `c`
  * (a division's non-zero remainder), away from zero. BigInt division truncates toward zero and the remainder
- * takes the sign of `c`, so a negative value rounds without being negated.
+ * takes the sign of `c`, so a negative value rounds without being negated. Each BigInt comparison is a call, so
+ * the sign is asked once and each bound on its own side; a sum is one digit over at most, so 41 digits is asked
+ * before the search; a rounded value has 40 digits, far beyond a safe Number.
  */
 function round(c: bigint, e: number, sticky = false): Exact {
-  if (c < LIMIT && c > NEG_LIMIT) return make(c, e);
-  const drop = digitsBeyondPrecision(c) - PRECISION;
-  const unit = pow10(drop);
-  const half = HALF[drop] ?? unit / 2n;
-  const negHalf = NEG_HALF[drop] ?? -half;
-  let q = c / unit;
-  // Not c % unit: a BigInt remainder costs more than a product and a difference.
-  const r = c - q * unit;
-  let exp = e + drop;
-  if (c > 0n) {
-    if (r > half || (r === half && (sticky || (q & 1n) === 1n))) q += 1n;
-    if (q === LIMIT) {
-      q = POW10[PRECISION - 1] as bigint;
-      exp += 1;
+  if (c >= 0n) {
+    if (c < LIMIT) return c <= BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+    const drop =
+      (c < (POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
+    const unit = pow10(drop);
+    let q = c / unit;
+    // Not c % unit: a BigInt remainder costs more than a product and a difference.
+    const r = c - q * unit;
+    const half = HALF[drop] ?? unit / 2n;
+    if (r > half || (r === half && (sticky || (q & 1n) === 1n))) {
+      q += 1n;
+      if (q === LIMIT) return { n: Number.NaN, c: POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
     }
-  } else {
-    if (r < negHalf || (r === negHalf && (sticky || (q & 1n) === 1n))) q -= 1n;
-    if (q === NEG_LIMIT) {
-      q = NEG_POW10[PRECISION - 1] as bigint;
-      exp += 1;
-    }
+    return { n: Number.NaN, c: q, e: e + drop };
   }
-  return make(q, exp);
+  if (c > NEG_LIMIT) return c >= NEG_BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+  const drop =
+    (c > (NEG_POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
+  const unit = pow10(drop);
+  let q = c / unit;
+  const r = c - q * unit;
+  const half = NEG_HALF[drop] ?? -(unit / 2n);
+  if (r < half || (r === half && (sticky || (q & 1n) === 1n))) {
+    q -= 1n;
+    if (q === NEG_LIMIT) return { n: Number.NaN, c: NEG_POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
+  }
+  return { n: Number.NaN, c: q, e: e + drop };
 }
 
 export function xAdd(a: Exact, b: Exact): Exact {
