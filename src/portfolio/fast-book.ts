@@ -22,7 +22,10 @@ import {
 } from "./exact-decimal.js";
 import { FEE, type FillColumns, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
 
-/** A fill as the fast replay needs it: its amounts exact, its bot already decided (botOfFill). */
+/**
+ * A fill with its amounts exact and its bot decided (botOfFill): a line read the slow way (JSON.parse and the
+ * schema) on its way to a row of the columns, and a row read back as an object (tests).
+ */
 export interface ExactFill {
   readonly id: string;
   readonly time: number;
