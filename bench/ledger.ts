@@ -3,7 +3,8 @@
 // - first start: open fills.jsonl with no checkpoint (read and validate into the ledger's digest, replay, write the
 //   checkpoint);
 // - full replay of the cost basis from the file (`npm run pnl -- --replay` does this: stream, sort, the BigInt
-//   book), median of --runs; beside it the hot loop alone, and up to 100k the decimal.js book on the same fills;
+//   book), median of --runs, wall and CPU time; beside it the book's loop alone (on the columns already read),
+//   and up to 100k the decimal.js book on the same fills;
 // - one new fill into the kept cost basis (apply + snapshot; the fsync'd append to fills.jsonl is not counted),
 //   median and worst of 50 (every 64th also rewrites the checkpoint);
 // - open, cold and warm, time, RSS after it and peak RSS, median of --runs fresh processes each: cold reads and
@@ -22,7 +23,7 @@ import { parseArgs } from "node:util";
 import { type Fill, parseFillJson } from "../src/portfolio/fill.js";
 import { FillsDigest } from "../src/portfolio/fills-digest.js";
 import { digestCheckpointPath } from "../src/portfolio/fills-digest-checkpoint.js";
-import { readExactFills, replayExact, replayFillsFile } from "../src/portfolio/fills-replay.js";
+import { readFillColumns, replayColumns, replayFillsFile } from "../src/portfolio/fills-replay.js";
 import { KeptCostBasis, replay } from "../src/portfolio/kept-cost-basis.js";
 import { JsonLinesFile } from "../src/store/index.js";
 import { fillLine, writeFills } from "./ledger-fills.js";
@@ -45,6 +46,8 @@ interface Prepared {
   generateMs: number;
   firstOpenMs: number;
   replayMs: number[];
+  /** The replay's CPU time (user + system): on a machine shared with other jobs, steadier than its wall time. */
+  replayCpuMs: number[];
   hotLoopMs: number[];
   decimalMs: number[];
   newFillMs: number[];
@@ -71,14 +74,18 @@ function prepare(n: number, path: string): Prepared {
   kept.snapshot();
   const firstOpenMs = performance.now() - t;
   const replayMs: number[] = [];
+  const replayCpuMs: number[] = [];
   const hotLoopMs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
+    const cpu = process.cpuUsage();
     t = performance.now();
     replayFillsFile(path, {}, digest.file.bytes);
     replayMs.push(performance.now() - t);
-    const fills = readExactFills(path, digest.file.bytes);
+    const used = process.cpuUsage(cpu);
+    replayCpuMs.push((used.user + used.system) / 1000);
+    const columns = readFillColumns(path, digest.file.bytes);
     t = performance.now();
-    replayExact(fills);
+    replayColumns(columns);
     hotLoopMs.push(performance.now() - t);
   }
   const decimalMs: number[] = [];
@@ -109,6 +116,7 @@ function prepare(n: number, path: string): Prepared {
     generateMs,
     firstOpenMs,
     replayMs,
+    replayCpuMs,
     hotLoopMs,
     decimalMs,
     newFillMs,
@@ -179,7 +187,7 @@ if (args.child !== undefined) {
         {
           measure: `fills ${label}: full replay from the file`,
           result: ms(med(p.replayMs), 0),
-          notes: `median of ${RUNS}; the book's loop alone ${ms(med(p.hotLoopMs), 0)} (BigInt)${p.decimalMs.length ? `, decimal.js ${ms(med(p.decimalMs), 0)}` : ""}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
+          notes: `median of ${RUNS} (CPU ${ms(med(p.replayCpuMs), 0)}); the book's loop alone ${ms(med(p.hotLoopMs), 0)} (BigInt)${p.decimalMs.length ? `, decimal.js ${ms(med(p.decimalMs), 0)}` : ""}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
         },
         {
           measure: `fills ${label}: one new fill`,

@@ -1,105 +1,202 @@
 import { D } from "../decimal.js";
 
 /**
- * Decimal arithmetic on BigInt for the full replay's hot loop, giving the very digits decimal.js gives with the
- * project's settings (src/decimal.ts: 40 significant digits, ROUND_HALF_EVEN). decimal.js rounds the exact result
- * of every plus, minus, times and div to that precision (its divide computes guard digits and a sticky "more"
- * flag; its add keeps a sticky word for an operand far below the result), so computing the exact result here and
- * rounding it once the same way gives the same value. decimal.js builds values from strings without rounding
- * them, and so does `exact` here. The replay is 5-10× faster this way; test/portfolio/fast-replay.test.ts checks
- * it digit for digit against the decimal.js book on random fills.
+ * Decimal arithmetic for the full replay's hot loop, giving the very digits decimal.js gives with the project's
+ * settings (src/decimal.ts: 40 significant digits, ROUND_HALF_EVEN). decimal.js rounds the exact result of every
+ * plus, minus, times and div to that precision (its divide computes guard digits and a sticky "more" flag; its add
+ * keeps a sticky word for an operand far below the result), so computing the exact result here and rounding it
+ * once the same way gives the same value. decimal.js builds values from strings without rounding them, and so does
+ * `exact` here. test/portfolio/fast-replay.test.ts checks it digit for digit against decimal.js.
  *
- * A value is `c × 10^e`. Values are never mutated: the replay shares them freely.
+ * A value is coefficient × 10^e. The coefficient is a Number while it is a safe integer (|c| < 2^53): a double
+ * holds it exactly, and a sum, difference or product of two such whose double result is still safe is exact too
+ * (a double rounds monotonically and 2^53 is a double, so an inexact result could not land below it). Such a
+ * result has at most 16 digits, so decimal.js would not round it either. Only beyond 2^53 (and for every division)
+ * the arithmetic is BigInt: most of a replay's amounts and quantities never get there, and a BigInt operation is
+ * a runtime call and an allocation. Values are never mutated: the replay shares them freely.
  */
 export interface Exact {
-  readonly c: bigint;
+  /** The coefficient while it is a safe integer; NaN beyond, where `c` holds it. */
+  readonly n: number;
+  /** The coefficient of a value beyond 2^53 (undefined below: one form per value, so equal amounts are equal). */
+  readonly c: bigint | undefined;
   readonly e: number;
 }
 
 const PRECISION = 40;
 const POW10: bigint[] = [1n];
 for (let i = 1; i <= 2 * PRECISION + 40; i++) POW10.push((POW10[i - 1] as bigint) * 10n);
+/** -10^n, so a negative value is compared with its bound without negating it (every negation is a new BigInt). */
+const NEG_POW10 = POW10.map((p) => -p);
+/** Half of 10^n (n ≥ 1): where a dropped remainder rounds up. */
+const HALF = POW10.map((p) => p / 2n);
+const NEG_HALF = HALF.map((h) => -h);
 const LIMIT = POW10[PRECISION] as bigint;
+const NEG_LIMIT = -LIMIT;
+const TOP = POW10.length - 1;
 
-export const X_ZERO: Exact = { c: 0n, e: 0 };
-export const X_ONE: Exact = { c: 1n, e: 0 };
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const BIG_SAFE = BigInt(MAX_SAFE);
+const NEG_BIG_SAFE = -BIG_SAFE;
+/** 10^k as doubles, exact up to 10^22; a shift beyond 15 digits would leave no safe coefficient but 0 anyway. */
+const POW10_N = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+export const X_ZERO: Exact = { n: 0, c: undefined, e: 0 };
+export const X_ONE: Exact = { n: 1, c: undefined, e: 0 };
+
+/** The value c × 10^e in its one form: a Number coefficient while it is safe. */
+function make(c: bigint, e: number): Exact {
+  if (c <= BIG_SAFE && c >= NEG_BIG_SAFE) return { n: Number(c), c: undefined, e };
+  return { n: Number.NaN, c, e };
+}
+
+/** The coefficient as a BigInt. */
+function big(a: Exact): bigint {
+  return a.c ?? BigInt(a.n);
+}
+
+/** A safe Number result, or NaN when it is not (then the caller takes the BigInt way). */
+function safe(x: number): number {
+  return x <= MAX_SAFE && x >= -MAX_SAFE ? x : Number.NaN;
+}
+
+/**
+ * a.n × 10^(a.e − e) as a safe Number (e ≤ a.e), or NaN: the coefficient of a at the smaller exponent e. NaN
+ * coefficients (big values) stay NaN, so callers test the result once.
+ */
+function at(a: Exact, e: number): number {
+  const d = a.e - e;
+  if (d === 0) return a.n;
+  return d < POW10_N.length ? safe(a.n * (POW10_N[d] as number)) : Number.NaN;
+}
 
 function pow10(n: number): bigint {
   return POW10[n] ?? 10n ** BigInt(n);
 }
 
-/** Decimal digits of a non-negative value (1 for 0). */
-function digitsOf(abs: bigint): number {
-  if (abs >= (POW10[POW10.length - 1] as bigint)) return abs.toString().length;
-  // Binary search in the table of powers: the smallest n with abs < 10^n.
-  let lo = 1;
-  let hi = POW10.length - 1;
+/**
+ * Decimal digits of a value, sign aside (1 for 0): a binary search in the table of powers. (Number(c) and a
+ * logarithm would be fewer steps, but converting a BigInt to a double costs as much as four comparisons.)
+ */
+function digitsOf(c: bigint, lo = 1): number {
+  const negative = c < 0n;
+  if (negative ? c <= (NEG_POW10[TOP] as bigint) : c >= (POW10[TOP] as bigint))
+    return (negative ? -c : c).toString().length;
+  // The smallest n with |c| < 10^n.
+  let hi = TOP;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (abs < (POW10[mid] as bigint)) hi = mid;
+    if (negative ? c > (NEG_POW10[mid] as bigint) : c < (POW10[mid] as bigint)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
+/** Digits of a safe Number coefficient, sign aside. */
+function digitsOfNumber(n: number): number {
+  const abs = Math.abs(n);
+  let d = 1;
+  while (d < 16 && abs >= (POW10_N[d] as number)) d++;
+  return d;
+}
+
 /**
  * Rounds to 40 significant digits, half to even. `sticky` says the exact value lies a little beyond `c`
- * (a division's non-zero remainder), away from zero.
+ * (a division's non-zero remainder), away from zero. BigInt division truncates toward zero and the remainder
+ * takes the sign of `c`, so a negative value rounds without being negated. Each BigInt comparison is a call, so
+ * the sign is asked once and each bound on its own side; a sum is one digit over at most, so 41 digits is asked
+ * before the search; a rounded value has 40 digits, far beyond a safe Number.
  */
 function round(c: bigint, e: number, sticky = false): Exact {
-  const abs = c < 0n ? -c : c;
-  if (abs < LIMIT) return { c, e };
-  const drop = digitsOf(abs) - PRECISION;
-  const unit = pow10(drop);
-  let q = abs / unit;
-  const twice = (abs - q * unit) * 2n;
-  if (twice > unit || (twice === unit && (sticky || (q & 1n) === 1n))) q += 1n;
-  let exp = e + drop;
-  if (q === LIMIT) {
-    q = LIMIT / 10n;
-    exp += 1;
+  if (c >= 0n) {
+    if (c < LIMIT) return c <= BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+    const drop =
+      (c < (POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
+    const unit = pow10(drop);
+    let q = c / unit;
+    // Not c % unit: a BigInt remainder costs more than a product and a difference.
+    const r = c - q * unit;
+    const half = HALF[drop] ?? unit / 2n;
+    if (r > half || (r === half && (sticky || (q & 1n) === 1n))) {
+      q += 1n;
+      if (q === LIMIT) return { n: Number.NaN, c: POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
+    }
+    return { n: Number.NaN, c: q, e: e + drop };
   }
-  return { c: c < 0n ? -q : q, e: exp };
+  if (c > NEG_LIMIT) return c >= NEG_BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+  const drop =
+    (c > (NEG_POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
+  const unit = pow10(drop);
+  let q = c / unit;
+  const r = c - q * unit;
+  const half = NEG_HALF[drop] ?? -(unit / 2n);
+  if (r < half || (r === half && (sticky || (q & 1n) === 1n))) {
+    q -= 1n;
+    if (q === NEG_LIMIT) return { n: Number.NaN, c: NEG_POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
+  }
+  return { n: Number.NaN, c: q, e: e + drop };
 }
 
 export function xAdd(a: Exact, b: Exact): Exact {
-  if (a.e === b.e) return round(a.c + b.c, a.e);
-  if (a.e > b.e) return round(a.c * pow10(a.e - b.e) + b.c, b.e);
-  return round(a.c + b.c * pow10(b.e - a.e), a.e);
+  const e = a.e < b.e ? a.e : b.e;
+  const sum = safe(at(a, e) + at(b, e));
+  // biome-ignore lint/suspicious/noSelfCompare: NaN, never equal to itself, marks a result beyond a safe Number
+  if (sum === sum) return { n: sum, c: undefined, e };
+  return bigAdd(big(a), a.e, big(b), b.e);
 }
 
+/** a − b: the same as xAdd(a, −b) without making −b. */
 export function xSub(a: Exact, b: Exact): Exact {
-  return xAdd(a, { c: -b.c, e: b.e });
+  const e = a.e < b.e ? a.e : b.e;
+  const difference = safe(at(a, e) - at(b, e));
+  // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
+  if (difference === difference) return { n: difference, c: undefined, e };
+  return bigAdd(big(a), a.e, -big(b), b.e);
+}
+
+function bigAdd(a: bigint, ae: number, b: bigint, be: number): Exact {
+  if (ae === be) return round(a + b, ae);
+  if (ae > be) return round(a * pow10(ae - be) + b, be);
+  return round(a + b * pow10(be - ae), ae);
 }
 
 export function xMul(a: Exact, b: Exact): Exact {
-  return round(a.c * b.c, a.e + b.e);
+  const product = safe(a.n * b.n);
+  // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
+  if (product === product) return { n: product, c: undefined, e: a.e + b.e };
+  return round(big(a) * big(b), a.e + b.e);
 }
 
 /** a / b, b not zero. */
 export function xDiv(a: Exact, b: Exact): Exact {
-  if (a.c === 0n) return X_ZERO;
-  const absA = a.c < 0n ? -a.c : a.c;
-  const absB = b.c < 0n ? -b.c : b.c;
+  if (a.n === 0) return X_ZERO;
+  const ac = big(a);
+  const bc = big(b);
+  const da = a.c === undefined ? digitsOfNumber(a.n) : digitsOf(a.c);
+  const db = b.c === undefined ? digitsOfNumber(b.n) : digitsOf(b.c);
   // Enough digits that the quotient has more than the precision, so rounding sees its true next digit.
-  const shift = Math.max(0, PRECISION + 2 + digitsOf(absB) - digitsOf(absA));
-  const n = absA * pow10(shift);
-  const q = n / absB;
-  const sticky = n - q * absB !== 0n;
-  const negative = a.c < 0n !== b.c < 0n;
+  const shift = Math.max(0, PRECISION + 2 + db - da);
+  const n = ac * pow10(shift);
+  const q = n / bc;
   // A remainder matters only where the dropped digits are exactly a half: the true value lies beyond it.
-  return round(negative ? -q : q, a.e - b.e - shift, sticky);
+  return round(q, a.e - b.e - shift, n !== q * bc);
 }
 
 export function xCmp(a: Exact, b: Exact): number {
-  let x = a.c;
-  let y = b.c;
-  if (a.e > b.e) x *= pow10(a.e - b.e);
-  else if (b.e > a.e) y *= pow10(b.e - a.e);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const e = a.e < b.e ? a.e : b.e;
+  const x = at(a, e);
+  const y = at(b, e);
+  // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
+  if (x === x && y === y) return x < y ? -1 : x > y ? 1 : 0;
+  let p = big(a);
+  let q = big(b);
+  if (a.e > b.e) p *= pow10(a.e - b.e);
+  else if (b.e > a.e) q *= pow10(b.e - a.e);
+  return p < q ? -1 : p > q ? 1 : 0;
 }
 
-export const xIsZero = (a: Exact): boolean => a.c === 0n;
+/** Zero is always a safe Number. */
+export const xIsZero = (a: Exact): boolean => a.n === 0;
 
 export function xMin(a: Exact, b: Exact): Exact {
   return xCmp(b, a) < 0 ? b : a;
@@ -111,11 +208,10 @@ const PLAIN = /^\d+(?:\.\d+)?$/;
 export function exact(text: string): Exact {
   if (!PLAIN.test(text)) throw new RangeError(`not a plain decimal: ${text}`);
   const dot = text.indexOf(".");
-  if (dot === -1) return text.length < 16 ? { c: BigInt(Number(text)), e: 0 } : { c: BigInt(text), e: 0 };
-  const digits = text.slice(0, dot) + text.slice(dot + 1);
-  // Up to 15 digits a double holds the integer exactly, and BigInt(number) is several times cheaper than parsing.
-  const c = digits.length < 16 ? BigInt(Number(digits)) : BigInt(digits);
-  return { c, e: dot + 1 - text.length };
+  const digits = dot === -1 ? text : text.slice(0, dot) + text.slice(dot + 1);
+  const e = dot === -1 ? 0 : dot + 1 - text.length;
+  // Up to 15 digits a double holds the integer exactly, and Number() is several times cheaper than BigInt().
+  return digits.length < 16 ? { n: Number(digits), c: undefined, e } : make(BigInt(digits), e);
 }
 
 /** A Decimal, exactly (a price from the options). */
@@ -124,9 +220,12 @@ export function exactOfDecimal(d: D): Exact {
   const s = d.toFixed();
   const negative = s.startsWith("-");
   const x = exact(negative ? s.slice(1) : s);
-  return negative ? { c: -x.c, e: x.e } : x;
+  if (!negative) return x;
+  return x.c === undefined ? { n: -x.n, c: undefined, e: x.e } : { n: Number.NaN, c: -x.c, e: x.e };
 }
 
+/** The value as a Decimal; zero is 0 whatever its sign (decimal.js keeps a −0 that its toString hides). */
 export function toDecimal(a: Exact): D {
-  return a.c === 0n ? new D(0) : new D(`${a.c}e${a.e}`);
+  if (a.n === 0) return new D(0);
+  return new D(`${a.c ?? a.n}e${a.e}`);
 }

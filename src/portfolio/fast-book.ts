@@ -20,8 +20,12 @@ import {
   xMul,
   xSub,
 } from "./exact-decimal.js";
+import { FEE, type FillColumns, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
 
-/** A fill as the fast replay needs it: its amounts exact, its bot already decided (botOfFill). */
+/**
+ * A fill with its amounts exact and its bot decided (botOfFill): a line read the slow way (JSON.parse and the
+ * schema) on its way to a row of the columns, and a row read back as an object (tests).
+ */
 export interface ExactFill {
   readonly id: string;
   readonly time: number;
@@ -61,52 +65,74 @@ type Warning =
 const DAY_MS = 86_400_000;
 
 /**
- * The cost-basis book of cost-basis.ts, step for step, on exact BigInt decimals (exact-decimal.ts): the same
- * operations in the same order, so every figure has the digits the decimal.js book would give. Only for a full
- * replay of sorted, deduped fills (the kept book applies new fills with decimal.js); its result is a BookState a
- * CostBasisBook resumes from. Keep the two in step: test/portfolio/fast-replay.test.ts compares them.
+ * The cost-basis book of cost-basis.ts, step for step, on exact decimals (exact-decimal.ts): the same operations
+ * in the same order, so every figure has the digits the decimal.js book would give. It reads the fills' rows
+ * straight from their columns (fill-columns.ts), and keeps positions and bots' sums by name code, so a fill costs
+ * no Map lookup by name and no object beyond its amounts. Only for a full replay of sorted, deduped fills (the
+ * kept book applies new fills with decimal.js); its result is a BookState a CostBasisBook resumes from. Keep the
+ * two in step: test/portfolio/fast-replay.test.ts compares them.
  */
 export class FastBook {
-  readonly #usdAssets: ReadonlySet<string>;
+  readonly #c: FillColumns;
   readonly #options: CostBasisOptions;
-  readonly #positions = new Map<string, Position>();
+  /** Whether a name code is a dollar asset. */
+  readonly #usd: boolean[];
+  /** Positions by their base's code, and the codes in the order the positions began (the Map's order). */
+  readonly #positions: (Position | undefined)[] = [];
+  readonly #positionOrder: number[] = [];
+  /** Realized PnL by the bot's code, and the codes in the order they first realized. */
+  readonly #byBot: (Exact | undefined)[] = [];
+  readonly #botOrder: number[] = [];
+  /** Days left behind; the current day's sum is #daySum (fills come in time order: a day rarely returns). */
   readonly #byDay = new Map<string, Exact>();
-  readonly #byBot = new Map<string, Exact>();
-  readonly #warnings: Warning[] = [];
   #dayNumber = Number.NaN;
   #dayKey = "";
+  #daySum: Exact | undefined;
+  readonly #warnings: Warning[] = [];
   /** Option prices converted once per Decimal object. */
   readonly #converted = new WeakMap<D, Exact>();
 
-  constructor(options: CostBasisOptions = {}) {
+  constructor(columns: FillColumns, options: CostBasisOptions = {}) {
+    this.#c = columns;
     this.#options = options;
-    this.#usdAssets = new Set(options.usdAssets ?? ["USDT", "USDC"]);
+    const usd = new Set(options.usdAssets ?? ["USDT", "USDC"]);
+    this.#usd = columns.names.map((name) => usd.has(name));
   }
 
-  process(f: ExactFill): void {
-    const p = this.#position(f.base);
+  /** Applies row i of the columns. */
+  process(i: number): void {
+    const c = this.#c;
+    const base = c.base[i] as number;
+    const quote = c.quote[i] as number;
+    const feeAsset = c.feeAsset[i] as number;
+    const p = this.#position(base);
     p.fills++;
-    const rate = this.#usdPrice(f, f.quote, "quote");
+    const rate = this.#usdPrice(i, quote, "quote");
     const one = rate === X_ONE;
-    const quoteUsd = one ? f.quoteQty : xMul(f.quoteQty, rate);
-    const feeInBase = f.feeAsset === f.base;
+    const quoteQty = c.amount(i, QUOTE_QTY);
+    const quoteUsd = one ? quoteQty : xMul(quoteQty, rate);
+    const feeInBase = feeAsset === base;
+    const fee = c.amount(i, FEE);
+    const qty = c.amount(i, QTY);
     let feeUsd = X_ZERO;
-    if (!xIsZero(f.fee)) {
-      if (feeInBase) feeUsd = one ? xMul(f.fee, f.price) : xMul(xMul(f.fee, f.price), rate);
-      else if (f.feeAsset === f.quote) feeUsd = one ? f.fee : xMul(f.fee, rate);
-      else feeUsd = xMul(f.fee, this.#usdPrice(f, f.feeAsset, "fee"));
+    if (!xIsZero(fee)) {
+      if (feeInBase) {
+        const price = c.amount(i, PRICE);
+        feeUsd = one ? xMul(fee, price) : xMul(xMul(fee, price), rate);
+      } else if (feeAsset === quote) feeUsd = one ? fee : xMul(fee, rate);
+      else feeUsd = xMul(fee, this.#usdPrice(i, feeAsset, "fee"));
       p.feesUsd = xAdd(p.feesUsd, feeUsd);
     }
     const valueFee = feeInBase || xIsZero(feeUsd) ? undefined : feeUsd;
-    if (!xIsZero(f.fee) && !feeInBase && f.feeAsset !== f.quote) this.#spendFeeAsset(f, feeUsd);
+    if (!xIsZero(fee) && !feeInBase && feeAsset !== quote) this.#spendFeeAsset(i, fee, feeUsd);
 
-    if (f.side === "BUY") {
-      p.quantity = feeInBase ? xSub(xAdd(p.quantity, f.qty), f.fee) : xAdd(p.quantity, f.qty);
+    if (c.side[i] === 0) {
+      p.quantity = feeInBase ? xSub(xAdd(p.quantity, qty), fee) : xAdd(p.quantity, qty);
       p.totalCost = valueFee ? xAdd(xAdd(p.totalCost, quoteUsd), valueFee) : xAdd(p.totalCost, quoteUsd);
       p.avgCost = undefined;
       return;
     }
-    const removed = feeInBase ? xAdd(f.qty, f.fee) : f.qty;
+    const removed = feeInBase ? xAdd(qty, fee) : qty;
     const proceeds = valueFee ? xSub(quoteUsd, valueFee) : quoteUsd;
     const vsHeld = xCmp(removed, p.quantity);
     let pnl: Exact;
@@ -129,10 +155,10 @@ export class FastBook {
       p.avgCost = undefined;
       p.unmatchedQty = xAdd(p.unmatchedQty, excess);
       p.unmatchedProceeds = xAdd(p.unmatchedProceeds, excessProceeds);
-      const w = { kind: "unmatched-sell", fillId: f.id, asset: f.base, time: f.time };
+      const w = { kind: "unmatched-sell", fillId: c.id(i), asset: c.names[base], time: c.time[i] };
       this.#warn(p, { kind: "unmatched-sell", w, qty: excess, proceeds: excessProceeds });
     }
-    this.#realize(p, f, pnl);
+    this.#realize(p, i, pnl);
   }
 
   /** The state a CostBasisBook resumes from, in Decimals; `last` is the last fill processed (the caller knows it). */
@@ -150,8 +176,9 @@ export class FastBook {
       return out;
     };
     const positions = new Map<string, MutablePosition>();
-    for (const [asset, p] of this.#positions)
-      positions.set(asset, {
+    for (const code of this.#positionOrder) {
+      const p = this.#positions[code] as Position;
+      positions.set(this.#c.names[code] as string, {
         quantity: toDecimal(p.quantity),
         totalCost: toDecimal(p.totalCost),
         avgCost: p.avgCost === undefined ? undefined : toDecimal(p.avgCost),
@@ -162,18 +189,23 @@ export class FastBook {
         unmatchedProceeds: toDecimal(p.unmatchedProceeds),
         warnings: p.warnings.map(warning),
       });
-    const decimals = (m: Map<string, Exact>) => new Map([...m].map(([k, v]) => [k, toDecimal(v)]));
+    }
+    this.#leaveDay();
+    const byDay = new Map([...this.#byDay].map(([k, v]) => [k, toDecimal(v)]));
+    const byBot = new Map<string, D>();
+    for (const code of this.#botOrder)
+      byBot.set(this.#c.names[code] as string, toDecimal(this.#byBot[code] as Exact));
     return {
       positions,
-      byDay: decimals(this.#byDay),
-      byBot: decimals(this.#byBot),
+      byDay,
+      byBot,
       warnings: this.#warnings.map(warning),
       last,
     };
   }
 
-  #position(asset: string): Position {
-    let p = this.#positions.get(asset);
+  #position(code: number): Position {
+    let p = this.#positions[code];
     if (p === undefined) {
       p = {
         quantity: X_ZERO,
@@ -186,52 +218,62 @@ export class FastBook {
         unmatchedProceeds: X_ZERO,
         warnings: [],
       };
-      this.#positions.set(asset, p);
+      this.#positions[code] = p;
+      this.#positionOrder.push(code);
     }
     return p;
   }
 
-  #realize(p: Position, f: ExactFill, pnl: Exact): void {
+  #realize(p: Position, i: number, pnl: Exact): void {
+    const c = this.#c;
     p.realizedPnl = xAdd(p.realizedPnl, pnl);
-    const day = this.#dayOf(f.time);
-    this.#byDay.set(day, xAdd(this.#byDay.get(day) ?? X_ZERO, pnl));
-    this.#byBot.set(f.bot, xAdd(this.#byBot.get(f.bot) ?? X_ZERO, pnl));
+    this.#enterDay(c.time[i] as number);
+    this.#daySum = this.#daySum === undefined ? xAdd(X_ZERO, pnl) : xAdd(this.#daySum, pnl);
+    const bot = c.bot[i] as number;
+    const sum = this.#byBot[bot];
+    if (sum === undefined) this.#botOrder.push(bot);
+    this.#byBot[bot] = xAdd(sum ?? X_ZERO, pnl);
   }
 
   /** CostBasisBook.spendFeeAsset, exactly. */
-  #spendFeeAsset(f: ExactFill, feeUsd: Exact): void {
-    if (this.#usdAssets.has(f.feeAsset)) return;
-    const held = this.#positions.get(f.feeAsset);
+  #spendFeeAsset(i: number, fee: Exact, feeUsd: Exact): void {
+    const code = this.#c.feeAsset[i] as number;
+    if (this.#usd[code]) return;
+    const held = this.#positions[code];
     if (held === undefined || xIsZero(held.quantity)) return;
-    const removed = xMin(f.fee, held.quantity);
+    const removed = xMin(fee, held.quantity);
     held.avgCost ??= xDiv(held.totalCost, held.quantity);
     const costRemoved = xCmp(removed, held.quantity) === 0 ? held.totalCost : xMul(held.avgCost, removed);
-    const value = xCmp(removed, f.fee) === 0 ? feeUsd : xDiv(xMul(feeUsd, removed), f.fee);
+    const value = xCmp(removed, fee) === 0 ? feeUsd : xDiv(xMul(feeUsd, removed), fee);
     const pnl = xSub(value, costRemoved);
     held.quantity = xSub(held.quantity, removed);
     held.totalCost = xSub(held.totalCost, costRemoved);
     if (xIsZero(held.quantity)) held.avgCost = undefined;
-    this.#realize(held, f, pnl);
+    this.#realize(held, i, pnl);
   }
 
   /** CostBasisBook.usdPrice: X_ONE itself for a dollar asset, as the book's `rate === ONE` shortcuts expect. */
-  #usdPrice(f: ExactFill, asset: string, role: PriceRole): Exact {
+  #usdPrice(i: number, code: number, role: PriceRole): Exact {
     const o = this.#options;
-    if (role === "quote") {
-      const r = o.quoteToUsd?.(asset, f.time);
+    const c = this.#c;
+    const time = c.time[i] as number;
+    const asset = c.names[code] as string;
+    if (role === "quote" && o.quoteToUsd !== undefined) {
+      const r = o.quoteToUsd(asset, time);
       if (r !== undefined) return this.#exact(r);
     }
-    if (this.#usdAssets.has(asset)) return X_ONE;
-    const historical = o.priceAt?.(asset, f.time);
+    if (this.#usd[code]) return X_ONE;
+    const historical = o.priceAt?.(asset, time);
     if (historical !== undefined) return this.#exact(historical);
-    const p = this.#position(f.base);
-    const base = { fillId: f.id, asset: f.base, time: f.time, role, valuedAsset: asset };
+    const base = c.base[i] as number;
+    const p = this.#position(base);
+    const w = { fillId: c.id(i), asset: c.names[base] as string, time, role, valuedAsset: asset };
     const current = o.currentPrice?.(asset);
     if (current !== undefined) {
-      this.#warn(p, { kind: "other", w: { kind: "price-fallback", ...base, price: current } });
+      this.#warn(p, { kind: "other", w: { kind: "price-fallback", ...w, price: current } });
       return this.#exact(current);
     }
-    this.#warn(p, { kind: "other", w: { kind: "price-missing", ...base } });
+    this.#warn(p, { kind: "other", w: { kind: "price-missing", ...w } });
     return X_ZERO;
   }
 
@@ -249,12 +291,17 @@ export class FastBook {
     this.#warnings.push(w);
   }
 
-  #dayOf(time: number): string {
+  /** The day of `time` becomes the current one; a day left behind keeps its sum in #byDay. */
+  #enterDay(time: number): void {
     const n = Math.floor(time / DAY_MS);
-    if (n !== this.#dayNumber) {
-      this.#dayNumber = n;
-      this.#dayKey = new Date(n * DAY_MS).toISOString().slice(0, 10);
-    }
-    return this.#dayKey;
+    if (n === this.#dayNumber) return;
+    this.#leaveDay();
+    this.#dayNumber = n;
+    this.#dayKey = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    this.#daySum = this.#byDay.get(this.#dayKey);
+  }
+
+  #leaveDay(): void {
+    if (this.#daySum !== undefined) this.#byDay.set(this.#dayKey, this.#daySum);
   }
 }

@@ -19,8 +19,8 @@ export class FillColumns {
   bot = new Uint32Array(0);
   /**
    * Amount k of row i at [4i + k] (PRICE, QTY, QUOTE_QTY, FEE): the value is coef × 10^exp. The coefficient is a
-   * Number while it has at most 15 digits (a double holds every such integer exactly); a longer one is NaN here and
-   * its exact value is in `#bigs`.
+   * Number while it is a safe integer (as exact-decimal.ts holds it); a larger one is NaN here and its exact value
+   * is in `#bigs`.
    */
   coef = new Float64Array(0);
   exp = new Int32Array(0);
@@ -66,7 +66,7 @@ export class FillColumns {
     }
   }
 
-  /** Amount k of row `count` from a coefficient that has at most 15 digits. */
+  /** Amount k of row `count` from a safe integer coefficient. */
   setAmount(k: number, coef: number, exp: number): void {
     const at = this.count * 4 + k;
     this.coef[at] = coef;
@@ -76,19 +76,18 @@ export class FillColumns {
   /** Amount k of row `count`, any size. */
   setExact(k: number, x: Exact): void {
     const at = this.count * 4 + k;
-    const small = x.c <= MAX_COEF;
-    this.coef[at] = small ? Number(x.c) : Number.NaN;
+    this.coef[at] = x.n;
     this.exp[at] = x.e;
-    if (!small) this.#bigs.set(at, x);
+    if (x.c !== undefined) this.#bigs.set(at, x);
   }
 
   amount(i: number, k: number): Exact {
     const at = i * 4 + k;
     const c = this.coef[at] as number;
-    // NaN, never equal to itself, marks a coefficient of more than 15 digits.
+    // NaN, never equal to itself, marks a coefficient beyond a safe Number.
     // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test
     if (c !== c) return this.#bigs.get(at) as Exact;
-    return { c: BigInt(c), e: this.exp[at] as number };
+    return { n: c, c: undefined, e: this.exp[at] as number };
   }
 
   /**
@@ -243,8 +242,6 @@ export const PRICE = 0;
 export const QTY = 1;
 export const QUOTE_QTY = 2;
 export const FEE = 3;
-/** The largest coefficient held as a Number: every integer of up to 15 digits. */
-export const MAX_COEF = 999_999_999_999_999n;
 /** 32-bit FNV-1a over the id's code units. */
 export const FNV_BASIS = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;

@@ -2,10 +2,10 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { damagedLine } from "../store/index.js";
 import { botOfFill } from "./attribution.js";
 import type { BookState, CostBasisOptions } from "./cost-basis-types.js";
-import { type Exact, exact } from "./exact-decimal.js";
+import { exact } from "./exact-decimal.js";
 import { type ExactFill, FastBook } from "./fast-book.js";
 import { checkFillJson, type FillJson } from "./fill.js";
-import { FEE, FillColumns, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
+import { FillColumns } from "./fill-columns.js";
 import { LineScanner } from "./fill-line-scan.js";
 
 /**
@@ -26,72 +26,17 @@ export function replayFillsFile(
 
 /** The book of the rows, in processing order. */
 export function replayColumns(columns: FillColumns, options: CostBasisOptions = {}): BookState {
-  const book = new FastBook(options);
-  const row = new RowFill(columns);
+  const book = new FastBook(columns, options);
   const order = columns.order();
-  for (let k = 0; k < order.length; k++) {
-    row.load(order[k] as number);
-    book.process(row);
-  }
+  for (let k = 0; k < order.length; k++) book.process(order[k] as number);
   const last = order.length ? (order[order.length - 1] as number) : -1;
   return book.state(last === -1 ? undefined : { time: columns.time[last] as number, id: columns.id(last) });
 }
 
-/** The book of fills already deduped and sorted (readExactFills gives them so). */
-export function replayExact(fills: readonly ExactFill[], options: CostBasisOptions = {}): BookState {
-  const book = new FastBook(options);
-  for (const f of fills) book.process(f);
-  const last = fills.at(-1);
-  return book.state(last && { time: last.time, id: last.id });
-}
-
-/** readFillColumns as objects, in processing order (tests; the bench's loop of the book alone). */
+/** readFillColumns as objects, in processing order (tests). */
 export function readExactFills(path: string, end: number): ExactFill[] {
   const columns = readFillColumns(path, end);
   return Array.from(columns.order(), (i) => columns.fill(i));
-}
-
-/**
- * One row at a time as the book reads a fill: loaded in place for each row, so a replay makes no object per
- * fill beyond the amounts' BigInts, which die young. The id is made only when asked for (a warning names it).
- */
-class RowFill implements ExactFill {
-  readonly #columns: FillColumns;
-  #row = 0;
-  time = 0;
-  base = "";
-  quote = "";
-  side: ExactFill["side"] = "BUY";
-  feeAsset = "";
-  bot = "";
-  price: Exact = { c: 0n, e: 0 };
-  qty: Exact = this.price;
-  quoteQty: Exact = this.price;
-  fee: Exact = this.price;
-
-  constructor(columns: FillColumns) {
-    this.#columns = columns;
-  }
-
-  get id(): string {
-    return this.#columns.id(this.#row);
-  }
-
-  load(i: number): void {
-    const c = this.#columns;
-    const names = c.names;
-    this.#row = i;
-    this.time = c.time[i] as number;
-    this.base = names[c.base[i] as number] as string;
-    this.quote = names[c.quote[i] as number] as string;
-    this.side = c.side[i] === 1 ? "SELL" : "BUY";
-    this.feeAsset = names[c.feeAsset[i] as number] as string;
-    this.bot = names[c.bot[i] as number] as string;
-    this.price = c.amount(i, PRICE);
-    this.qty = c.amount(i, QTY);
-    this.quoteQty = c.amount(i, QUOTE_QTY);
-    this.fee = c.amount(i, FEE);
-  }
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   xMul,
   xSub,
 } from "../../src/portfolio/exact-decimal.js";
-import { type Fill, fillToJson } from "../../src/portfolio/fill.js";
+import { type Fill, fillProblems, fillToJson } from "../../src/portfolio/fill.js";
 import { replayFillsFile } from "../../src/portfolio/fills-replay.js";
 import { digits, randomFills, rng } from "./random-fills.js";
 
@@ -54,6 +54,46 @@ describe("exact BigInt decimals give decimal.js's digits (precision 40, half eve
     }
   });
 
+  it("the same across the Number/BigInt boundary: coefficients around 2^53, at scales that shift them over it", () => {
+    const r = rng(53);
+    const TWO_53 = 9007199254740992n;
+    const SAFE = TWO_53 - 1n;
+    const sign = (d: D) => (r() < 0.4 ? d.neg() : d);
+    const near = (e: number): D => {
+      // 2^53 and its neighbours, small multiples and halves of it, and 15/16/17-digit values.
+      const kinds = [
+        () => TWO_53 + BigInt(Math.floor(r() * 7) - 3),
+        () => (TWO_53 + BigInt(Math.floor(r() * 7) - 3)) / BigInt(1 + Math.floor(r() * 16)),
+        () => BigInt(Math.floor(r() * 9e14) + 1e14),
+        () => BigInt(`${Math.floor(r() * 9e15) + 1e15}${Math.floor(r() * 10)}`),
+      ];
+      return sign(new D(`${(kinds[Math.floor(r() * kinds.length)] as () => bigint)()}e${e}`));
+    };
+    const x = (d: D): Exact => exactOfDecimal(d);
+    for (let i = 0; i < 5_000; i++) {
+      const e = Math.floor(r() * 7) - 5;
+      const a = near(e);
+      // Another value near 2^53, or a few units at the same scale (a sum or difference lands right at 2^53), or
+      // a small value at another scale.
+      const pick = r();
+      const b =
+        pick < 0.4
+          ? near(r() < 0.5 ? e : e + Math.floor(r() * 3) - 1)
+          : pick < 0.8
+            ? sign(new D(`${Math.floor(r() * 9)}e${e}`))
+            : new D(`${Math.floor(r() * 1e6)}e${Math.floor(r() * 5) - 3}`);
+      expect(toDecimal(xAdd(x(a), x(b))).toString()).toBe(a.plus(b).toString());
+      expect(toDecimal(xSub(x(a), x(b))).toString()).toBe(a.minus(b).toString());
+      expect(toDecimal(xMul(x(a), x(b))).toString()).toBe(a.mul(b).toString());
+      if (!b.isZero()) expect(toDecimal(xDiv(x(a), x(b))).toString()).toBe(a.div(b).toString());
+      expect(xCmp(x(a), x(b))).toBe(a.cmp(b));
+      // A result that crossed back under 2^53 is held as a Number again: one form per value.
+      const sum = xAdd(x(a), x(b));
+      const coefficient = sum.c ?? BigInt(sum.n);
+      expect(sum.c === undefined).toBe(coefficient >= -SAFE && coefficient <= SAFE);
+    }
+  });
+
   it("reads plain decimal strings exactly, leading and trailing zeros included", () => {
     for (const s of [
       "0",
@@ -61,6 +101,11 @@ describe("exact BigInt decimals give decimal.js's digits (precision 40, half eve
       "007.50",
       "123456789012345678901234567890123456789012345.6789",
       "0.00000001",
+      "9007199254740991",
+      "9007199254740992",
+      "9007199254740993",
+      "90071992.54740993",
+      "0.000000000000000000009007199254740993",
     ])
       expect(toDecimal(exact(s)).toString()).toBe(new D(s).toString());
   });
@@ -91,6 +136,33 @@ describe("the fast full replay equals the decimal.js replay to the last digit (i
     const twice = { ...(fills[40] as Fill), qty: new D("999"), quoteQty: new D("1") };
     const path = fileOf([...shuffled, twice]);
     expect(digits(snapshotOf(path))).toEqual(digits(computeCostBasis(fills)));
+  });
+
+  it("amounts around 2^53 and zero fees in every fee mode: the Number/BigInt boundary inside the book", () => {
+    const r = rng(91);
+    // Coefficients of 15 to 17 digits near 2^53 = 9007199254740992, at scales of 0 to 12 decimals.
+    const near = () => {
+      const c = 9007199254740992n + BigInt(Math.floor(r() * 2001) - 1000);
+      const shifted = r() < 0.3 ? c / 10n : r() < 0.5 ? c * 10n + BigInt(Math.floor(r() * 10)) : c;
+      return new D(`${shifted}e-${Math.floor(r() * 13)}`);
+    };
+    const fills = randomFills(41, 300).map((f, i) => {
+      const qty = f.side === "SELL" && r() < 0.3 ? f.qty : near();
+      const price = r() < 0.5 ? near() : f.price;
+      const zero = i % 3 === 0;
+      return {
+        ...f,
+        qty,
+        price,
+        quoteQty: r() < 0.5 ? qty.mul(price) : near(),
+        fee: zero ? new D(0) : f.feeAsset === f.base ? qty.div(1000).toDecimalPlaces(12) : near().div(1e6),
+      };
+    });
+    const valid = fills.filter((f) => fillProblems(f).length === 0);
+    expect(valid.length).toBeGreaterThan(250);
+    expect(valid.some((f) => f.fee.isZero() && f.feeAsset === f.base)).toBe(true);
+    expect(valid.some((f) => f.fee.isZero() && f.feeAsset === "MX")).toBe(true);
+    expect(digits(snapshotOf(fileOf(valid)))).toEqual(digits(computeCostBasis(valid)));
   });
 
   it("amounts of many digits, where every operation rounds", () => {
