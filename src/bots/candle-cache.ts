@@ -94,12 +94,16 @@ export class CandleCache {
       const last = kept.candles[kept.candles.length - 1];
       if (last && now - last.openTime < limit * len) series = await this.extend(symbol, kept, last, len);
     }
+    // A joined series is evenly spaced by construction (the kept one was, the fresh part was checked, and it
+    // starts at the kept last candle): only a whole read is checked here.
+    let keep = series !== undefined;
     if (!series) {
       this.stats.full++;
       series = await this.client.klines(symbol, interval, { limit });
+      keep = len !== undefined && series.length > 0 && ascending(series, len);
     }
     this.entries.delete(key);
-    if (len !== undefined && series.length > 0 && ascending(series, len)) {
+    if (keep) {
       this.entries.set(key, { interval, limit, candles: series, usedAt: now });
       this.evict();
     }
@@ -134,8 +138,7 @@ export class CandleCache {
       return undefined;
     }
     this.stats.incremental++;
-    const joined = kept.candles.slice(0, -1).concat(fresh);
-    return joined.length > kept.limit ? joined.slice(joined.length - kept.limit) : joined;
+    return joined(kept.candles, fresh, kept.limit);
   }
 
   /** Drops series not read for as long as they could still be joined: the next read would be whole anyway. */
@@ -154,6 +157,25 @@ export class CandleCache {
       this.entries.delete(key);
     }
   }
+}
+
+/**
+ * The kept candles without their last one, then the fresh ones, cut to the newest `limit`: built in one array, not
+ * sliced and concatenated (three arrays a pair at every scan, all garbage but one).
+ */
+function joined(
+  kept: readonly IndicatorCandle[],
+  fresh: readonly IndicatorCandle[],
+  limit: number,
+): IndicatorCandle[] {
+  const keptUsed = kept.length - 1;
+  const total = keptUsed + fresh.length;
+  const from = Math.max(0, total - limit);
+  // push, not new Array(n): a preallocated array stays "holey" for V8, and every later read of it checks for holes.
+  const out: IndicatorCandle[] = [];
+  for (let i = from; i < keptUsed; i++) out.push(kept[i] as IndicatorCandle);
+  for (let i = Math.max(0, from - keptUsed); i < fresh.length; i++) out.push(fresh[i] as IndicatorCandle);
+  return out;
 }
 
 /** Open times exactly one interval apart, oldest first: no gap, no repeat, no other interval. */
