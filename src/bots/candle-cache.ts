@@ -52,7 +52,7 @@ export interface CandleCacheStats {
 interface Entry {
   interval: KlineInterval;
   limit: number;
-  candles: IndicatorCandle[];
+  candles: readonly IndicatorCandle[];
   /** Runtime-clock time of the last read: series not read for `limit` intervals are dropped. */
   usedAt: number;
 }
@@ -77,19 +77,20 @@ export class CandleCache {
   /**
    * The last `limit` candles of `symbol`, oldest first, as `client.klines(symbol, interval, { limit })` would
    * answer; `now` is the runtime clock's time, used only to judge how old a kept series is. A failed request
-   * throws as the client does, and the kept series stays as it was.
+   * throws as the client does, and the kept series stays as it was. The answer is the kept series itself, frozen:
+   * callers read it (the indicators), and a copy for each pair at every scan was garbage that nobody changed.
    */
   async candles(
     symbol: string,
     interval: KlineInterval,
     limit: number,
     now: number,
-  ): Promise<IndicatorCandle[]> {
+  ): Promise<readonly IndicatorCandle[]> {
     const key = `${symbol} ${interval}`;
     const len = INTERVAL_MS[interval];
     this.sweep(now);
     const kept = this.entries.get(key);
-    let series: IndicatorCandle[] | undefined;
+    let series: readonly IndicatorCandle[] | undefined;
     if (len !== undefined && kept && kept.limit === limit && kept.interval === interval) {
       const last = kept.candles[kept.candles.length - 1];
       if (last && now - last.openTime < limit * len) series = await this.extend(symbol, kept, last, len);
@@ -107,8 +108,7 @@ export class CandleCache {
       this.entries.set(key, { interval, limit, candles: series, usedAt: now });
       this.evict();
     }
-    // A copy: the caller may sort or trim what it gets without touching what is kept.
-    return series.slice();
+    return Object.freeze(series);
   }
 
   /** The kept series joined with the candles from `last` on, or undefined when they do not join cleanly. */
@@ -117,7 +117,7 @@ export class CandleCache {
     kept: Entry,
     last: IndicatorCandle,
     len: number,
-  ): Promise<IndicatorCandle[] | undefined> {
+  ): Promise<readonly IndicatorCandle[] | undefined> {
     const ask = Math.min(kept.limit + 1, MAX_LIMIT);
     // MEXC's docs: startTime and endTime go together (see client.klineCells). The end is where `ask` candles
     // from the start would end; the exchange answers none that opens after its own now.
