@@ -143,19 +143,24 @@ function bollingerOf(closes: readonly number[]): Reading<BollingerReading> {
   const r = bollingerLast(closes, BOLLINGER_PERIOD, BOLLINGER_STD_DEVS);
   const close = closes[closes.length - 1];
   if (r === undefined || close === undefined) return tooFew(MIN_CANDLES.bollinger, closes.length);
-  const bands = { lower: r.lower, middle: r.middle, upper: r.upper, close };
-  if (close > r.upper) {
-    return reading({ ...bands, position: "above", pctAboveUpper: ((close - r.upper) / r.upper) * 100 });
+  const { lower, middle, upper } = r;
+  // Literals rather than spreading a shared part: a spread copy costs more than the bands' arithmetic.
+  if (close > upper) {
+    const pctAboveUpper = ((close - upper) / upper) * 100;
+    return reading({ lower, middle, upper, close, position: "above", pctAboveUpper });
   }
-  return reading({ ...bands, position: close < r.lower ? "below" : "inside" });
+  return reading({ lower, middle, upper, close, position: close < lower ? "below" : "inside" });
 }
 
 function volumeOf(candles: readonly Candle[], lookback: number): Reading<VolumeReading> {
   const need = lookback + 1;
   if (candles.length < need) return tooFew(need, candles.length);
-  const before = candles.slice(-need, -1);
-  const average = before.reduce((sum, c) => sum + c.volume, 0) / lookback;
-  const last = candles[candles.length - 1]?.volume ?? 0;
+  const n = candles.length;
+  // Summed oldest first from 0, as a reduce over the slice would: the same bits, without the slice.
+  let sum = 0;
+  for (let i = n - need; i < n - 1; i++) sum += (candles[i] as Candle).volume;
+  const average = sum / lookback;
+  const last = candles[n - 1]?.volume ?? 0;
   if (average === 0) return missing(`the ${lookback} candles before the last one traded no volume`);
   return reading({ ratio: last / average, last, average, lookback });
 }
@@ -178,6 +183,8 @@ function finite<T>(r: Reading<T>): Reading<T> {
 
 function allFinite(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v);
-  if (typeof v === "object" && v !== null) return Object.values(v).every(allFinite);
+  if (typeof v === "object" && v !== null) {
+    for (const k in v) if (!allFinite((v as Record<string, unknown>)[k])) return false;
+  }
   return true;
 }
