@@ -52,7 +52,7 @@ export interface CandleCacheStats {
 interface Entry {
   interval: KlineInterval;
   limit: number;
-  candles: IndicatorCandle[];
+  candles: readonly IndicatorCandle[];
   /** Runtime-clock time of the last read: series not read for `limit` intervals are dropped. */
   usedAt: number;
 }
@@ -77,34 +77,38 @@ export class CandleCache {
   /**
    * The last `limit` candles of `symbol`, oldest first, as `client.klines(symbol, interval, { limit })` would
    * answer; `now` is the runtime clock's time, used only to judge how old a kept series is. A failed request
-   * throws as the client does, and the kept series stays as it was.
+   * throws as the client does, and the kept series stays as it was. The answer is the kept series itself, frozen:
+   * callers read it (the indicators), and a copy for each pair at every scan was garbage that nobody changed.
    */
   async candles(
     symbol: string,
     interval: KlineInterval,
     limit: number,
     now: number,
-  ): Promise<IndicatorCandle[]> {
+  ): Promise<readonly IndicatorCandle[]> {
     const key = `${symbol} ${interval}`;
     const len = INTERVAL_MS[interval];
     this.sweep(now);
     const kept = this.entries.get(key);
-    let series: IndicatorCandle[] | undefined;
+    let series: readonly IndicatorCandle[] | undefined;
     if (len !== undefined && kept && kept.limit === limit && kept.interval === interval) {
       const last = kept.candles[kept.candles.length - 1];
       if (last && now - last.openTime < limit * len) series = await this.extend(symbol, kept, last, len);
     }
+    // A joined series is evenly spaced by construction (the kept one was, the fresh part was checked, and it
+    // starts at the kept last candle): only a whole read is checked here.
+    let keep = series !== undefined;
     if (!series) {
       this.stats.full++;
       series = await this.client.klines(symbol, interval, { limit });
+      keep = len !== undefined && series.length > 0 && ascending(series, len);
     }
     this.entries.delete(key);
-    if (len !== undefined && series.length > 0 && ascending(series, len)) {
+    if (keep) {
       this.entries.set(key, { interval, limit, candles: series, usedAt: now });
       this.evict();
     }
-    // A copy: the caller may sort or trim what it gets without touching what is kept.
-    return series.slice();
+    return Object.freeze(series);
   }
 
   /** The kept series joined with the candles from `last` on, or undefined when they do not join cleanly. */
@@ -113,7 +117,7 @@ export class CandleCache {
     kept: Entry,
     last: IndicatorCandle,
     len: number,
-  ): Promise<IndicatorCandle[] | undefined> {
+  ): Promise<readonly IndicatorCandle[] | undefined> {
     const ask = Math.min(kept.limit + 1, MAX_LIMIT);
     // MEXC's docs: startTime and endTime go together (see client.klineCells). The end is where `ask` candles
     // from the start would end; the exchange answers none that opens after its own now.
@@ -134,8 +138,7 @@ export class CandleCache {
       return undefined;
     }
     this.stats.incremental++;
-    const joined = kept.candles.slice(0, -1).concat(fresh);
-    return joined.length > kept.limit ? joined.slice(joined.length - kept.limit) : joined;
+    return joined(kept.candles, fresh, kept.limit);
   }
 
   /** Drops series not read for as long as they could still be joined: the next read would be whole anyway. */
@@ -154,6 +157,25 @@ export class CandleCache {
       this.entries.delete(key);
     }
   }
+}
+
+/**
+ * The kept candles without their last one, then the fresh ones, cut to the newest `limit`: built in one array, not
+ * sliced and concatenated (three arrays a pair at every scan, all garbage but one).
+ */
+function joined(
+  kept: readonly IndicatorCandle[],
+  fresh: readonly IndicatorCandle[],
+  limit: number,
+): IndicatorCandle[] {
+  const keptUsed = kept.length - 1;
+  const total = keptUsed + fresh.length;
+  const from = Math.max(0, total - limit);
+  // push, not new Array(n): a preallocated array stays "holey" for V8, and every later read of it checks for holes.
+  const out: IndicatorCandle[] = [];
+  for (let i = from; i < keptUsed; i++) out.push(kept[i] as IndicatorCandle);
+  for (let i = Math.max(0, from - keptUsed); i < fresh.length; i++) out.push(fresh[i] as IndicatorCandle);
+  return out;
 }
 
 /** Open times exactly one interval apart, oldest first: no gap, no repeat, no other interval. */

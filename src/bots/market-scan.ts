@@ -100,7 +100,7 @@ async function judgeAll(
   deps: ScanDeps,
   chosen: readonly Ticker24h[],
   signal: AbortSignal | undefined,
-  read: (symbol: string) => Promise<IndicatorCandle[]>,
+  read: (symbol: string) => Promise<readonly IndicatorCandle[]>,
 ): Promise<{ judged: ScannedPair[]; failed: { symbol: string; error: string }[] }> {
   const cfg = deps.config.scanner;
   const judged: ScannedPair[] = [];
@@ -110,7 +110,7 @@ async function judgeAll(
     while (next < chosen.length && !signal?.aborted) {
       const ticker = chosen[next++];
       if (!ticker) break;
-      let candles: IndicatorCandle[];
+      let candles: readonly IndicatorCandle[];
       try {
         candles = await read(ticker.symbol);
       } catch (e) {

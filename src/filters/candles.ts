@@ -34,7 +34,9 @@ export function missing<T>(reason: string): Reading<T> {
  */
 export function candleProblem(candles: readonly Candle[]): string | undefined {
   let previousTime = Number.NEGATIVE_INFINITY;
-  for (const [i, c] of candles.entries()) {
+  // An index loop: entries() built an iterator and a pair per candle, at every scan for every pair.
+  for (let i = 0; i < candles.length; i++) {
+    const c = candles[i] as Candle;
     if (!Number.isFinite(c.close) || c.close <= 0)
       return `candle ${i} has close ${c.close}, not a positive number`;
     if (!Number.isFinite(c.volume) || c.volume < 0)

@@ -1,12 +1,13 @@
-import { BollingerBands, EMA, MACD, RSI } from "trading-signals";
 import { type Candle, candleProblem, missing, type Reading, reading } from "./candles.js";
+import { bollingerLast, macdLast, rsiLast } from "./indicator-math.js";
 
 /**
  * The scanner's technical indicators over closed candles (seed note 002, TechnicalIndicators): RSI(14, Wilder),
  * MACD(12, 26, 9) with its last-bar cross, Bollinger(20, 2) and the last candle's volume against the average of
  * the candles before it. Pure: numbers in, numbers out.
  *
- * trading-signals' EMAs start at the first price instead of an SMA, so early MACD values lean on the first candle;
+ * The arithmetic is trading-signals' (8.3), written as plain loops in indicator-math.ts and equal to it to the
+ * last bit. Its EMAs start at the first price instead of an SMA, so early MACD values lean on the first candle;
  * the scanner fetches 100 candles (config `scanner.klineLimit`) so that influence has faded by the last bar.
  */
 
@@ -122,48 +123,44 @@ function rsiOf(closes: readonly number[]): Reading<number> {
   // moved is not overbought, and calling it so would make the anti-hype filter block it.
   if (closes.every((c) => c === closes[0]))
     return missing(`the close never moved in ${closes.length} candles`);
-  const rsi = new RSI(RSI_PERIOD);
-  for (const c of closes) rsi.add(c);
-  const value = rsi.getResult();
-  return value === null ? tooFew(MIN_CANDLES.rsi, closes.length) : reading(value);
+  const value = rsiLast(closes, RSI_PERIOD);
+  return value === undefined ? tooFew(MIN_CANDLES.rsi, closes.length) : reading(value);
 }
 
 function macdOf(closes: readonly number[]): Reading<MacdReading> {
   if (closes.length < MIN_CANDLES.macd) return tooFew(MIN_CANDLES.macd, closes.length);
-  const macd = new MACD(new EMA(MACD_FAST), new EMA(MACD_SLOW), new EMA(MACD_SIGNAL));
-  let previous: number | undefined;
-  let last: { macd: number; signal: number; histogram: number } | null = null;
-  for (const c of closes) {
-    previous = last?.histogram;
-    last = macd.add(c);
-  }
-  if (last === null || previous === undefined) return tooFew(MIN_CANDLES.macd, closes.length);
+  const last = macdLast(closes, MACD_FAST, MACD_SLOW, MACD_SIGNAL);
+  if (last === undefined) return tooFew(MIN_CANDLES.macd, closes.length);
   const h = last.histogram;
+  const previous = last.previousHistogram;
   const cross: MacdCross = previous <= 0 && h > 0 ? "up" : previous >= 0 && h < 0 ? "down" : "none";
   return reading({ macd: last.macd, signal: last.signal, histogram: h, previousHistogram: previous, cross });
 }
 
 function bollingerOf(closes: readonly number[]): Reading<BollingerReading> {
   if (closes.length < MIN_CANDLES.bollinger) return tooFew(MIN_CANDLES.bollinger, closes.length);
-  const bb = new BollingerBands(BOLLINGER_PERIOD, BOLLINGER_STD_DEVS);
   // Only the last window matters: the bands have no memory beyond it.
-  for (const c of closes.slice(-BOLLINGER_PERIOD)) bb.add(c);
-  const r = bb.getResult();
+  const r = bollingerLast(closes, BOLLINGER_PERIOD, BOLLINGER_STD_DEVS);
   const close = closes[closes.length - 1];
-  if (r === null || close === undefined) return tooFew(MIN_CANDLES.bollinger, closes.length);
-  const bands = { lower: r.lower, middle: r.middle, upper: r.upper, close };
-  if (close > r.upper) {
-    return reading({ ...bands, position: "above", pctAboveUpper: ((close - r.upper) / r.upper) * 100 });
+  if (r === undefined || close === undefined) return tooFew(MIN_CANDLES.bollinger, closes.length);
+  const { lower, middle, upper } = r;
+  // Literals rather than spreading a shared part: a spread copy costs more than the bands' arithmetic.
+  if (close > upper) {
+    const pctAboveUpper = ((close - upper) / upper) * 100;
+    return reading({ lower, middle, upper, close, position: "above", pctAboveUpper });
   }
-  return reading({ ...bands, position: close < r.lower ? "below" : "inside" });
+  return reading({ lower, middle, upper, close, position: close < lower ? "below" : "inside" });
 }
 
 function volumeOf(candles: readonly Candle[], lookback: number): Reading<VolumeReading> {
   const need = lookback + 1;
   if (candles.length < need) return tooFew(need, candles.length);
-  const before = candles.slice(-need, -1);
-  const average = before.reduce((sum, c) => sum + c.volume, 0) / lookback;
-  const last = candles[candles.length - 1]?.volume ?? 0;
+  const n = candles.length;
+  // Summed oldest first from 0, as a reduce over the slice would: the same bits, without the slice.
+  let sum = 0;
+  for (let i = n - need; i < n - 1; i++) sum += (candles[i] as Candle).volume;
+  const average = sum / lookback;
+  const last = candles[n - 1]?.volume ?? 0;
   if (average === 0) return missing(`the ${lookback} candles before the last one traded no volume`);
   return reading({ ratio: last / average, last, average, lookback });
 }
@@ -186,6 +183,8 @@ function finite<T>(r: Reading<T>): Reading<T> {
 
 function allFinite(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v);
-  if (typeof v === "object" && v !== null) return Object.values(v).every(allFinite);
+  if (typeof v === "object" && v !== null) {
+    for (const k in v) if (!allFinite((v as Record<string, unknown>)[k])) return false;
+  }
   return true;
 }

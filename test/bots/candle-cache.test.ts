@@ -104,11 +104,16 @@ describe("candle cache", () => {
     });
   }
 
-  it("asks only for the candles from the last kept one on, and returns a copy", async () => {
+  it("asks only for the candles from the last kept one on, and answers what it keeps frozen", async () => {
     const ex = exchange();
     const cache = new CandleCache({ client: ex.counted });
     const first = await cache.candles("BTCUSDT", "1m", 100, ex.clock.now());
-    first.length = 0;
+    // Callers share the kept series: one that tried to trim it would change the next answer.
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first as unknown[]).length = 0;
+    }).toThrow(TypeError);
+    expect(first).toHaveLength(100);
     await ex.clock.advance(150 * SECOND);
     const second = await cache.candles("BTCUSDT", "1m", 100, ex.clock.now());
     expect(second).toEqual(await ex.plain.klines("BTCUSDT", "1m", { limit: 100 }));
