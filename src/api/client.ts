@@ -8,26 +8,30 @@ import type { QueryParams } from "./query.js";
 import type { ClientMetrics, RequestRunner } from "./request.js";
 import { SymbolRulesCache } from "./rules-cache.js";
 import {
-  accountSchema,
   bookTickerSchema,
   cancelAckSchema,
   defaultSymbolsSchema,
-  depthSchema,
   emptySchema,
   exchangeInfoRawSchema,
   exchangeInfoSchema,
   klineCellsSchema,
   klinesSchema,
   orderAckSchema,
-  orderSchema,
   selfSymbolsSchema,
   serverTimeSchema,
   ticker24hAllSchema,
-  ticker24hSchema,
   tickerPriceSchema,
   tradeFeeSchema,
-  tradeSchema,
 } from "./schemas.js";
+import {
+  accountAnswer,
+  depthAnswer,
+  orderAnswer,
+  ordersAnswer,
+  ticker24hAnswer,
+  tickerPriceAnswer,
+  tradesAnswer,
+} from "./schemas-read.js";
 import type { SymbolRules } from "./symbol-rules.js";
 import type { Transport } from "./transport.js";
 import type {
@@ -146,7 +150,7 @@ export class MexcClient {
         ["symbol", symbol],
         ["limit", limit],
       ],
-      schema: depthSchema,
+      ...depthAnswer,
     });
   }
 
@@ -192,7 +196,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.ticker24hr,
       params: [["symbol", symbol]],
-      schema: ticker24hSchema,
+      ...ticker24hAnswer,
     });
   }
 
@@ -216,7 +220,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.tickerPrice,
       params: [["symbol", symbol]],
-      schema: tickerPriceSchema,
+      ...tickerPriceAnswer,
     });
   }
 
@@ -288,7 +292,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.getOrder,
       params: refParams(ref),
-      schema: orderSchema,
+      ...orderAnswer,
       ...refId(ref),
     });
   }
@@ -310,7 +314,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.openOrders,
       params: [["symbol", symbol]],
-      schema: z.array(orderSchema),
+      ...ordersAnswer,
     });
   }
 
@@ -336,7 +340,7 @@ export class MexcClient {
         ["endTime", opts.endTime],
         ["limit", opts.limit],
       ],
-      schema: z.array(orderSchema),
+      ...ordersAnswer,
     });
   }
 
@@ -346,7 +350,7 @@ export class MexcClient {
   }
 
   account(): Promise<Account> {
-    return this.runner.call({ spec: ENDPOINTS.account, schema: accountSchema });
+    return this.runner.call({ spec: ENDPOINTS.account, ...accountAnswer });
   }
 
   /** Fills of the last month only, at most 100 per call: page by time and keep the history yourself. */
@@ -366,7 +370,7 @@ export class MexcClient {
         ["endTime", opts.endTime],
         ["limit", opts.limit],
       ],
-      schema: z.array(tradeSchema),
+      ...tradesAnswer,
     });
   }
 
