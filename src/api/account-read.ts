@@ -30,7 +30,7 @@ export function readAccount(text: string): Account | undefined {
 
 /** GET /api/v3/myTrades, as z.array(tradeSchema) reads it. */
 export function readTrades(text: string): Trade[] | undefined {
-  return scanAnswer(text, (s) => list(s, trade));
+  return scanAnswer(text, (s) => s.list(trade));
 }
 
 /** GET /api/v3/order, as orderSchema reads it. */
@@ -40,16 +40,7 @@ export function readOrder(text: string): Order | undefined {
 
 /** GET /api/v3/openOrders and allOrders, as z.array(orderSchema) reads them. */
 export function readOrders(text: string): Order[] | undefined {
-  return scanAnswer(text, (s) => list(s, order));
-}
-
-function list<T>(s: AnswerScan, item: (s: AnswerScan) => T): T[] {
-  const out: T[] = [];
-  if (s.openList()) {
-    do out.push(item(s));
-    while (s.nextItem());
-  }
-  return out;
+  return scanAnswer(text, (s) => s.list(order));
 }
 
 function account(s: AnswerScan): Account {
@@ -79,7 +70,7 @@ function account(s: AnswerScan): Account {
           accountType = s.strOrNull();
           break;
         case "balances":
-          balances = list(s, balance);
+          balances = s.list(balance);
           break;
         case "permissions":
           permissions = s.strList();

@@ -92,6 +92,16 @@ export class AnswerScan {
     return false;
   }
 
+  /** A list of items each read by `item`. */
+  list<T>(item: (s: AnswerScan) => T): T[] {
+    const out: T[] = [];
+    if (this.openList()) {
+      do out.push(item(this));
+      while (this.nextItem());
+    }
+    return out;
+  }
+
   /** A member's name and its colon. */
   key(): string {
     const k = this.rawString();

@@ -19,8 +19,6 @@ import {
   orderAckSchema,
   selfSymbolsSchema,
   serverTimeSchema,
-  ticker24hAllSchema,
-  tickerPriceSchema,
   tradeFeeSchema,
 } from "./schemas.js";
 import {
@@ -30,6 +28,8 @@ import {
   ordersAnswer,
   ticker24hAnswer,
   tickerPriceAnswer,
+  tickerPricesAnswer,
+  tickers24hAnswer,
   tradesAnswer,
 } from "./schemas-read.js";
 import type { SymbolRules } from "./symbol-rules.js";
@@ -205,7 +205,7 @@ export class MexcClient {
     const { tickers, dropped } = await this.runner.call({
       spec: ENDPOINTS.ticker24hr,
       allSymbols: true,
-      schema: ticker24hAllSchema,
+      ...tickers24hAnswer,
     });
     if (dropped.length > 0) {
       this.logger.warn(
@@ -229,7 +229,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.tickerPrice,
       allSymbols: true,
-      schema: z.array(tickerPriceSchema),
+      ...tickerPricesAnswer,
     });
   }
 

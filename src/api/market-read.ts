@@ -1,5 +1,6 @@
 import { type AnswerScan, mismatch, scanAnswer } from "./answer-scan.js";
 import type { Decimal } from "./decimal.js";
+import type { DroppedTicker } from "./schemas-market.js";
 import type { OrderBook, PriceLevel, Ticker24h, TickerPrice } from "./types.js";
 
 /**
@@ -16,6 +17,19 @@ export function readTickerPrice(text: string): TickerPrice | undefined {
 /** GET /api/v3/ticker/24hr?symbol=, as ticker24hSchema reads it. */
 export function readTicker24h(text: string): Ticker24h | undefined {
   return scanAnswer(text, ticker24h);
+}
+
+/** GET /api/v3/ticker/price without a symbol, as z.array(tickerPriceSchema) reads it. */
+export function readTickerPrices(text: string): TickerPrice[] | undefined {
+  return scanAnswer(text, (s) => s.list(tickerPrice));
+}
+
+/**
+ * GET /api/v3/ticker/24hr without a symbol, as ticker24hAllSchema reads it when every entry is readable; one that
+ * is not (the schema leaves it out and reports it) sends the whole answer the general way.
+ */
+export function readTickers24h(text: string): { tickers: Ticker24h[]; dropped: DroppedTicker[] } | undefined {
+  return scanAnswer(text, (s) => ({ tickers: s.list(ticker24h), dropped: [] }));
 }
 
 /** GET /api/v3/depth, as depthSchema reads it. */
@@ -38,8 +52,8 @@ function tickerPrice(s: AnswerScan): TickerPrice {
   return { symbol, price };
 }
 
-/** The decimal fields of a 24 h ticker, every one null when MEXC sends null, "" or nothing. */
-const TICKER_DECIMALS = [
+/** The fields of a 24 h ticker after its symbol, in the schema's order: 13 decimals, then 3 integers. */
+const TICKER_FIELDS = [
   "priceChange",
   "priceChangePercent",
   "prevClosePrice",
@@ -53,32 +67,49 @@ const TICKER_DECIMALS = [
   "lowPrice",
   "volume",
   "quoteVolume",
+  "openTime",
+  "closeTime",
+  "count",
 ] as const;
-const TICKER_INTEGERS = ["openTime", "closeTime", "count"] as const;
-type TickerDecimal = (typeof TICKER_DECIMALS)[number];
-type TickerInteger = (typeof TICKER_INTEGERS)[number];
-const IS_DECIMAL = new Set<string>(TICKER_DECIMALS);
-const IS_INTEGER = new Set<string>(TICKER_INTEGERS);
+const TICKER_DECIMALS = 13;
+const TICKER_SLOT = new Map<string, number>(TICKER_FIELDS.map((k, i) => [k, i]));
 
 function ticker24h(s: AnswerScan): Ticker24h {
   let symbol: string | undefined;
-  const decimals: Partial<Record<TickerDecimal, Decimal | null>> = {};
-  const integers: Partial<Record<TickerInteger, number | null>> = {};
+  // What MEXC leaves out reads as null, as null and "" do.
+  const v: (Decimal | number | null)[] = new Array(TICKER_FIELDS.length).fill(null);
   if (s.openObject()) {
     do {
       const k = s.key();
-      if (k === "symbol") symbol = s.str();
-      else if (IS_DECIMAL.has(k)) decimals[k as TickerDecimal] = s.decOrNull();
-      else if (IS_INTEGER.has(k)) integers[k as TickerInteger] = s.intOrNull();
+      const slot = TICKER_SLOT.get(k);
+      if (slot !== undefined) v[slot] = slot < TICKER_DECIMALS ? s.decOrNull() : s.intOrNull();
+      else if (k === "symbol") symbol = s.str();
       else s.skip();
     } while (s.nextMember());
   }
   if (symbol === undefined) return mismatch();
-  // Built in the schema's order, so that the value (and its JSON) is the schema's to the key.
-  const out: Record<string, unknown> = { symbol };
-  for (const k of TICKER_DECIMALS) out[k] = decimals[k] ?? null;
-  for (const k of TICKER_INTEGERS) out[k] = integers[k] ?? null;
-  return out as unknown as Ticker24h;
+  // Spelled out in the schema's order, so that the value (and its JSON) is the schema's to the key.
+  const d = v as (Decimal | null)[];
+  const n = v as (number | null)[];
+  return {
+    symbol,
+    priceChange: d[0] ?? null,
+    priceChangePercent: d[1] ?? null,
+    prevClosePrice: d[2] ?? null,
+    lastPrice: d[3] ?? null,
+    bidPrice: d[4] ?? null,
+    bidQty: d[5] ?? null,
+    askPrice: d[6] ?? null,
+    askQty: d[7] ?? null,
+    openPrice: d[8] ?? null,
+    highPrice: d[9] ?? null,
+    lowPrice: d[10] ?? null,
+    volume: d[11] ?? null,
+    quoteVolume: d[12] ?? null,
+    openTime: n[13] ?? null,
+    closeTime: n[14] ?? null,
+    count: n[15] ?? null,
+  };
 }
 
 function depth(s: AnswerScan): OrderBook {

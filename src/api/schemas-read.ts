@@ -1,8 +1,20 @@
 import type { z } from "zod";
 import { readAccount, readOrder, readOrders, readTrades } from "./account-read.js";
-import { readDepth, readTicker24h, readTickerPrice } from "./market-read.js";
+import {
+  readDepth,
+  readTicker24h,
+  readTickerPrice,
+  readTickerPrices,
+  readTickers24h,
+} from "./market-read.js";
 import { accountSchema, orderSchema, tradeSchema } from "./schemas-account.js";
-import { depthSchema, ticker24hSchema, tickerPriceSchema } from "./schemas-market.js";
+import {
+  type DroppedTicker,
+  depthSchema,
+  ticker24hAllSchema,
+  ticker24hSchema,
+  tickerPriceSchema,
+} from "./schemas-market.js";
 import type { Account, Order, OrderBook, Ticker24h, TickerPrice, Trade } from "./types.js";
 
 /**
@@ -22,6 +34,11 @@ function answer<T>(schema: z.ZodType<T>, fastParse: (text: string) => T | undefi
 export const depthAnswer = answer<OrderBook>(depthSchema, readDepth);
 export const ticker24hAnswer = answer<Ticker24h>(ticker24hSchema, readTicker24h);
 export const tickerPriceAnswer = answer<TickerPrice>(tickerPriceSchema, readTickerPrice);
+export const tickerPricesAnswer = answer<TickerPrice[]>(tickerPriceSchema.array(), readTickerPrices);
+export const tickers24hAnswer = answer<{ tickers: Ticker24h[]; dropped: DroppedTicker[] }>(
+  ticker24hAllSchema,
+  readTickers24h,
+);
 export const orderAnswer = answer<Order>(orderSchema, readOrder);
 export const ordersAnswer = answer<Order[]>(orderSchema.array(), readOrders);
 export const accountAnswer = answer<Account>(accountSchema, readAccount);
