@@ -1,4 +1,5 @@
-import { D, type Decimal } from "./decimal.js";
+import type { Decimal } from "./decimal.js";
+import { literalDecimal } from "./decimal-scan.js";
 
 /**
  * A one-pass reader of a JSON answer in the compact form MEXC (and the simulator) writes, for the hand-written
@@ -142,12 +143,13 @@ export class AnswerScan {
   dec(): Decimal {
     this.expect(QUOTE);
     const t = this.t;
-    const start = this.pos;
     let c = t.charCodeAt(this.pos);
-    if (c === MINUS) c = t.charCodeAt(++this.pos);
+    const negative = c === MINUS;
+    if (negative) c = t.charCodeAt(++this.pos);
     const intStart = this.pos;
     while (c >= ZERO && c <= NINE) c = t.charCodeAt(++this.pos);
-    if (this.pos === intStart) mismatch();
+    const intEnd = this.pos;
+    if (intEnd === intStart) mismatch();
     if (c === DOT) {
       const fracStart = ++this.pos;
       c = t.charCodeAt(this.pos);
@@ -155,7 +157,7 @@ export class AnswerScan {
       if (this.pos === fracStart) mismatch();
     }
     if (c !== QUOTE) mismatch();
-    return new D(t.slice(start, this.pos++));
+    return literalDecimal(t, negative, intStart, intEnd, this.pos++);
   }
 
   /** schema-fields `decOrNull`: null and "" read as null. */
