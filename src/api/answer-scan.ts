@@ -19,7 +19,8 @@ export function scanAnswer<T>(text: string, read: (s: AnswerScan) => T): T | und
     const value = read(s);
     return s.atEnd() ? value : undefined;
   } catch (e) {
-    if (e === MISMATCH) return undefined;
+    // MISMATCH, or a nesting deeper than the stack (RangeError): either way the general path decides.
+    if (e === MISMATCH || e instanceof RangeError) return undefined;
     throw e;
   }
 }

@@ -421,3 +421,10 @@ describe("the hand-written readers of the hot answers", () => {
     for (const [answer, text] of cases) expect(answer.fastParse(text), text).toBeUndefined();
   });
 });
+
+describe("the readers on answers nested deeper than the stack", () => {
+  it("leave them to the general path instead of throwing", () => {
+    const deep = `{"symbol":"X","price":"1","x":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    expect(tickerPriceAnswer.fastParse(deep)).toBeUndefined();
+  });
+});
