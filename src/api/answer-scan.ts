@@ -25,6 +25,9 @@ export function scanAnswer<T>(text: string, read: (s: AnswerScan) => T): T | und
   }
 }
 
+/** A value a reader passed over because it does not matter where it stands (see decOrNullOrOther). */
+export const NOT_READ: unique symbol = Symbol("not read");
+
 export function mismatch(): never {
   throw MISMATCH;
 }
@@ -235,6 +238,48 @@ export class AnswerScan {
   oneOf<T extends string>(values: readonly T[]): T {
     const s = this.rawString();
     return (values as readonly string[]).includes(s) ? (s as T) : mismatch();
+  }
+
+  /**
+   * A decimal, null or "" where only some answers require one (a filter's fields count only in a filter we read):
+   * the value, or NOT_READ with the value passed over when it is anything else.
+   */
+  decOrNullOrOther(): Decimal | null | typeof NOT_READ {
+    const at = this.pos;
+    try {
+      return this.decOrNull();
+    } catch (e) {
+      if (e !== MISMATCH) throw e;
+      this.pos = at;
+      this.skip();
+      return NOT_READ;
+    }
+  }
+
+  /** schema-fields `codeStr`: a string, or a bare integer read as its digits (String() of it); else MISMATCH. */
+  code(): string {
+    return this.t.charCodeAt(this.pos) === QUOTE ? this.rawString() : this.digits();
+  }
+
+  /** `code`, or null for null (the caller knows its fallback). */
+  codeOrNull(): string | null {
+    return this.isNull() ? null : this.code();
+  }
+
+  /** A string, or NOT_READ with the value passed over when it is anything else. */
+  strOrOther(): string | typeof NOT_READ {
+    if (this.t.charCodeAt(this.pos) === QUOTE) return this.rawString();
+    this.skip();
+    return NOT_READ;
+  }
+
+  /** Whether the next value opens an object. */
+  atObject(): boolean {
+    return this.t.charCodeAt(this.pos) === OPEN_BRACE;
+  }
+
+  isNullValue(): boolean {
+    return this.isNull();
   }
 
   /** schema-fields `strList`: a list of strings; null reads as none. */

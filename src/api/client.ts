@@ -13,7 +13,6 @@ import {
   defaultSymbolsSchema,
   emptySchema,
   exchangeInfoRawSchema,
-  exchangeInfoSchema,
   klineCellsSchema,
   klinesSchema,
   orderAckSchema,
@@ -24,6 +23,7 @@ import {
 import {
   accountAnswer,
   depthAnswer,
+  exchangeInfoAnswer,
   orderAnswer,
   ordersAnswer,
   ticker24hAnswer,
@@ -139,7 +139,7 @@ export class MexcClient {
         : typeof symbols === "string"
           ? [["symbol", symbols]]
           : [["symbols", symbols.join(",")]];
-    return this.runner.call({ spec: ENDPOINTS.exchangeInfo, params, schema: exchangeInfoSchema });
+    return this.runner.call({ spec: ENDPOINTS.exchangeInfo, params, ...exchangeInfoAnswer });
   }
 
   /** Order book; `limit` default 100, max 5000. */

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { readAccount, readOrder, readOrders, readTrades } from "./account-read.js";
+import { readExchangeInfo } from "./exchange-info-read.js";
 import {
   readDepth,
   readTicker24h,
@@ -11,11 +12,12 @@ import { accountSchema, orderSchema, tradeSchema } from "./schemas-account.js";
 import {
   type DroppedTicker,
   depthSchema,
+  exchangeInfoSchema,
   ticker24hAllSchema,
   ticker24hSchema,
   tickerPriceSchema,
 } from "./schemas-market.js";
-import type { Account, Order, OrderBook, Ticker24h, TickerPrice, Trade } from "./types.js";
+import type { Account, ExchangeInfo, Order, OrderBook, Ticker24h, TickerPrice, Trade } from "./types.js";
 
 /**
  * The hot answers' schemas, each with the hand-written reader that gives the same value in one pass (a Call's
@@ -31,6 +33,7 @@ function answer<T>(schema: z.ZodType<T>, fastParse: (text: string) => T | undefi
   return { schema, fastParse };
 }
 
+export const exchangeInfoAnswer = answer<ExchangeInfo>(exchangeInfoSchema, readExchangeInfo);
 export const depthAnswer = answer<OrderBook>(depthSchema, readDepth);
 export const ticker24hAnswer = answer<Ticker24h>(ticker24hSchema, readTicker24h);
 export const tickerPriceAnswer = answer<TickerPrice>(tickerPriceSchema, readTickerPrice);
