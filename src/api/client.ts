@@ -8,26 +8,30 @@ import type { QueryParams } from "./query.js";
 import type { ClientMetrics, RequestRunner } from "./request.js";
 import { SymbolRulesCache } from "./rules-cache.js";
 import {
-  accountSchema,
   bookTickerSchema,
   cancelAckSchema,
   defaultSymbolsSchema,
-  depthSchema,
   emptySchema,
   exchangeInfoRawSchema,
-  exchangeInfoSchema,
   klineCellsSchema,
   klinesSchema,
   orderAckSchema,
-  orderSchema,
   selfSymbolsSchema,
   serverTimeSchema,
-  ticker24hAllSchema,
-  ticker24hSchema,
-  tickerPriceSchema,
   tradeFeeSchema,
-  tradeSchema,
 } from "./schemas.js";
+import {
+  accountAnswer,
+  depthAnswer,
+  exchangeInfoAnswer,
+  orderAnswer,
+  ordersAnswer,
+  ticker24hAnswer,
+  tickerPriceAnswer,
+  tickerPricesAnswer,
+  tickers24hAnswer,
+  tradesAnswer,
+} from "./schemas-read.js";
 import type { SymbolRules } from "./symbol-rules.js";
 import type { Transport } from "./transport.js";
 import type {
@@ -135,7 +139,7 @@ export class MexcClient {
         : typeof symbols === "string"
           ? [["symbol", symbols]]
           : [["symbols", symbols.join(",")]];
-    return this.runner.call({ spec: ENDPOINTS.exchangeInfo, params, schema: exchangeInfoSchema });
+    return this.runner.call({ spec: ENDPOINTS.exchangeInfo, params, ...exchangeInfoAnswer });
   }
 
   /** Order book; `limit` default 100, max 5000. */
@@ -146,7 +150,7 @@ export class MexcClient {
         ["symbol", symbol],
         ["limit", limit],
       ],
-      schema: depthSchema,
+      ...depthAnswer,
     });
   }
 
@@ -192,7 +196,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.ticker24hr,
       params: [["symbol", symbol]],
-      schema: ticker24hSchema,
+      ...ticker24hAnswer,
     });
   }
 
@@ -201,7 +205,7 @@ export class MexcClient {
     const { tickers, dropped } = await this.runner.call({
       spec: ENDPOINTS.ticker24hr,
       allSymbols: true,
-      schema: ticker24hAllSchema,
+      ...tickers24hAnswer,
     });
     if (dropped.length > 0) {
       this.logger.warn(
@@ -216,7 +220,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.tickerPrice,
       params: [["symbol", symbol]],
-      schema: tickerPriceSchema,
+      ...tickerPriceAnswer,
     });
   }
 
@@ -225,7 +229,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.tickerPrice,
       allSymbols: true,
-      schema: z.array(tickerPriceSchema),
+      ...tickerPricesAnswer,
     });
   }
 
@@ -288,7 +292,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.getOrder,
       params: refParams(ref),
-      schema: orderSchema,
+      ...orderAnswer,
       ...refId(ref),
     });
   }
@@ -310,7 +314,7 @@ export class MexcClient {
     return this.runner.call({
       spec: ENDPOINTS.openOrders,
       params: [["symbol", symbol]],
-      schema: z.array(orderSchema),
+      ...ordersAnswer,
     });
   }
 
@@ -336,7 +340,7 @@ export class MexcClient {
         ["endTime", opts.endTime],
         ["limit", opts.limit],
       ],
-      schema: z.array(orderSchema),
+      ...ordersAnswer,
     });
   }
 
@@ -346,7 +350,7 @@ export class MexcClient {
   }
 
   account(): Promise<Account> {
-    return this.runner.call({ spec: ENDPOINTS.account, schema: accountSchema });
+    return this.runner.call({ spec: ENDPOINTS.account, ...accountAnswer });
   }
 
   /** Fills of the last month only, at most 100 per call: page by time and keep the history yourself. */
@@ -366,7 +370,7 @@ export class MexcClient {
         ["endTime", opts.endTime],
         ["limit", opts.limit],
       ],
-      schema: z.array(tradeSchema),
+      ...tradesAnswer,
     });
   }
 
