@@ -159,7 +159,7 @@ export class Ledger {
   async syncAll(symbols: Iterable<string>, opts: SyncAllOptions = {}): Promise<Fill[]> {
     const added: Fill[] = [];
     const routine = opts.routine;
-    if (routine?.balances) this.#routine.observe(routine.balances);
+    if (routine?.balances) this.#routine.observe(routine.balances, this.#clock.now());
     const rule = routine && { maxAgeMs: routine.maxAgeMs, safetyNetMs: routine.safetyNetMs ?? SAFETY_NET_MS };
     for (const s of new Set(symbols)) {
       const base = this.#baseOf(s);
@@ -200,6 +200,7 @@ export class Ledger {
       if (fresh.length) {
         this.#digest.append(fresh);
         this.#basis.added(fresh);
+        this.#routine.booked(fresh);
         added.push(...fresh);
       }
       const maxTime = trades.reduce((m, t) => Math.max(m, t.time), start);

@@ -55,8 +55,10 @@ async function setup(feeAsset: "quote" | "base" = "quote") {
   /** About `usdt` worth of the base, on its step: a market order of a known quantity either way. */
   const worth = async (usdt: string) =>
     roundQuantity(rules, new D(usdt).div((await other.tickerPrice(SYMBOL)).price));
+  let n = 0;
   async function trade(side: "BUY" | "SELL", quantity: D) {
-    return other.newOrder({ symbol: SYMBOL, side, type: "MARKET", quantity });
+    n++;
+    return other.newOrder({ symbol: SYMBOL, side, type: "MARKET", quantity, clientOrderId: `byhand${n}` });
   }
   return { ex: e, ledger, clock, routine, trade, worth, calls };
 }
@@ -73,6 +75,23 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
     await trade("SELL", await worth("3"));
     expect(await routine()).toEqual({ requests: 1, added: 1 });
     expect(await routine()).toEqual({ requests: 0, added: 0 });
+  });
+
+  it("needs no sync for a move the ledger already booked (the suite syncs a symbol when its order fills)", async () => {
+    const { ledger, routine, trade, worth, calls } = await setup("base");
+    expect((await routine()).requests).toBe(1);
+    await trade("BUY", await worth("10"));
+    // As the suite's sync on an order change: the fill is booked before the next account read.
+    expect(await ledger.sync(SYMBOL)).toHaveLength(1);
+    expect(await routine()).toEqual({ requests: 0, added: 0 });
+    // Booked, and then another fill the ledger has not seen: the move is more than the booked fill explains.
+    await trade("SELL", await worth("3"));
+    const before = calls();
+    await trade("BUY", await worth("3"));
+    await ledger.sync(SYMBOL);
+    expect(calls() - before).toBe(1);
+    await trade("SELL", await worth("3"));
+    expect(await routine()).toEqual({ requests: 1, added: 1 });
   });
 
   it("sees a buy whose fee is charged in the base asset (the total moves by qty − fee)", async () => {
@@ -117,7 +136,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
     expect(await routine()).toEqual({ requests: 1, added: 1 });
   });
 
-  it("without a read of its own, compares the newest read held, and falls back to the age rule when none is new", async () => {
+  it("without a read of its own, compares the newest read held; when reads stop, falls back to the age rule", async () => {
     const { ex, ledger, clock, routine, trade, worth, calls } = await setup("quote");
     await trade("BUY", await worth("10"));
     await routine();
@@ -126,15 +145,26 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
       await ledger.syncAll([SYMBOL], { routine: ROUTINE });
       return calls() - before;
     };
-    // The read of the routine check above is compared (unmoved) once; after that no new read: the age rule.
+    /** Another caller's account read, handed to the ledger (the alts seller's, with nothing of its own to sync). */
+    const readElsewhere = async () =>
+      ledger.syncAll([], { routine: { ...ROUTINE, balances: (await ex.client.account()).balances } });
+    // The routine check's read is compared (unmoved) once.
     expect(await core()).toBe(0);
+    // Reads keep coming (one a minute): a check between two of them waits for the next, past the 5 minutes too.
+    for (let minute = 1; minute <= 6; minute++) {
+      await clock.advance(60_000);
+      expect(await core()).toBe(0);
+      await readElsewhere();
+      expect(await core()).toBe(0);
+    }
+    // Reads stop: 5 minutes after the last one, the age rule of old.
     await clock.advance(ROUTINE.maxAgeMs - 1);
     expect(await core()).toBe(0);
     await clock.advance(1);
     expect(await core()).toBe(1);
     // A read that moved, made by another caller, makes the next check sync.
     await trade("SELL", await worth("3"));
-    await ledger.syncAll([], { routine: { ...ROUTINE, balances: (await ex.client.account()).balances } });
+    await readElsewhere();
     expect(await core()).toBe(1);
   });
 
