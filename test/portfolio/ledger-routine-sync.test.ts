@@ -120,7 +120,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
   });
 
   it("retries a failed sync at the next check, though the total has not moved since", async () => {
-    const { ex, routine, trade, worth, ledger } = await setup("quote");
+    const { ex, routine, trade, worth, ledger, clock } = await setup("quote");
     await trade("BUY", await worth("10"));
     ex.sim.faults.failNext(MYTRADES, { status: 503, count: 3 });
     await expect(routine()).rejects.toThrow();
@@ -134,6 +134,13 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
     ex.sim.faults.failNext(MYTRADES, { status: 503, count: 3 });
     await expect(routine()).rejects.toThrow();
     expect(await routine()).toEqual({ requests: 1, added: 1 });
+
+    // The safety net's sync fails: it is due again at the next check, not an hour later.
+    await clock.advance(ROUTINE.safetyNetMs);
+    ex.sim.faults.failNext(MYTRADES, { status: 503, count: 3 });
+    await expect(routine()).rejects.toThrow();
+    expect((await routine()).requests).toBe(1);
+    expect((await routine()).requests).toBe(0);
   });
 
   it("without a read of its own, compares the newest read held; when reads stop, falls back to the age rule", async () => {
