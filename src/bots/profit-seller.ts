@@ -45,8 +45,9 @@ export interface ProfitSellerDeps {
 /**
  * Our own fills are synced the moment the order manager sees them; the routine sync only catches trades made
  * elsewhere. The alts seller hands the ledger the account read it makes anyway, and a symbol is synced only when
- * its base total moved, or hourly (portfolio/routine-sync.ts); the core seller reads no account, so it compares
- * the newest read the ledger holds, and without a new one falls back to once every 5 minutes per symbol.
+ * its base total moved by more than the fills the ledger booked meanwhile, or hourly (portfolio/routine-sync.ts);
+ * the core seller reads no account, so it compares the newest read the ledger holds, and falls back to once every
+ * 5 minutes per symbol only when no read has come for that long.
  */
 const ROUTINE_SYNC_MS = 5 * 60_000;
 const ALT_QUOTE = "USDT";

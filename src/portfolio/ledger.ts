@@ -22,9 +22,9 @@ const LOOK_BACK_MS = 2 * 60_000;
 /** How syncAll chooses the symbols it syncs; without options it syncs every one. */
 export interface SyncAllOptions {
   /**
-   * A routine sync (routine-sync.ts): a symbol is synced when its base total moved since the reference read, or
-   * its last sync is older than the safety net (default an hour); with no read not yet compared, when it is older
-   * than `maxAgeMs`.
+   * A routine sync (routine-sync.ts): a symbol is synced when its base total moved since the reference read by
+   * more than the fills booked meanwhile, or its last sync is older than the safety net (default an hour); when no
+   * read has come for `maxAgeMs`, once its last sync is that old.
    */
   routine?: Partial<RoutineRule> & {
     maxAgeMs: number;
