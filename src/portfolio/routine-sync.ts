@@ -20,7 +20,10 @@ import type { Fill } from "./fill.js";
  *   booked late that the earlier read already held): the safety net syncs every symbol at least every
  *   `safetyNetMs` whatever the totals say;
  * - our own fills need no routine sync at all: the suite syncs a symbol whenever one of its orders fills (app.ts);
- * - a deposit or withdrawal moves the total without a fill: one sync that finds nothing, harmless.
+ * - a deposit or withdrawal moves the total without a fill: one sync that finds nothing, harmless;
+ * - MEXC's docs do not say that a fill shows in the account and in myTrades at once: one the account shows first
+ *   is missed by the sync its move asks for, and found by the safety net's (as by the 5-minute syncs of old,
+ *   within the ledger's two-minute look-back behind the last trade synced).
  *
  * The comparison is only sound against a read made BEFORE the sync it is paired with began: a fill between that
  * sync's start and a later read would otherwise hide in the reference. Times cannot order them (on the virtual
