@@ -158,6 +158,39 @@ export function ordersSummary(r: OrdersReport): string {
   return `${t.placed} placed, ${t.filled} filled, ${t.open} open, ${t.failed} failed${unknown}`;
 }
 
+/** Fills can carry the exchange's time, a little behind our clock's `createdAt` when the clocks disagree. */
+const CLOCK_SLACK_MS = 10 * 60_000;
+
+/**
+ * The symbols whose fills the report may miss: those of orders still open or in doubt (they may have filled
+ * since the tracker last looked), and those of orders that moved in the period with more executed (the
+ * exchange's figure, in the journal) than the ledger holds fills for. An order whose fills all are in the ledger
+ * (the usual case: the suite syncs a symbol whenever one of its orders fills) or that filled nothing needs no
+ * myTrades call; the old rule synced every symbol that moved, one call each.
+ */
+export function symbolsToSync(
+  entries: readonly JournalEntry[],
+  since: number,
+  fillsSince: (time: number) => readonly Fill[],
+): Set<string> {
+  const out = new Set<string>();
+  const settled: JournalEntry[] = [];
+  for (const e of entries) {
+    if (UNSETTLED_STATES.has(e.state)) out.add(e.intent.symbol);
+    else if (e.updatedAt > since && !new D(e.executedQty).isZero()) settled.push(e);
+  }
+  const unsure = settled.filter((e) => !out.has(e.intent.symbol));
+  if (unsure.length === 0) return out;
+  const from = Math.min(...unsure.map((e) => e.createdAt)) - CLOCK_SLACK_MS;
+  const held = new Map<string, D>();
+  for (const f of fillsSince(from)) held.set(f.orderId, (held.get(f.orderId) ?? new D(0)).plus(f.qty));
+  for (const e of unsure) {
+    const got = e.orderId === undefined ? undefined : held.get(e.orderId);
+    if (!got?.eq(e.executedQty)) out.add(e.intent.symbol);
+  }
+  return out;
+}
+
 export interface OrdersReporterDeps {
   /** The order manager fits. */
   orders: { entries(): JournalEntry[] };
@@ -179,10 +212,8 @@ export function createOrdersReporter(deps: OrdersReporterDeps): Monitor {
     const until = ctx.now;
     const reasons = [`period ${utc(since)} → ${utc(until)} UTC`];
     const entries = deps.orders.entries();
-    // Only the symbols of orders that moved or still live: one myTrades call each, not one per symbol ever traded.
-    const symbols = new Set(
-      entries.filter((e) => e.updatedAt > since || UNSETTLED_STATES.has(e.state)).map((e) => e.intent.symbol),
-    );
+    // Only the symbols whose fills the ledger may lack: one myTrades call each, not one per symbol ever traded.
+    const symbols = symbolsToSync(entries, since, (t) => deps.ledger.fillsSince(t));
     let problem: string | undefined;
     try {
       await deps.ledger.syncAll(symbols);

@@ -43,8 +43,11 @@ export interface ProfitSellerDeps {
 }
 
 /**
- * Our own fills are synced the moment the order manager sees them; this routine sync only catches trades made
- * elsewhere, so once every 5 minutes per symbol is enough (instead of one myTrades call per symbol per run).
+ * Our own fills are synced the moment the order manager sees them; the routine sync only catches trades made
+ * elsewhere. The alts seller hands the ledger the account read it makes anyway, and a symbol is synced only when
+ * its base total moved by more than the fills the ledger booked meanwhile, or hourly (portfolio/routine-sync.ts);
+ * the core seller reads no account, so it compares the newest read the ledger holds, and falls back to once every
+ * 5 minutes per symbol only when no read has come for that long.
  */
 const ROUTINE_SYNC_MS = 5 * 60_000;
 const ALT_QUOTE = "USDT";
@@ -105,18 +108,19 @@ async function pairsToCheck(
   let symbols: string[];
   if (deps.kind === "core") {
     symbols = [...new Set(deps.config.pnlSeller.pairs)];
-    await ledger.syncAll(symbols, { maxAgeMs: ROUTINE_SYNC_MS });
+    await ledger.syncAll(symbols, { routine: { maxAgeMs: ROUTINE_SYNC_MS } });
   } else {
     // Alts the ledger knows of, plus alts held now (bought by hand or by a bot whose symbol was never synced).
     const known = ledger.tradedPairs.filter((p) => groupOf(p.base) === "alt").map((p) => p.symbol);
-    const held = (await client.account()).balances
+    const { balances } = await client.account();
+    const held = balances
       .filter((b) => groupOf(b.asset) === "alt" && b.free.plus(b.locked).gt(0))
       .map((b) => `${b.asset}${ALT_QUOTE}`);
     const existing: string[] = [];
     for (const symbol of new Set([...known, ...held])) {
       if (await client.symbolRules(symbol)) existing.push(symbol);
     }
-    await ledger.syncAll(existing, { maxAgeMs: ROUTINE_SYNC_MS });
+    await ledger.syncAll(existing, { routine: { maxAgeMs: ROUTINE_SYNC_MS, balances } });
     symbols = [];
   }
   const basis = ledger.costBasis();

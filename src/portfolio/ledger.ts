@@ -1,4 +1,4 @@
-import type { MexcClient, Trade } from "../api/index.js";
+import type { Balance, MexcClient, Trade } from "../api/index.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/index.js";
@@ -9,6 +9,7 @@ import { FillsDigest, mergeImportedFills, type Pair } from "./fills-digest.js";
 import { fillsSince, forEachFill, recentFills, rewriteFills } from "./fills-reads.js";
 import { replayFillsFile } from "./fills-replay.js";
 import { type FillsOnDisk, KeptCostBasis } from "./kept-cost-basis.js";
+import { type RoutineRule, RoutineSyncs, SAFETY_NET_MS, shouldSync } from "./routine-sync.js";
 
 /** MEXC's myTrades reaches back one month and returns at most 100 rows. */
 const HISTORY_MS = 30 * 24 * 60 * 60_000;
@@ -17,6 +18,20 @@ const PAGE = 100;
 const MAX_PAGES = 100;
 /** How far before the last synced trade each sync starts again. */
 const LOOK_BACK_MS = 2 * 60_000;
+
+/** How syncAll chooses the symbols it syncs; without options it syncs every one. */
+export interface SyncAllOptions {
+  /**
+   * A routine sync (routine-sync.ts): a symbol is synced when its base total moved since the reference read by
+   * more than the fills booked meanwhile, or its last sync is older than the safety net (default an hour); when no
+   * read has come for `maxAgeMs`, once its last sync is that old.
+   */
+  routine?: Partial<RoutineRule> & {
+    maxAgeMs: number;
+    /** The caller's own account read, just made: kept as the newest read (else the newest one held is used). */
+    balances?: readonly Balance[];
+  };
+}
 
 export interface LedgerOptions {
   client: MexcClient;
@@ -63,8 +78,8 @@ export class Ledger {
   /** What opening fills.jsonl repaired, in words, for the log. */
   readonly repairs: readonly string[];
   #syncing = new Map<string, Promise<Fill[]>>();
-  /** When each symbol's last sync started (in memory: after a restart everything is synced once). */
-  readonly #syncedAt = new Map<string, number>();
+  /** Each symbol's last successful sync and the account reads routine syncs are measured against. */
+  readonly #routine = new RoutineSyncs();
   /** The plain cost basis, applied fill by fill and checkpointed next to fills.jsonl. */
   readonly #basis: KeptCostBasis;
 
@@ -136,17 +151,22 @@ export class Ledger {
   }
 
   /**
-   * Syncs several symbols, one after the other (the limiter would serialise them anyway). With `maxAgeMs`, a symbol
-   * synced more recently than that is skipped: the suite syncs a symbol whenever one of its orders fills, so a bot's
-   * routine check needs only a safety net for trades made elsewhere (by hand, another program).
+   * Syncs several symbols, one after the other (the limiter would serialise them anyway). A routine sync skips the
+   * symbols where nothing can have been traded (see SyncAllOptions, routine-sync.ts): the suite syncs a symbol
+   * whenever one of its orders fills, so a bot's routine check is only a safety net for trades made elsewhere (by
+   * hand, another program). The first failure ends the call; what it did not reach is retried next time.
    */
-  async syncAll(symbols: Iterable<string>, opts: { maxAgeMs?: number } = {}): Promise<Fill[]> {
+  async syncAll(symbols: Iterable<string>, opts: SyncAllOptions = {}): Promise<Fill[]> {
     const added: Fill[] = [];
-    const now = this.#clock.now();
+    const routine = opts.routine;
+    if (routine?.balances) this.#routine.observe(routine.balances, this.#clock.now());
+    const rule = routine && { maxAgeMs: routine.maxAgeMs, safetyNetMs: routine.safetyNetMs ?? SAFETY_NET_MS };
     for (const s of new Set(symbols)) {
-      const last = this.#syncedAt.get(s);
-      if (opts.maxAgeMs !== undefined && last !== undefined && now - last < opts.maxAgeMs) continue;
-      added.push(...(await this.sync(s)));
+      const base = this.#baseOf(s);
+      // A symbol that cannot be split has no base to watch: synced every time (its trades would not parse anyway).
+      const check = rule && base !== undefined && this.#routine.check(s, base, this.#clock.now(), rule);
+      if (!check || shouldSync(check.verdict)) added.push(...(await this.sync(s)));
+      if (check) this.#routine.checked(check);
     }
     return added;
   }
@@ -163,7 +183,7 @@ export class Ledger {
   async #syncOnce(symbol: string): Promise<Fill[]> {
     this.#attributeManual(symbol);
     const now = this.#clock.now();
-    this.#syncedAt.set(symbol, now);
+    const ticket = this.#routine.begin();
     const floor = now - HISTORY_MS + 60_000;
     const cursor = this.#store.state.ledger.cursors[symbol];
     // Two minutes back from the cursor: a trade can become visible after a later one was synced (a resting
@@ -180,6 +200,7 @@ export class Ledger {
       if (fresh.length) {
         this.#digest.append(fresh);
         this.#basis.added(fresh);
+        this.#routine.booked(fresh);
         added.push(...fresh);
       }
       const maxTime = trades.reduce((m, t) => Math.max(m, t.time), start);
@@ -206,6 +227,8 @@ export class Ledger {
     // Again at the end: an order acknowledged while this sync was under way asked for a sync and got this one,
     // which may have booked its fill as manual on an earlier page or before the acknowledgement was journaled.
     this.#attributeManual(symbol);
+    // Only now: a sync that failed must not count as done, or a routine check would skip its symbol.
+    this.#routine.succeeded(symbol, ticket, now);
     return added;
   }
 
@@ -294,12 +317,18 @@ export class Ledger {
     return CostBasisBook.withoutHistory(options, state).snapshot();
   }
 
+  #baseOf(symbol: string): string | undefined {
+    const quote = this.#quotes.find((q) => symbol.endsWith(q) && symbol.length > q.length);
+    return quote && symbol.slice(0, -quote.length);
+  }
+
   #toFill(t: Trade): Fill {
-    const quote = this.#quotes.find((q) => t.symbol.endsWith(q) && t.symbol.length > q.length);
-    if (!quote)
+    const base = this.#baseOf(t.symbol);
+    if (base === undefined)
       throw new Error(
         `cannot split ${t.symbol} into base and quote (known quotes: ${this.#quotes.join(", ")})`,
       );
+    const quote = t.symbol.slice(base.length);
     const a = attribute(t, this.#journal);
     if (a.disagreed !== undefined)
       this.#log?.warn(
@@ -315,7 +344,7 @@ export class Ledger {
     return {
       id: t.id,
       symbol: t.symbol,
-      base: t.symbol.slice(0, -quote.length),
+      base,
       quote,
       side: t.isBuyer ? "BUY" : "SELL",
       price: t.price,
