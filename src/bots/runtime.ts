@@ -250,8 +250,10 @@ export class MonitorRuntime {
     const startedAt = this.#clock.now();
     slot.soon = false;
     slot.lastRunAt = startedAt;
-    this.#persist(name, (b) => {
-      b.lastRunAt = startedAt;
+    // Written with the next durable change, not on its own: a crash that forgets it makes the bot run once at the
+    // restart, which any start does (a write per run was most of the state file's writes).
+    this.#store.updateLazily((s) => {
+      botEntry(s, name).lastRunAt = startedAt;
     });
     /** The cooldown before this run, while the run has committed another one (restored if it sends nothing). */
     let before: { cooldownUntil: number | undefined } | undefined;
