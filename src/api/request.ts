@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Alerts, Logger } from "./alerts.js";
+import { type EndpointFacts, endpointFacts } from "./endpoint-facts.js";
 import {
   badResponse,
   classifyHttp,
@@ -17,7 +18,7 @@ import { describeIssues, parseJson, serverTimeSchema } from "./schemas.js";
 import { sign } from "./signing.js";
 import { TimeSync } from "./time-sync.js";
 import { type HttpResponse, scrubMessage, type Transport, TransportFailure } from "./transport.js";
-import { type Charge, chargesFor, ENDPOINTS, type EndpointSpec, endpointKey } from "./weights.js";
+import { ENDPOINTS, type EndpointSpec, endpointKey } from "./weights.js";
 
 export interface RetryOptions {
   /** Retries after the first attempt, for idempotent requests only. */
@@ -77,31 +78,6 @@ export interface ClientMetrics {
   overheadMs: number;
   count429: number;
   count418: number;
-}
-
-/**
- * The headers of one request. Every parameter and the signature travel in the query string and the body stays
- * empty, yet MEXC wants `Content-Type: application/json` on POST, PUT and DELETE (docs "General Info → Header").
- * Since early 2024 a POST labelled `application/x-www-form-urlencoded` (axios's default when none is given) is
- * refused with 700013 "Invalid content Type." (mexcdevelop/mexc-api-sdk #68; hummingbot #6867, #6875). GETs carry
- * no content type: they have no body, and the public ones are sent exactly as before.
- */
-export function wireHeaders(spec: EndpointSpec, apiKey: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (spec.signed && apiKey !== undefined) headers["X-MEXC-APIKEY"] = apiKey;
-  if (spec.method !== "GET") headers["Content-Type"] = "application/json";
-  return headers;
-}
-
-/** What every request to one endpoint shares, worked out at its first: built per request, it was most of the work. */
-interface EndpointFacts {
-  /** endpointKey: the name in errors, logs and limiter buckets. */
-  readonly key: string;
-  readonly charges: readonly Charge[];
-  /** The charges of a call without a symbol (`allSymbols`). */
-  readonly chargesAll: readonly Charge[];
-  /** Frozen: every request to the endpoint hands the transport this same object. */
-  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -263,12 +239,7 @@ export class RequestRunner {
   private facts(spec: EndpointSpec): EndpointFacts {
     let f = this.#endpoints.get(spec);
     if (!f) {
-      f = {
-        key: endpointKey(spec),
-        charges: chargesFor(spec, false),
-        chargesAll: chargesFor(spec, true),
-        headers: Object.freeze(wireHeaders(spec, this.#apiKey)),
-      };
+      f = endpointFacts(spec, this.#apiKey);
       this.#endpoints.set(spec, f);
     }
     return f;
