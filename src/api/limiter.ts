@@ -258,30 +258,27 @@ export class WeightLimiter {
         const woken = new Promise<void>((resolve) => {
           this.wake = resolve;
         });
-        if (Number.isFinite(waitMs)) await this.sleepUnlessWoken(waitMs, woken);
-        else await woken;
+        // The sleep is aborted only when woken first (its timer must not linger), and with a reason made once: an
+        // abort without one creates a DOMException, stack and all, each time.
+        let slept = false;
+        const ac = Number.isFinite(waitMs) ? new AbortController() : undefined;
+        const racers: Promise<void>[] = [woken];
+        if (ac) {
+          const sleep = this.clock.sleep(waitMs, ac.signal).then(
+            () => {
+              slept = true;
+            },
+            () => undefined,
+          );
+          racers.push(sleep);
+        }
+        await Promise.race(racers);
         this.wake = undefined;
+        if (ac && !slept) ac.abort(WOKEN);
       }
     } finally {
       this.running = false;
     }
-  }
-
-  /**
-   * Until `ms` have passed or `woken` resolves. The sleep is aborted only when woken first (its timer must not
-   * linger), and with a reason made once: an abort without one creates a DOMException, stack and all, each time.
-   */
-  private async sleepUnlessWoken(ms: number, woken: Promise<void>): Promise<void> {
-    const ac = new AbortController();
-    let slept = false;
-    const sleep = this.clock.sleep(ms, ac.signal).then(
-      () => {
-        slept = true;
-      },
-      () => undefined,
-    );
-    await Promise.race([woken, sleep]);
-    if (!slept) ac.abort(WOKEN);
   }
 
   /** Grants every waiter that fits; returns how long until the next one might (Infinity: until a release). */
