@@ -27,8 +27,10 @@ export class RealClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // Without a signal a plain timer: no listener to add and remove, no closures (most sleeps have none).
+    if (!signal) return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
+      if (signal.aborted) return reject(abortReason(signal));
       const timer = setTimeout(done, Math.max(0, ms));
       function onAbort(): void {
         clearTimeout(timer);
@@ -38,7 +40,7 @@ export class RealClock implements Clock {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 }
@@ -77,23 +79,26 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // Whole milliseconds: a jittered back-off (2.7 ms) must not put the clock, and every timestamp taken from it,
+    // between two milliseconds; exchange times are integers.
+    const at = this.current + Math.max(0, Math.ceil(ms));
+    // Without a signal the promise's own resolve is the sleeper's: no listener, no closures (a replay sleeps often).
+    if (!signal) return new Promise((resolve) => this.sleepers.push({ at, seq: this.seq++, resolve }));
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortReason(signal));
+      if (signal.aborted) return reject(abortReason(signal));
       const sleeper: Sleeper = {
-        // Whole milliseconds: a jittered back-off (2.7 ms) must not put the clock, and every timestamp taken from
-        // it, between two milliseconds; exchange times are integers.
-        at: this.current + Math.max(0, Math.ceil(ms)),
+        at,
         seq: this.seq++,
         resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
+          signal.removeEventListener("abort", onAbort);
           resolve();
         },
       };
       const onAbort = (): void => {
         this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(abortReason(signal as AbortSignal));
+        reject(abortReason(signal));
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort, { once: true });
       this.sleepers.push(sleeper);
     });
   }

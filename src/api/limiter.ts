@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import { AbortError, type Clock } from "../clock.js";
 import {
   type AdaptiveLimit,
   Bucket,
@@ -70,6 +70,9 @@ export interface Permit {
   rateLimited(): void;
 }
 
+/** Why the limiter's own sleep is cut short: a release or a new request may let a waiter through sooner. */
+const WOKEN = new AbortError("the limiter was woken");
+
 interface Waiter {
   readonly charges: readonly Charge[];
   readonly priority: number;
@@ -86,6 +89,7 @@ export class WeightLimiter {
   private readonly onCeilingChange: ((c: CeilingChange) => void) | undefined;
   private readonly changed: () => void;
   private readonly buckets = new Map<string, Bucket>();
+  private readonly pools = new WeakMap<readonly Charge[], Bucket[]>();
   private waiters: Waiter[] = [];
   private seq = 0;
   private inFlight = 0;
@@ -103,18 +107,11 @@ export class WeightLimiter {
 
   /** Waits until every charge fits its bucket (and no pause is on), then counts them. */
   acquire(charges: readonly Charge[], priority = 0, signal?: AbortSignal): Promise<Permit> {
-    for (const c of charges) {
-      const b = this.bucket(c.bucket);
-      // Against the configured ceiling: a lowered one climbs back in finite time, so waiting for it is fine.
-      if (c.weight > b.maxFor(priority)) {
-        const { budget, margin, windowMs } = b.limit;
-        return Promise.reject(
-          new RangeError(
-            `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.maxFor(priority)} per ${windowMs} ms ` +
-              `(budget ${budget} − margin ${margin}); raise that pool's limit in src/config.ts (rateLimits)`,
-          ),
-        );
-      }
+    const refused = this.neverFits(charges, priority);
+    if (refused) return Promise.reject(refused);
+    if (!signal?.aborted) {
+      const permit = this.grantNow(charges, priority);
+      if (permit) return Promise.resolve(permit);
     }
     return new Promise<Permit>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
@@ -137,6 +134,44 @@ export class WeightLimiter {
       this.waiters.splice(i, 0, waiter);
       this.kick();
     });
+  }
+
+  /**
+   * The permit at once when nothing waits, no pause is on and every charge fits now: what the queue would grant a
+   * lone waiter, without one. Nearly every request away from the limit comes this way, so it is kept to a few
+   * comparisons (cold code costs per bytecode); `undefined` means queue (acquire does).
+   */
+  tryAcquire(charges: readonly Charge[], priority = 0): Permit | undefined {
+    return this.neverFits(charges, priority) ? undefined : this.grantNow(charges, priority);
+  }
+
+  private grantNow(charges: readonly Charge[], priority: number): Permit | undefined {
+    if (this.waiters.length > 0 || this.inFlight >= this.maxInFlight) return undefined;
+    const now = this.clock.now();
+    if (now < this.pauseEnd) return undefined;
+    const pools = this.poolsOf(charges);
+    for (let i = 0; i < pools.length; i++) {
+      if (pools[i]!.waitFor(charges[i]!.weight, now, priority) > 0) return undefined;
+    }
+    return this.grant(charges);
+  }
+
+  /** A charge heavier than its pool's configured ceiling: it would wait forever, so it is refused at once. */
+  private neverFits(charges: readonly Charge[], priority: number): RangeError | undefined {
+    const pools = this.poolsOf(charges);
+    for (let i = 0; i < pools.length; i++) {
+      const b = pools[i]!;
+      const c = charges[i]!;
+      // Against the configured ceiling: a lowered one climbs back in finite time, so waiting for it is fine.
+      if (c.weight > b.maxFor(priority)) {
+        const { budget, margin, windowMs } = b.limit;
+        return new RangeError(
+          `weight ${c.weight} can never fit pool ${c.bucket}: its ceiling is ${b.maxFor(priority)} per ${windowMs} ms ` +
+            `(budget ${budget} − margin ${margin}); raise that pool's limit in src/config.ts (rateLimits)`,
+        );
+      }
+    }
+    return undefined;
   }
 
   /** Holds every grant until `untilMs` (client clock): one shared pause after a 429, whoever received it. */
@@ -185,6 +220,16 @@ export class WeightLimiter {
     return this.waiters.length;
   }
 
+  /** The buckets of a list of charges, in its order; remembered per list (the runner passes one list per endpoint). */
+  private poolsOf(charges: readonly Charge[]): Bucket[] {
+    let pools = this.pools.get(charges);
+    if (!pools) {
+      pools = charges.map((c) => this.bucket(c.bucket));
+      this.pools.set(charges, pools);
+    }
+    return pools;
+  }
+
   private bucket(name: string): Bucket {
     let b = this.buckets.get(name);
     if (!b) {
@@ -199,7 +244,7 @@ export class WeightLimiter {
     if (w) {
       this.wake = undefined;
       w();
-    } else if (!this.running) {
+    } else if (!this.running && this.waiters.length > 0) {
       void this.run();
     }
   }
@@ -210,15 +255,26 @@ export class WeightLimiter {
       while (this.waiters.length > 0) {
         const waitMs = this.grantWhatFits();
         if (this.waiters.length === 0) break;
-        const ac = new AbortController();
         const woken = new Promise<void>((resolve) => {
           this.wake = resolve;
         });
+        // The sleep is aborted only when woken first (its timer must not linger), and with a reason made once: an
+        // abort without one creates a DOMException, stack and all, each time.
+        let slept = false;
+        const ac = Number.isFinite(waitMs) ? new AbortController() : undefined;
         const racers: Promise<void>[] = [woken];
-        if (Number.isFinite(waitMs)) racers.push(this.clock.sleep(waitMs, ac.signal).catch(() => undefined));
+        if (ac) {
+          const sleep = this.clock.sleep(waitMs, ac.signal).then(
+            () => {
+              slept = true;
+            },
+            () => undefined,
+          );
+          racers.push(sleep);
+        }
         await Promise.race(racers);
         this.wake = undefined;
-        ac.abort();
+        if (ac && !slept) ac.abort(WOKEN);
       }
     } finally {
       this.running = false;
@@ -259,27 +315,56 @@ export class WeightLimiter {
 
   private grant(charges: readonly Charge[]): Permit {
     this.inFlight++;
-    for (const c of charges) this.bucket(c.bucket).inFlight += c.weight;
-    const epochs = new Map(charges.map((c) => [c.bucket, this.bucket(c.bucket).epoch]));
-    let released = false;
-    return {
-      rateLimited: () => {
-        const now = this.clock.now();
-        for (const [name, epoch] of epochs) {
-          const b = this.bucket(name);
-          if (b.epoch === epoch) b.lower(now);
-        }
-        this.changed();
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        this.inFlight--;
-        const now = this.clock.now();
-        for (const c of charges) this.bucket(c.bucket).finish(c.weight, now);
-        this.changed();
-        this.kick();
-      },
-    };
+    const pools = this.poolsOf(charges);
+    for (let i = 0; i < pools.length; i++) pools[i]!.inFlight += charges[i]!.weight;
+    return new Grant(this, charges, pools);
+  }
+
+  /** A permit's release (Grant calls it, once): its weight stays counted one more window; the queue may move. */
+  settle(charges: readonly Charge[], pools: readonly Bucket[]): void {
+    this.inFlight--;
+    const now = this.clock.now();
+    for (let i = 0; i < pools.length; i++) pools[i]!.finish(charges[i]!.weight, now);
+    this.changed();
+    this.kick();
+  }
+
+  /** A permit's 429 (Grant calls it): cuts each pool not cut since the grant (`epochs` as they were then). */
+  cutAfter429(pools: readonly Bucket[], epochs: readonly number[]): void {
+    const now = this.clock.now();
+    for (let i = 0; i < pools.length; i++) {
+      const b = pools[i]!;
+      // A pool charged twice by one request is cut once: the first cut moves its epoch on.
+      if (b.epoch === epochs[i]) b.lower(now);
+    }
+    this.changed();
+  }
+}
+
+/**
+ * The permit of one granted request: an object of a class, not a pair of closures, since every request makes one
+ * (its pools and their epochs at grant, for `rateLimited`).
+ */
+class Grant implements Permit {
+  private released = false;
+  private readonly epochs: number[];
+
+  constructor(
+    private readonly limiter: WeightLimiter,
+    private readonly charges: readonly Charge[],
+    private readonly pools: readonly Bucket[],
+  ) {
+    this.epochs = new Array<number>(pools.length);
+    for (let i = 0; i < pools.length; i++) this.epochs[i] = pools[i]!.epoch;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.limiter.settle(this.charges, this.pools);
+  }
+
+  rateLimited(): void {
+    this.limiter.cutAfter429(this.pools, this.epochs);
   }
 }

@@ -85,6 +85,8 @@ export class NodeHttpTransport implements Transport {
   private readonly timeoutMs: number;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  // #private: a signed endpoint's headers carry the API key, which nothing may print.
+  readonly #merged = new WeakMap<object, Record<string, string>>();
 
   constructor(opts: NodeHttpTransportOptions) {
     this.clock = opts.clock;
@@ -103,20 +105,12 @@ export class NodeHttpTransport implements Transport {
     const sentAt = this.clock.now();
     const t0 = performance.now();
     return new Promise<HttpResponse>((resolve, reject) => {
-      let settled = false;
-      const fail = (err: unknown, safe: SafeCause = toSafeCause(err)) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request.destroy();
-        reject(new TransportFailure(safe, !NEVER_SENT.has(safe.code ?? ""), performance.now() - t0));
-      };
       let request: http.ClientRequest;
       try {
         const secure = req.url.startsWith("https:");
         request = (secure ? https : http).request(req.url, {
           method: req.method,
-          headers: { ...BASE_HEADERS, ...req.headers },
+          headers: this.headersFor(req.headers),
           agent: secure ? this.httpsAgent : this.httpAgent,
         });
       } catch (err) {
@@ -124,39 +118,23 @@ export class NodeHttpTransport implements Transport {
         reject(new TransportFailure(toSafeCause(err), false, performance.now() - t0));
         return;
       }
-      const timer = setTimeout(() => fail(undefined, timeoutCause(this.timeoutMs)), this.timeoutMs);
-      request.on("error", (err) => fail(err));
-      request.once("response", (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (err) => fail(err));
-        // Closed before the end: the connection was cut in the middle of the answer.
-        res.once("close", () => {
-          if (!res.complete) fail(undefined, { code: "ECONNRESET", message: "socket hang up" });
-        });
-        res.once("end", () => {
-          if (settled) return;
-          let body: string;
-          try {
-            body = bodyText(chunks, res.headers["content-encoding"]);
-          } catch (err) {
-            fail(err);
-            return;
-          }
-          settled = true;
-          clearTimeout(timer);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: flatHeaders(res.headers),
-            body,
-            sentAt,
-            receivedAt: this.clock.now(),
-            httpMs: performance.now() - t0,
-          });
-        });
-      });
+      const x = new Exchange(this.clock, request, sentAt, t0, resolve, reject);
+      x.timer = setTimeout(() => x.fail(undefined, timeoutCause(this.timeoutMs)), this.timeoutMs);
+      request.on("error", (err) => x.fail(err));
+      request.once("response", (res) => x.answered(res));
       request.end();
     });
+  }
+
+  /** BASE_HEADERS under the caller's; made once for a frozen set (the runner's per endpoint), else per request. */
+  private headersFor(own: Readonly<Record<string, string>>): Record<string, string> {
+    if (!Object.isFrozen(own)) return { ...BASE_HEADERS, ...own };
+    let merged = this.#merged.get(own);
+    if (!merged) {
+      merged = Object.freeze({ ...BASE_HEADERS, ...own });
+      this.#merged.set(own, merged);
+    }
+    return merged;
   }
 
   /** Resets what is in flight and the idle connections; the transport stays usable (new sockets). */
@@ -164,4 +142,102 @@ export class NodeHttpTransport implements Transport {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+/**
+ * One request in flight: its state and the ways it ends, as methods of one object rather than a closure each
+ * (every request makes one; cold code pays per closure and step). It settles once: answered, or failed.
+ */
+class Exchange {
+  timer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly request: http.ClientRequest,
+    private readonly sentAt: number,
+    private readonly t0: number,
+    private readonly resolve: (res: HttpResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  fail(err: unknown, safe: SafeCause = toSafeCause(err)): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.request.destroy();
+    this.reject(new TransportFailure(safe, !NEVER_SENT.has(safe.code ?? ""), performance.now() - this.t0));
+  }
+
+  answered(res: http.IncomingMessage): void {
+    res.on("data", (c: Buffer) => this.chunks.push(c));
+    res.on("error", (err) => this.fail(err));
+    // Closed before the end: the connection was cut in the middle of the answer.
+    res.once("close", () => {
+      if (!res.complete) this.fail(undefined, { code: "ECONNRESET", message: "socket hang up" });
+    });
+    res.once("end", () => this.ended(res));
+  }
+
+  private ended(res: http.IncomingMessage): void {
+    if (this.settled) return;
+    let body: string;
+    try {
+      body = bodyText(this.chunks, contentEncoding(res.rawHeaders));
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.resolve(
+      new NodeHttpResponse(
+        res,
+        res.statusCode ?? 0,
+        body,
+        this.sentAt,
+        this.clock.now(),
+        performance.now() - this.t0,
+      ),
+    );
+  }
+}
+
+/**
+ * An answer whose headers are flattened when first read: nearly no answer needs them (a 429's Retry-After does),
+ * and Node builds `res.headers` lazily too, so an answer read for its body alone never pays for either.
+ */
+class NodeHttpResponse implements HttpResponse {
+  // #private: the answer looks as it always did (status, headers, body, times); no socket hangs off it.
+  readonly #res: http.IncomingMessage;
+  #headers: Record<string, string> | undefined;
+
+  constructor(
+    res: http.IncomingMessage,
+    readonly status: number,
+    readonly body: string,
+    readonly sentAt: number,
+    readonly receivedAt: number,
+    readonly httpMs: number,
+  ) {
+    this.#res = res;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= flatHeaders(this.#res.headers);
+    return this.#headers;
+  }
+}
+
+/** Content-Encoding from the raw header list, repeated ones joined as `res.headers` joins them (", "). */
+function contentEncoding(raw: readonly string[]): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 16 && name.toLowerCase() === "content-encoding") {
+      out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]!}`;
+    }
+  }
+  return out;
 }

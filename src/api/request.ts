@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Alerts, Logger } from "./alerts.js";
+import { type EndpointFacts, endpointFacts } from "./endpoint-facts.js";
 import {
   badResponse,
   classifyHttp,
@@ -17,7 +18,7 @@ import { describeIssues, parseJson, serverTimeSchema } from "./schemas.js";
 import { sign } from "./signing.js";
 import { TimeSync } from "./time-sync.js";
 import { type HttpResponse, scrubMessage, type Transport, TransportFailure } from "./transport.js";
-import { chargesFor, ENDPOINTS, type EndpointSpec, endpointKey } from "./weights.js";
+import { ENDPOINTS, type EndpointSpec, endpointKey } from "./weights.js";
 
 export interface RetryOptions {
   /** Retries after the first attempt, for idempotent requests only. */
@@ -60,6 +61,11 @@ export interface Call<T> {
   readonly clientOrderId?: string;
 }
 
+/** Where an attempt leaves the answer it read. */
+interface Seen {
+  res?: HttpResponse;
+}
+
 export interface ClientMetrics {
   /** HTTP requests sent (attempts, including retries and resends). */
   requests: number;
@@ -72,20 +78,6 @@ export interface ClientMetrics {
   overheadMs: number;
   count429: number;
   count418: number;
-}
-
-/**
- * The headers of one request. Every parameter and the signature travel in the query string and the body stays
- * empty, yet MEXC wants `Content-Type: application/json` on POST, PUT and DELETE (docs "General Info → Header").
- * Since early 2024 a POST labelled `application/x-www-form-urlencoded` (axios's default when none is given) is
- * refused with 700013 "Invalid content Type." (mexcdevelop/mexc-api-sdk #68; hummingbot #6867, #6875). GETs carry
- * no content type: they have no body, and the public ones are sent exactly as before.
- */
-export function wireHeaders(spec: EndpointSpec, apiKey: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (spec.signed && apiKey !== undefined) headers["X-MEXC-APIKEY"] = apiKey;
-  if (spec.method !== "GET") headers["Content-Type"] = "application/json";
-  return headers;
 }
 
 /**
@@ -105,6 +97,8 @@ export class RequestRunner {
   };
   private bannedUntil = 0;
   private readonly baseUrl: string;
+  // #private as the key: a signed endpoint's headers carry it.
+  readonly #endpoints = new WeakMap<EndpointSpec, EndpointFacts>();
   private readonly o: Omit<RequestRunnerOptions, "apiKey" | "apiSecret">;
   // #private: invisible to util.inspect, JSON.stringify and a logger handed the client by mistake.
   readonly #apiKey: string | undefined;
@@ -120,10 +114,9 @@ export class RequestRunner {
       clock: o.clock,
       refreshMs: o.timeSyncRefreshMs,
       fetchServerTime: async () => {
-        const { value, res } = await this.callWithResponse({
-          spec: ENDPOINTS.time,
-          schema: serverTimeSchema,
-        });
+        const seen: Seen = {};
+        const value = await this.run({ spec: ENDPOINTS.time, schema: serverTimeSchema }, seen);
+        const res = seen.res!;
         return { serverTime: value.serverTime, sentAt: res.sentAt, receivedAt: res.receivedAt };
       },
       onStaleRefreshFailure: (err) =>
@@ -139,8 +132,8 @@ export class RequestRunner {
     return this.bannedUntil > this.o.clock.now() ? this.bannedUntil : 0;
   }
 
-  async call<T>(c: Call<T>): Promise<T> {
-    return (await this.callWithResponse(c)).value;
+  call<T>(c: Call<T>): Promise<T> {
+    return this.run(c, undefined);
   }
 
   /**
@@ -148,12 +141,12 @@ export class RequestRunner {
    * random), waited on the injected clock. A loop of our own rather than p-retry: the answer that needs no retry
    * (nearly all of them) then costs one try block, not a retry operation with its options and abort wiring.
    */
-  private async callWithResponse<T>(c: Call<T>): Promise<{ value: T; res: HttpResponse }> {
-    if (!c.spec.idempotent) return this.attempt(c, false);
+  private async run<T>(c: Call<T>, seen: Seen | undefined): Promise<T> {
+    if (!c.spec.idempotent) return this.attempt(c, false, seen);
     const { retries, minTimeoutMs, maxTimeoutMs } = this.o.retry;
     for (let attemptNumber = 1; ; attemptNumber++) {
       try {
-        return await this.attempt(c, false);
+        return await this.attempt(c, false, seen);
       } catch (error) {
         if (!(error instanceof ApiError && error.transient) || attemptNumber > retries) throw error;
         this.o.logger.warn(
@@ -173,8 +166,10 @@ export class RequestRunner {
     }
   }
 
-  private async attempt<T>(c: Call<T>, resent: boolean): Promise<{ value: T; res: HttpResponse }> {
-    const endpoint = endpointKey(c.spec);
+  /** One try; the answer that was read lands in `seen` (the time sync wants its send and receipt times). */
+  private async attempt<T>(c: Call<T>, resent: boolean, seen: Seen | undefined): Promise<T> {
+    const facts = this.facts(c.spec);
+    const endpoint = facts.key;
     const t0 = performance.now();
     let waited = 0;
     this.failIfBanned(c);
@@ -192,17 +187,17 @@ export class RequestRunner {
       waited += performance.now() - w0;
     }
     const w1 = performance.now();
-    const permit = await this.o.limiter.acquire(chargesFor(c.spec, c.allSymbols), c.spec.priority);
+    const charges = c.allSymbols === true ? facts.chargesAll : facts.charges;
+    // Granted on the spot when there is room (nearly always away from the limit): no promise to wait on.
+    const permit =
+      this.o.limiter.tryAcquire(charges, c.spec.priority) ??
+      (await this.o.limiter.acquire(charges, c.spec.priority));
     waited += performance.now() - w1;
     let res: HttpResponse;
     try {
       this.failIfBanned(c);
       this.metrics.requests++;
-      res = await this.o.transport.send({
-        method: c.spec.method,
-        url: this.url(c),
-        headers: wireHeaders(c.spec, this.#apiKey),
-      });
+      res = await this.o.transport.send({ method: c.spec.method, url: this.url(c), headers: facts.headers });
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;
       this.account(t0, waited, err.httpMs);
@@ -220,25 +215,34 @@ export class RequestRunner {
     } finally {
       permit.release();
     }
-    let outcome: { value: T } | { error: unknown };
+    let value: T;
     try {
-      outcome = { value: this.interpret(c, res, permit) };
-    } catch (error) {
-      outcome = { error };
+      value = this.interpret(c, res, permit, endpoint);
+    } catch (err) {
+      this.account(t0, waited, res.httpMs);
+      if (err instanceof ApiError && err.kind === "clock" && err.code === 700003 && !resent) {
+        // Rejected before processing (timestamp outside recvWindow): resync and resend once. Safe for orders too.
+        this.o.logger.warn(
+          { endpoint, offsetMs: this.timeSync.offsetMs },
+          "MEXC 700003: resyncing clock, resending",
+        );
+        await this.timeSync.resync();
+        return this.attempt(c, true, seen);
+      }
+      throw err;
     }
     this.account(t0, waited, res.httpMs);
-    if ("value" in outcome) return { value: outcome.value, res };
-    const err = outcome.error;
-    if (err instanceof ApiError && err.kind === "clock" && err.code === 700003 && !resent) {
-      // Rejected before processing (timestamp outside recvWindow): resync and resend once. Safe for orders too.
-      this.o.logger.warn(
-        { endpoint, offsetMs: this.timeSync.offsetMs },
-        "MEXC 700003: resyncing clock, resending",
-      );
-      await this.timeSync.resync();
-      return this.attempt(c, true);
+    if (seen) seen.res = res;
+    return value;
+  }
+
+  private facts(spec: EndpointSpec): EndpointFacts {
+    let f = this.#endpoints.get(spec);
+    if (!f) {
+      f = endpointFacts(spec, this.#apiKey);
+      this.#endpoints.set(spec, f);
     }
-    throw err;
+    return f;
   }
 
   private account(t0: number, waited: number, httpMs: number): void {
@@ -249,11 +253,10 @@ export class RequestRunner {
 
   /** The query is built once, signed as built, and sent as built: no serializer may touch it afterwards. */
   private url(c: Call<unknown>): string {
-    const params = [...(c.params ?? [])];
-    if (c.spec.signed) {
-      params.push(["recvWindow", this.o.recvWindow], ["timestamp", this.timeSync.serverNow()]);
-    }
-    let query = buildQuery(params);
+    const params: QueryParams | undefined = c.spec.signed
+      ? [...(c.params ?? []), ["recvWindow", this.o.recvWindow], ["timestamp", this.timeSync.serverNow()]]
+      : c.params;
+    let query = params ? buildQuery(params) : "";
     if (c.spec.signed) {
       const signature = sign(this.#apiSecret!, query);
       query += `${query ? "&" : ""}signature=${signature}`;
@@ -261,8 +264,7 @@ export class RequestRunner {
     return `${this.baseUrl}${c.spec.path}${query ? `?${query}` : ""}`;
   }
 
-  private interpret<T>(c: Call<T>, res: HttpResponse, permit: Permit): T {
-    const endpoint = endpointKey(c.spec);
+  private interpret<T>(c: Call<T>, res: HttpResponse, permit: Permit, endpoint: string): T {
     this.o.logger.debug({ endpoint, status: res.status, httpMs: Math.round(res.httpMs) }, "MEXC answer");
     const isOk = res.status >= 200 && res.status < 300;
     if (isOk && c.fastParse) {
@@ -360,6 +362,7 @@ export class RequestRunner {
   }
 
   private failIfBanned(c: Call<unknown>): void {
+    if (this.bannedUntil === 0) return; // never banned: no clock to read
     const until = this.banEndsAt;
     if (until === 0) return;
     throw this.error({

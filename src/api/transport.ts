@@ -6,7 +6,7 @@ export interface HttpRequest {
   /** Full URL including the signed query string: it must reach the wire untouched. */
   readonly url: string;
   /**
-   * Sent exactly as given (Content-Type included, see wireHeaders): a transport may add only what carries the
+   * Sent exactly as given (Content-Type included, see wireHeaders in endpoint-facts.ts): a transport may add only what carries the
    * request (Host, Connection, Content-Length, a User-Agent), never drop or replace one of these.
    */
   readonly headers: Readonly<Record<string, string>>;
