@@ -33,6 +33,12 @@ export interface Heartbeat {
 
 /** Real timers overflow past 2^31-1 ms; a long wait is cut into pieces that each re-read the schedule. */
 const MAX_WAIT_MS = 3_600_000;
+/**
+ * The one reason a bot's wait is cut short with (runSoon, a resume, a gate change): the waits only ignore it, and an
+ * abort() without a reason makes a DOMException and the clock an AbortError with its stack, every time (a replay
+ * wakes every bot at every candle close).
+ */
+const WOKEN = new AbortError("the bot's wait was cut short");
 
 export interface RuntimeOptions {
   monitors: readonly Monitor[];
@@ -107,7 +113,7 @@ export class MonitorRuntime {
     this.#phase = "stopped";
     if (!wasRunning) return { unfinished: [] };
     this.#stop.abort(new AbortError("the bots are stopping"));
-    for (const slot of this.#slots.values()) slot.wake.abort();
+    for (const slot of this.#slots.values()) slot.wake.abort(WOKEN);
     const running = [...this.#slots.values()].filter((s) => s.running);
     // No wait at all for a zero grace: a virtual clock would never fire even a zero-length sleep by itself.
     if (running.length > 0 && graceMs > 0) {
@@ -140,7 +146,7 @@ export class MonitorRuntime {
     const slot = this.#slots.get(name);
     if (!slot) return false;
     slot.soon = true;
-    slot.wake.abort();
+    slot.wake.abort(WOKEN);
     return true;
   }
 
@@ -157,7 +163,7 @@ export class MonitorRuntime {
     this.#riskPause = null;
     this.#log.info({ bots: this.#buyers() }, "buying bots resumed");
     this.events.emit({ type: "risk-pause", active: false });
-    for (const name of this.#buyers()) this.#slots.get(name)?.wake.abort();
+    for (const name of this.#buyers()) this.#slots.get(name)?.wake.abort(WOKEN);
   }
 
   get riskPause(): Readonly<RiskPause> | null {
@@ -242,7 +248,7 @@ export class MonitorRuntime {
     const gate = `${this.#store.state.killSwitch.active}|${this.#emergency.active}`;
     if (gate === this.#gate) return;
     this.#gate = gate;
-    for (const slot of this.#slots.values()) slot.wake.abort();
+    for (const slot of this.#slots.values()) slot.wake.abort(WOKEN);
   }
 
   async #runOnce(slot: Slot): Promise<void> {
@@ -358,7 +364,7 @@ export class MonitorRuntime {
       for (const name of names) botEntry(s, name).paused = paused;
     });
     // A resumed bot runs at once if it is due, not at the next tick.
-    for (const name of names) this.#slots.get(name)?.wake.abort();
+    for (const name of names) this.#slots.get(name)?.wake.abort(WOKEN);
     await saved;
     this.#log.info({ bots: names }, paused ? "paused by owner" : "resumed by owner");
   }
