@@ -33,11 +33,7 @@ export interface Heartbeat {
 
 /** Real timers overflow past 2^31-1 ms; a long wait is cut into pieces that each re-read the schedule. */
 const MAX_WAIT_MS = 3_600_000;
-/**
- * The one reason a bot's wait is cut short with (runSoon, a resume, a gate change): the waits only ignore it, and an
- * abort() without a reason makes a DOMException and the clock an AbortError with its stack, every time (a replay
- * wakes every bot at every candle close).
- */
+/** Made once: abort() without a reason makes a DOMException, and the clock an AbortError, at every wake. */
 const WOKEN = new AbortError("the bot's wait was cut short");
 
 export interface RuntimeOptions {
