@@ -82,8 +82,8 @@ describe("market scanner", () => {
   it("a dip boost (×2) never takes a buy past maxBuyUsdt: the cap applies last (issue 13)", async () => {
     const { ex, orders, scanner } = await setup("1000");
     // Every USDT pair fell 30 % over an hour that ended an hour ago: whichever is best is a dip, boosted ×2. (At
-    // 10 % one full run saw a best pair at ×1: the synthetic walk, a function of the real time the test runs at, can lift a
-    // pair's 24 h change above the −5 % dip threshold.)
+    // 10 % one full run saw a best pair at ×1: the synthetic walk, a function of the real time the test runs at,
+    // can lift a pair's 24 h change above the −5 % dip threshold.)
     const now = Date.now();
     for (const t of await ex.client.ticker24hrAll()) {
       if (t.symbol.endsWith("USDT"))
