@@ -251,6 +251,8 @@ export class WeightLimiter {
 
   private async run(): Promise<void> {
     this.running = true;
+    // A controller whose sleep ran out was never aborted and its listener is gone: the next sleep may use it.
+    let ac: AbortController | undefined;
     try {
       while (this.waiters.length > 0) {
         const waitMs = this.grantWhatFits();
@@ -261,9 +263,10 @@ export class WeightLimiter {
         // The sleep is aborted only when woken first (its timer must not linger), and with a reason made once: an
         // abort without one creates a DOMException, stack and all, each time.
         let slept = false;
-        const ac = Number.isFinite(waitMs) ? new AbortController() : undefined;
+        const timed = Number.isFinite(waitMs);
+        if (timed) ac ??= new AbortController();
         const racers: Promise<void>[] = [woken];
-        if (ac) {
+        if (timed && ac) {
           const sleep = this.clock.sleep(waitMs, ac.signal).then(
             () => {
               slept = true;
@@ -274,7 +277,10 @@ export class WeightLimiter {
         }
         await Promise.race(racers);
         this.wake = undefined;
-        if (ac && !slept) ac.abort(WOKEN);
+        if (timed && ac && !slept) {
+          ac.abort(WOKEN);
+          ac = undefined;
+        }
       }
     } finally {
       this.running = false;

@@ -41,3 +41,17 @@ export function buildQuery(params: QueryParams): string {
   }
   return out;
 }
+
+/**
+ * `recvWindow=…&timestamp=…`, the pairs every signed request ends with, exactly as buildQuery writes them: a safe
+ * integer prints as plain digits (no exponent, nothing to escape); anything else goes through buildQuery itself.
+ */
+export function signedTail(recvWindow: number, timestamp: number): string {
+  if (Number.isSafeInteger(recvWindow) && Number.isSafeInteger(timestamp)) {
+    return `recvWindow=${recvWindow}&timestamp=${timestamp}`;
+  }
+  return buildQuery([
+    ["recvWindow", recvWindow],
+    ["timestamp", timestamp],
+  ]);
+}

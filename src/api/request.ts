@@ -13,7 +13,7 @@ import {
 } from "./error-map.js";
 import { ApiError, type ApiErrorInit } from "./errors.js";
 import type { Permit, WeightLimiter } from "./limiter.js";
-import { buildQuery, type QueryParams } from "./query.js";
+import { buildQuery, type QueryParams, signedTail } from "./query.js";
 import { describeIssues, parseJson, serverTimeSchema } from "./schemas.js";
 import { sign } from "./signing.js";
 import { TimeSync } from "./time-sync.js";
@@ -253,13 +253,11 @@ export class RequestRunner {
 
   /** The query is built once, signed as built, and sent as built: no serializer may touch it afterwards. */
   private url(c: Call<unknown>): string {
-    const params: QueryParams | undefined = c.spec.signed
-      ? [...(c.params ?? []), ["recvWindow", this.o.recvWindow], ["timestamp", this.timeSync.serverNow()]]
-      : c.params;
-    let query = params ? buildQuery(params) : "";
+    let query = c.params ? buildQuery(c.params) : "";
     if (c.spec.signed) {
-      const signature = sign(this.#apiSecret!, query);
-      query += `${query ? "&" : ""}signature=${signature}`;
+      // As buildQuery would write the caller's pairs with these two appended, without copying the pairs per request.
+      query += `${query ? "&" : ""}${signedTail(this.o.recvWindow, this.timeSync.serverNow())}`;
+      query += `&signature=${sign(this.#apiSecret!, query)}`;
     }
     return `${this.baseUrl}${c.spec.path}${query ? `?${query}` : ""}`;
   }
