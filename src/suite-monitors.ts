@@ -37,7 +37,7 @@ export function createMonitors(o: {
     return { treasury: alone ? treasury : treasury.lookOnly(), orders: proposals.placerFor(alone, orders) };
   };
   const openOrdersOf = (bot: string) => () =>
-    orders.entries((e) => e.bot === bot && UNSETTLED_STATES.has(e.state)).length;
+    orders.notFinal((e) => e.bot === bot && UNSETTLED_STATES.has(e.state)).length;
 
   const monitors: Monitor[] = [];
   let scanner: MarketScanner | undefined;

@@ -285,7 +285,7 @@ async function createTelegram(
 
 /** Shutdown with `cancelOpenOrders`: every resting order is cancelled; one that fails is logged and left. */
 async function cancelResting(orders: Trading["orders"], log: Logger): Promise<void> {
-  for (const e of orders.entries((x) => LIVE_STATES.has(x.state))) {
+  for (const e of orders.notFinal((x) => LIVE_STATES.has(x.state))) {
     await orders
       .cancel(e.clientOrderId, "shutdown: the config asks to cancel open orders")
       .catch((err) => log.warn({ err, clientOrderId: e.clientOrderId }, "could not cancel at shutdown"));

@@ -45,11 +45,17 @@ export class OrderJournal {
   readonly #logger: Logger | undefined;
   readonly #listeners = new Set<(c: OrderChange) => void>();
   readonly #ready: Promise<void>;
+  /**
+   * The entries not in a final state, in the journal's order: what the follow-up, the checks before an order and
+   * the open-order count read many times a minute, while ended entries stay in the journal for days.
+   */
+  #notFinal = new Map<string, JournalEntry>();
 
   constructor(store: Store, clock: Clock, log?: Logger) {
     this.#log = JournalLog.open(journalLogOptions(journalPathOf(store.path)));
     this.#clock = clock;
     this.#logger = log;
+    this.#reindex();
     for (const repair of this.#log.repairs)
       log?.warn({ file: "journal.jsonl", repair }, "order journal repaired");
     this.#ready = this.#migrate(store).catch((err: unknown) => {
@@ -78,6 +84,7 @@ export class OrderJournal {
     const backup = `${store.path}.before-journal`;
     if (!existsSync(backup) && existsSync(store.path)) copyFileSync(store.path, backup);
     for (const e of old) if (!this.#log.entries.has(e.clientOrderId)) this.#log.put(e);
+    this.#reindex();
     await store.update((s) => {
       s.journal = {};
     });
@@ -103,8 +110,12 @@ export class OrderJournal {
   }
 
   entries(filter?: (e: JournalEntry) => boolean): JournalEntry[] {
-    const all = [...this.#log.entries.values()];
-    return filter ? all.filter(filter) : all;
+    return pick(this.#log.entries.values(), filter);
+  }
+
+  /** The entries not in a final state (resting, in doubt, lost), in the order `entries()` lists them. */
+  notFinal(filter?: (e: JournalEntry) => boolean): JournalEntry[] {
+    return pick(this.#notFinal.values(), filter);
   }
 
   /**
@@ -112,7 +123,11 @@ export class OrderJournal {
    * this write are one synchronous stretch.
    */
   async create(entry: JournalEntry): Promise<void> {
+    const known = this.#log.entries.has(entry.clientOrderId);
     this.#log.put(entry);
+    // A new key goes last in the journal's order, so last here too; a key written again keeps its old place.
+    if (known) this.#reindex();
+    else if (!FINAL_STATES.has(entry.state)) this.#notFinal.set(entry.clientOrderId, entry);
     this.#emit(entry.clientOrderId, null);
   }
 
@@ -133,6 +148,9 @@ export class OrderJournal {
       assignExactly(before, saved);
       throw err;
     }
+    if (FINAL_STATES.has(before.state)) this.#notFinal.delete(id);
+    // No move leaves a final state (order-state.ts); should one ever, the index is rebuilt in the journal's order.
+    else if (!this.#notFinal.has(id)) this.#reindex();
     if (moved) this.#moved(from, before);
     return before;
   }
@@ -149,6 +167,11 @@ export class OrderJournal {
 
   close(): void {
     this.#log.close();
+  }
+
+  #reindex(): void {
+    this.#notFinal = new Map();
+    for (const [id, e] of this.#log.entries) if (!FINAL_STATES.has(e.state)) this.#notFinal.set(id, e);
   }
 
   #moved(from: OrderStateName, after: JournalEntry): void {
@@ -179,6 +202,12 @@ export class OrderJournal {
       }
     }
   }
+}
+
+function pick(from: Iterable<JournalEntry>, filter?: (e: JournalEntry) => boolean): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  for (const e of from) if (!filter || filter(e)) out.push(e);
+  return out;
 }
 
 /** Makes `target` hold exactly the fields of `source`. */

@@ -94,6 +94,11 @@ export class OrderManager {
     return this.#journal.entries(filter);
   }
 
+  /** The entries not in a final state, as `entries` lists them: what a filter on live or unsettled states keeps. */
+  notFinal(filter?: (e: JournalEntry) => boolean): JournalEntry[] {
+    return this.#journal.notFinal(filter);
+  }
+
   /** Forgets ended orders once the archive has them (journal-archive.ts); an order still followed is kept. */
   forget(clientOrderIds: readonly string[]): void {
     this.#journal.remove(clientOrderIds);
@@ -106,7 +111,7 @@ export class OrderManager {
 
   /** Orders that may hold a slot: resting, or not yet known. LOST ones do not block new orders. */
   openCount(): number {
-    return this.entries((e) => UNSETTLED_STATES.has(e.state)).length;
+    return this.notFinal((e) => UNSETTLED_STATES.has(e.state)).length;
   }
 
   get killSwitchActive(): boolean {
@@ -127,7 +132,7 @@ export class OrderManager {
     // The self-trade check runs after the last await and before the new PENDING entry is written, in one
     // synchronous stretch (the store applies a change at once): two bots placing together cannot both pass it.
     const refusal =
-      (await this.#refusal(intent)) ?? this.#stopping ?? selfTradeRefusal(intent, this.entries());
+      (await this.#refusal(intent)) ?? this.#stopping ?? selfTradeRefusal(intent, this.notFinal());
     if (refusal) {
       this.#log?.info(
         { bot: intent.bot, symbol: intent.symbol, side: intent.side, reason: refusal },
@@ -235,7 +240,7 @@ export class OrderManager {
     });
     this.#log?.warn({ reason }, "kill switch on: no new orders");
     if (!opts.cancelOpen) return;
-    for (const e of this.entries((x) => LIVE_STATES.has(x.state))) {
+    for (const e of this.notFinal((x) => LIVE_STATES.has(x.state))) {
       try {
         await this.cancel(e.clientOrderId, "cancelled by the kill switch");
       } catch (err) {

@@ -90,14 +90,14 @@ export class OrderTracker {
   async #pollOnce(): Promise<void> {
     const { journal, clock } = this.#p;
     const bySymbol = new Map<string, JournalEntry[]>();
-    for (const e of journal.entries((x) => LIVE_STATES.has(x.state))) {
+    for (const e of journal.notFinal((x) => LIVE_STATES.has(x.state))) {
       bySymbol.set(e.intent.symbol, [...(bySymbol.get(e.intent.symbol) ?? []), e]);
     }
     for (const [symbol, entries] of bySymbol) await this.#followSymbol(symbol, entries);
-    for (const e of journal.entries((x) => LIVE_STATES.has(x.state) && x.expiresAt !== undefined)) {
+    for (const e of journal.notFinal((x) => LIVE_STATES.has(x.state) && x.expiresAt !== undefined)) {
       if ((e.expiresAt ?? Infinity) <= clock.now()) await this.#expire(e.clientOrderId);
     }
-    const unresolved = journal.entries(
+    const unresolved = journal.notFinal(
       (e) =>
         UNRESOLVED_STATES.has(e.state) && !(e.state === "PENDING" && this.#inFlight.has(e.clientOrderId)),
     );
@@ -116,10 +116,10 @@ export class OrderTracker {
     const at = (t: number) => {
       due = due === undefined ? t : Math.min(due, t);
     };
-    for (const e of journal.entries((x) => LIVE_STATES.has(x.state) && x.expiresAt !== undefined)) {
+    for (const e of journal.notFinal((x) => LIVE_STATES.has(x.state) && x.expiresAt !== undefined)) {
       at(e.expiresAt ?? Infinity);
     }
-    for (const e of journal.entries((x) => UNRESOLVED_STATES.has(x.state))) {
+    for (const e of journal.notFinal((x) => UNRESOLVED_STATES.has(x.state))) {
       if (e.state === "PENDING" && this.#inFlight.has(e.clientOrderId)) continue;
       at(this.#nextLookup.get(e.clientOrderId) ?? this.#p.clock.now());
     }
