@@ -260,8 +260,6 @@ export class MonitorRuntime {
     /** The cooldown before this run, while the run has committed another one (restored if it sends nothing). */
     let before: { cooldownUntil: number | undefined } | undefined;
     let committed: number | undefined;
-    /** What this run's last commit put on disk (its write resolved): the same commit again needs no write. */
-    let onDisk: { cooldownUntil: number | undefined } | undefined;
     const commitLimits = async (asked?: number): Promise<void> => {
       // A bot counts its cooldown from the run's start (ctx.now), but it holds from the moment it is committed, just
       // before the orders leave: a run that took seconds to decide (a slow book read, a loaded machine) must not
@@ -272,18 +270,11 @@ export class MonitorRuntime {
         slot.cooldownUntil = cooldownUntil;
         committed = cooldownUntil;
       }
-      // A purchase commits again after its last order; on a clock that did not move meanwhile (a replay) that is
-      // the very commit already on disk, and the state file was rewritten for nothing.
-      if (onDisk && onDisk.cooldownUntil === (cooldownUntil ?? onDisk.cooldownUntil)) {
-        const b = this.#store.state.bots[name];
-        if (b?.lastRunAt === startedAt && b.cooldownUntil === onDisk.cooldownUntil) return;
-      }
       await this.#store.update((s) => {
         const b = botEntry(s, name);
         b.lastRunAt = startedAt;
         if (cooldownUntil !== undefined) b.cooldownUntil = cooldownUntil;
       });
-      onDisk = { cooldownUntil: this.#store.state.bots[name]?.cooldownUntil };
     };
     try {
       const decision = await slot.monitor.run({
@@ -297,14 +288,13 @@ export class MonitorRuntime {
         decision.cooldownUntil !== undefined && committed !== undefined && committed > decision.cooldownUntil
           ? { ...decision, cooldownUntil: committed }
           : decision;
-      this.#succeeded(slot, kept, startedAt, onDisk?.cooldownUntil);
+      this.#succeeded(slot, kept, startedAt);
     } catch (err) {
       this.#failed(slot, err, startedAt);
     }
   }
 
-  /** `onDisk`: the cooldown this run's commit already put on disk, which needs no second write. */
-  #succeeded(slot: Slot, decision: Decision, startedAt: number, onDisk: number | undefined): void {
+  #succeeded(slot: Slot, decision: Decision, startedAt: number): void {
     const bot = slot.monitor.name;
     const { acted, summary, reasons, cooldownUntil } = decision;
     const durationMs = this.#clock.now() - startedAt;
@@ -319,10 +309,9 @@ export class MonitorRuntime {
     slot.lastDecision = { at: startedAt, acted, summary, reasons };
     if (cooldownUntil !== undefined) {
       slot.cooldownUntil = cooldownUntil;
-      if (cooldownUntil !== onDisk || this.#store.state.bots[bot]?.cooldownUntil !== cooldownUntil)
-        this.#persist(bot, (b) => {
-          b.cooldownUntil = cooldownUntil;
-        });
+      this.#persist(bot, (b) => {
+        b.cooldownUntil = cooldownUntil;
+      });
     }
     this.events.emit({ type: "decision", bot, decision });
   }
