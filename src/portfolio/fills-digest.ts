@@ -157,6 +157,25 @@ export class FillsDigest {
     return k <= 0 ? [] : this.#recent.slice(-k).map(fillFromJson);
   }
 
+  /**
+   * The fills among the last `#recent` records (all the digest holds, up to twice `recent`) whose time is at or
+   * after `time`, in file order, from record `from` on (records before the held ones are the file's to give).
+   */
+  heldSince(time: number, from: number, to: number): Fill[] {
+    const first = this.records - this.#recent.length;
+    const out: Fill[] = [];
+    for (let r = Math.max(from, first); r < to; r++) {
+      const j = this.#recent[r - first] as FillJson;
+      if (j.time >= time) out.push(fillFromJson(j));
+    }
+    return out;
+  }
+
+  /** The first record the digest holds in memory (heldSince); records before it are read from the file. */
+  get firstHeld(): number {
+    return this.records - this.#recent.length;
+  }
+
   get lastId(): string | undefined {
     return this.#recent.at(-1)?.id;
   }

@@ -29,9 +29,13 @@ const FILE_LIMIT = 20 * 1024 * 1024;
 /**
  * The suite's logs for a soak: nothing on the console. Warnings and worse go whole to `warn.log` in the run's
  * directory, to investigate a failure (its first 20 MB); info lines are only counted. Cheap string tests keep JSON
- * parsing to the few lines that need it (a week writes hundreds of thousands of lines).
+ * parsing to the few lines that need it (a week writes hundreds of thousands of lines). At `level` "warn" the info
+ * lines are not even made (no decisions counted): for a caller that reads only the warnings.
  */
-export function soakLogs(warnLogPath: string): { logs: Logs; counts: LogCounts } {
+export function soakLogs(
+  warnLogPath: string,
+  level: "info" | "warn" = "info",
+): { logs: Logs; counts: LogCounts } {
   const counts: LogCounts = {
     schedulerCrashes: 0,
     failedRuns: 0,
@@ -84,7 +88,7 @@ export function soakLogs(warnLogPath: string): { logs: Logs; counts: LogCounts }
 
   // Errors as the real logs print them (code, kind, endpoint; never a raw AxiosError with its headers).
   const err = (e: unknown) => safeError(e);
-  const root = pino({ level: "info", base: undefined, serializers: { err, error: err } }, stream);
+  const root = pino({ level, base: undefined, serializers: { err, error: err } }, stream);
   const logs: Logs = {
     root,
     child: (component) => root.child({ component }),

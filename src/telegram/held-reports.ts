@@ -26,8 +26,8 @@ export class HeldReports {
   }
 
   add(n: Notification, at: number): void {
-    // A report's first line is its title (event-messages.ts puts it in bold there).
-    const title = htmlToPlain(n.text).split("\n", 1)[0]?.trim() || n.type;
+    // A report's first line is its title (event-messages.ts puts it in bold there, and gives it as n.title).
+    const title = n.title ?? (htmlToPlain(n.text).split("\n", 1)[0]?.trim() || n.type);
     const held = this.#byType.get(n.type);
     this.#total++;
     if (held) {

@@ -19,6 +19,8 @@ export interface Notification {
   severity: Severity;
   /** Messages with the same type and key count as the same message even when their text differs; the latest text wins. */
   key?: string;
+  /** The plain title a held report is named by in the daily report; its text's first line when absent. */
+  title?: string;
   /** A chart: sent with the text as its caption, never merged or batched. */
   photo?: Buffer;
 }
@@ -136,12 +138,15 @@ export class Notifier {
       );
       return;
     }
-    if (!n.text && !n.photo) return;
+    // A titled report is never empty, and its text is not rendered just to ask (event-messages.ts).
+    if (n.title === undefined && !n.text && !n.photo) return;
     const now = this.deps.clock.now();
     const sentAs = this.sentAs(n);
     if (sentAs === "report") {
       this.held.add(n, now);
-      log.info({ type: n.type, text: htmlToPlain(n.text) }, "report held for the daily report");
+      // The text is rendered only for a log that keeps it (a replay logs warnings only).
+      if (log.isLevelEnabled("info"))
+        log.info({ type: n.type, text: htmlToPlain(n.text) }, "report held for the daily report");
       return;
     }
     if (sentAs === "trade") {

@@ -46,6 +46,23 @@ describe("the reads of fills.jsonl beyond the digest (issue 15)", () => {
     }
   });
 
+  it("fillsSince gives the same fills whether the digest holds a block's records in memory, part of them or none", () => {
+    const all = history();
+    const path = tempPath();
+    FillsDigest.open(path).append(all);
+    const times = all.map((f) => f.time).sort((a, b) => a - b);
+    // 3,000-odd records in blocks of 1,024: 700 held cut the last block, 1,500 the one before, 9,999 hold all.
+    for (const recent of [1, 700, 1500, 9999]) {
+      const digest = FillsDigest.open(path, { recent });
+      expect(digest.firstHeld).toBeLessThanOrEqual(Math.max(0, all.length - digest.recentKept));
+      for (const q of [0, 0.3, 0.6, 0.95, 1]) {
+        const t = times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+        const want = all.filter((f) => f.time >= t).map((f) => parseFillJson(fillToJson(f)));
+        expect(fillsSince(digest, t)).toEqual(want);
+      }
+    }
+  });
+
   it("recentFills from memory up to what the digest keeps, from the file beyond; forEachFill sees every line", () => {
     const all = history();
     const path = tempPath();

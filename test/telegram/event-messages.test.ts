@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { describe, expect, it, vi } from "vitest";
 import type { OrdersReport } from "../../src/bots/events.js";
 import { D } from "../../src/decimal.js";
 import { apiAlertMessage, eventMessage, proposalMessage } from "../../src/telegram/event-messages.js";
 import { htmlToPlain } from "../../src/telegram/format.js";
+import { Notifier } from "../../src/telegram/notifier.js";
 
 const stats = (bot: string) => ({
   bot,
@@ -74,5 +76,28 @@ describe("event messages: data in, one wording for Telegram and the console", ()
       "📝 buyer proposes BUY 0.001 BTCUSDC at ~60000: balance buy. Approve it in Telegram before 1970-01-01T00:00:00.000Z.",
     );
     expect(proposalMessage({ ...p, executingSince: 1 })).toBeUndefined();
+  });
+
+  it("a report held for the daily report is named by its title and rendered only for a log that keeps its text", () => {
+    const orders: OrdersReport = { since: 0, until: 1, bots: [], totals: stats("total"), failures: [] };
+    for (const level of ["warn", "info"] as const) {
+      const n = eventMessage({ type: "report", bot: "reporter", report: { kind: "orders", orders } });
+      if (!n) throw new Error("no notification");
+      const read = vi.spyOn(n, "text", "get");
+      const lines: string[] = [];
+      const notifier = new Notifier({
+        sink: { send: async () => {} },
+        clock: { now: () => 0 } as never,
+        log: pino({ level }, { write: (l: string) => void lines.push(l) }),
+        mergeWindowSec: 60,
+        minIntervalPerTypeSec: 30,
+        levels: { report: "report" },
+        tradeDigestSec: 60,
+      });
+      notifier.notify(n);
+      expect(notifier.held.take().join("\n")).toContain("Orders report ×1");
+      expect(read).toHaveBeenCalledTimes(level === "warn" ? 0 : 1);
+      expect(lines.some((l) => l.includes("Orders report"))).toBe(level === "info");
+    }
   });
 });

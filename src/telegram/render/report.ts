@@ -21,23 +21,35 @@ const PNL_HEADING: Record<PnlScope, string> = {
 };
 
 export function renderReport(bot: string, report: BotReport): RenderedReport {
+  return { title: reportTitle(bot, report), html: reportHtml(report) };
+}
+
+/** A report's title alone: what the daily report names a held report by, without rendering its table. */
+export function reportTitle(bot: string, report: BotReport): string {
   switch (report.kind) {
     case "scan":
-      return { title: "Market scan", html: formatScanReport(report.scan) };
+      return "Market scan";
     case "pnl":
-      return {
-        // The whole portfolio's table is /report's, not one bot's summary.
-        title: report.scope === "all" ? "PnL" : `PnL summary (${bot})`,
-        html: formatPnlSummary(report.table, PNL_HEADING[report.scope]),
-      };
+      // The whole portfolio's table is /report's, not one bot's summary.
+      return report.scope === "all" ? "PnL" : `PnL summary (${bot})`;
+    case "orders":
+      return "Orders report";
+    case "rebalance-skipped":
+      return "Rebalance skipped";
+  }
+}
+
+function reportHtml(report: BotReport): string {
+  switch (report.kind) {
+    case "scan":
+      return formatScanReport(report.scan);
+    case "pnl":
+      return formatPnlSummary(report.table, PNL_HEADING[report.scope]);
     case "orders": {
       const html = formatOrdersReport(report.orders);
-      return {
-        title: "Orders report",
-        html: report.problem ? `${html}\n⚠️ ${escapeHtml(report.problem)}` : html,
-      };
+      return report.problem ? `${html}\n⚠️ ${escapeHtml(report.problem)}` : html;
     }
     case "rebalance-skipped":
-      return { title: "Rebalance skipped", html: escapeHtml(report.why) };
+      return escapeHtml(report.why);
   }
 }
