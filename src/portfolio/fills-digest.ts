@@ -158,11 +158,11 @@ export class FillsDigest {
   }
 
   /**
-   * The fills among the last `#recent` records (all the digest holds, up to twice `recent`) whose time is at or
-   * after `time`, in file order, from record `from` on (records before the held ones are the file's to give).
+   * The fills the digest holds (up to twice `recent`) among records `from` to `to` (exclusive) whose time is at or
+   * after `time`, in file order; records before `firstHeld` are the file's to give.
    */
   heldSince(time: number, from: number, to: number): Fill[] {
-    const first = this.records - this.#recent.length;
+    const first = this.firstHeld;
     const out: Fill[] = [];
     for (let r = Math.max(from, first); r < to; r++) {
       const j = this.#recent[r - first] as FillJson;

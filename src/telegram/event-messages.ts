@@ -3,7 +3,7 @@ import { bold } from "./format.js";
 import type { Notification } from "./notifier.js";
 import { botFailingMessage, botRecoveredMessage, botSilentMessage } from "./render/bot-health.js";
 import { emergencyStopMessage, riskPauseMessage } from "./render/pauses.js";
-import { renderReport, reportTitle } from "./render/report.js";
+import { reportHtml, reportTitle } from "./render/report.js";
 
 export { apiAlertMessage } from "./render/exchange-alert.js";
 export { orderMessage } from "./render/order-change.js";
@@ -21,13 +21,14 @@ export function eventMessage(e: RuntimeEvent): Notification | undefined {
       // its title, and rendering every PnL table and scan nobody reads was 4 % of a replay's CPU. The report is
       // a snapshot made for this event, so a later rendering reads what an immediate one would have.
       const { bot, report } = e;
+      const title = reportTitle(bot, report);
       let text: string | undefined;
       return {
         type: `report:${bot}`,
         severity: "info",
-        title: reportTitle(bot, report),
+        title,
         get text() {
-          text ??= `${bold(reportTitle(bot, report))}\n${renderReport(bot, report).html}`;
+          text ??= `${bold(title)}\n${reportHtml(report)}`;
           return text;
         },
       };

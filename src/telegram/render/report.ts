@@ -39,7 +39,8 @@ export function reportTitle(bot: string, report: BotReport): string {
   }
 }
 
-function reportHtml(report: BotReport): string {
+/** A report's HTML body alone, below its title. */
+export function reportHtml(report: BotReport): string {
   switch (report.kind) {
     case "scan":
       return formatScanReport(report.scan);
