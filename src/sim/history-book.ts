@@ -1,6 +1,6 @@
 import { D, type Dec, ROUND_DOWN, ROUND_UP, str } from "./decimal.js";
 import { floatPlaces, unitText } from "./float-text.js";
-import { COL, type HistorySeries, value } from "./history-file.js";
+import { COL, type HistorySeries, openTime, value } from "./history-file.js";
 import { nextOpen } from "./klines.js";
 import type { Level } from "./source.js";
 
@@ -26,7 +26,7 @@ export interface BookShape {
 
 export function bookShape(s: HistorySeries, i: number): BookShape {
   const k = Math.max(0, Math.min(i - 1, s.n - 1));
-  const open = s.opens[k] as number;
+  const open = openTime(s, k);
   const minutes = (nextOpen(s.interval, open) - open) / 60_000;
   const q = Math.max(value(s, k, COL.qv) / minutes, FLOOR_QUOTE_PER_MIN);
   const bps = Math.min(100, Math.max(1, 2 * Math.sqrt(100_000 / q)));

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { floorOpen, type Interval, nextOpen } from "./klines.js";
+import { fixedLength, floorOpen, type Interval, nextOpen } from "./klines.js";
 
 /**
  * One history file, `<SYMBOL>-<interval>.csv` as `npm run history` writes it (MEXC's kline column order). The
@@ -23,7 +23,14 @@ export interface HistorySeries {
   interval: Interval;
   file: string;
   n: number;
-  opens: Float64Array;
+  /** Open time of the first candle; the others follow it without gaps (the loader refuses a gap). */
+  firstOpen: number;
+  /**
+   * Length of each candle in ms, or undefined for months, whose open times are kept in `monthOpens`: a year of
+   * 15m candles of 50 pairs would otherwise hold 13 MiB of open times that a multiplication gives back.
+   */
+  fixedLen: number | undefined;
+  monthOpens: Float64Array | undefined;
   /** close_time minus the next candle's open: 0 (MEXC's klines) or -1 (Binance-style files). */
   closeOffset: number;
   values: Float64Array;
@@ -38,6 +45,11 @@ export function historyPath(dir: string, symbol: string, interval: string): stri
   return `${dir.replace(/\/$/, "")}/${symbol}-${interval}.csv`;
 }
 
+/** Open time of candle `i` (0 ≤ i < n). */
+export function openTime(s: HistorySeries, i: number): number {
+  return s.fixedLen !== undefined ? s.firstOpen + i * s.fixedLen : (s.monthOpens?.[i] as number);
+}
+
 export function value(s: HistorySeries, i: number, col: Col): number {
   return s.values[i * COLS + col] as number;
 }
@@ -49,19 +61,20 @@ export function text(s: HistorySeries, i: number, col: Col): string {
 }
 
 export function closeTime(s: HistorySeries, i: number): number {
-  return nextOpen(s.interval, s.opens[i] as number) + s.closeOffset;
+  return nextOpen(s.interval, openTime(s, i)) + s.closeOffset;
 }
 
 /** Index of the candle whose period contains `ms`, or -1 before the first / n after the last. */
 export function candleAt(s: HistorySeries, ms: number): number {
-  const first = s.opens[0] as number;
+  const first = s.firstOpen;
   if (ms < first) return -1;
-  if (ms >= nextOpen(s.interval, s.opens[s.n - 1] as number)) return s.n;
+  if (ms >= nextOpen(s.interval, openTime(s, s.n - 1))) return s.n;
+  if (s.fixedLen !== undefined) return Math.floor((ms - first) / s.fixedLen);
   let lo = 0;
   let hi = s.n - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((s.opens[mid] as number) <= ms) lo = mid;
+    if (openTime(s, mid) <= ms) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -110,7 +123,9 @@ export function parseSeries(
     interval,
     file,
     n,
-    opens: new Float64Array(n),
+    firstOpen: 0,
+    fixedLen: fixedLength(interval),
+    monthOpens: fixedLength(interval) === undefined ? new Float64Array(n) : undefined,
     closeOffset: 0,
     values: new Float64Array(n * COLS),
     decimals: new Uint8Array(n * COLS),
@@ -213,8 +228,8 @@ function checkTimes(
 ): void {
   if (floorOpen(s.interval, open) !== open)
     fail(`open_time ${open} is not the start of a ${s.interval} candle`);
-  if (i > 0 && open !== nextOpen(s.interval, s.opens[i - 1] as number)) {
-    const prev = s.opens[i - 1] as number;
+  if (i > 0 && open !== nextOpen(s.interval, openTime(s, i - 1))) {
+    const prev = openTime(s, i - 1);
     fail(open <= prev ? "open_time is not ascending" : `gap: the candle after ${prev} is missing`);
   }
   const offset = close - nextOpen(s.interval, open);
@@ -222,5 +237,6 @@ function checkTimes(
     fail("close_time must be the next candle's open time (or one ms before)");
   if (i > 0 && offset !== s.closeOffset) fail("close_time is not computed the same way as on the rows above");
   s.closeOffset = offset;
-  s.opens[i] = open;
+  if (i === 0) s.firstOpen = open;
+  if (s.monthOpens) s.monthOpens[i] = open;
 }

@@ -1,4 +1,4 @@
-import { COL, candleAt, type HistorySeries, value } from "./history-file.js";
+import { COL, candleAt, type HistorySeries, openTime, value } from "./history-file.js";
 import { nextOpen } from "./klines.js";
 
 /**
@@ -18,7 +18,7 @@ export interface Vertex {
 }
 
 export function vertices(s: HistorySeries, i: number): [Vertex, Vertex, Vertex, Vertex] {
-  const open = s.opens[i] as number;
+  const open = openTime(s, i);
   const len = nextOpen(s.interval, open) - open;
   const o = value(s, i, COL.o);
   const c = value(s, i, COL.c);
@@ -60,8 +60,8 @@ export function rangeOver(
   from: number,
   to: number,
 ): { lo: number; hi: number } | undefined {
-  const end = nextOpen(s.interval, s.opens[s.n - 1] as number);
-  const a = Math.max(from, s.opens[0] as number);
+  const end = nextOpen(s.interval, openTime(s, s.n - 1));
+  const a = Math.max(from, openTime(s, 0));
   const b = Math.min(to, end);
   if (from >= end) {
     const c = value(s, s.n - 1, COL.c);
@@ -72,7 +72,7 @@ export function rangeOver(
   let hi = Number.NEGATIVE_INFINITY;
   const last = Math.min(candleAt(s, Math.max(a, b - 1)), s.n - 1);
   for (let i = Math.max(candleAt(s, a), 0); i <= last; i++) {
-    const open = s.opens[i] as number;
+    const open = openTime(s, i);
     const close = nextOpen(s.interval, open);
     if (a <= open && b >= close) {
       lo = Math.min(lo, value(s, i, COL.l));

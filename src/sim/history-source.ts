@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { D, type Dec, floatFixed } from "./decimal.js";
 import { floatPrice } from "./float-text.js";
 import { bookShape, historyBookSide, historyTop, type LevelText, levelQty } from "./history-book.js";
-import { COL, candleAt, type HistorySeries, loadSeries, value } from "./history-file.js";
+import { COL, candleAt, type HistorySeries, loadSeries, openTime, value } from "./history-file.js";
 import { priceAt, rangeOver } from "./history-path.js";
 import { defaultInfo, loadInfoFile } from "./history-rules.js";
 import { type Interval, isInterval, nextOpen } from "./klines.js";
@@ -80,8 +80,8 @@ export class HistorySource implements MarketSource {
     let fromMs = Number.NEGATIVE_INFINITY;
     let toMs = Number.POSITIVE_INFINITY;
     for (const { series: s } of this.entries.values()) {
-      fromMs = Math.max(fromMs, s.opens[0] as number);
-      toMs = Math.min(toMs, nextOpen(s.interval, s.opens[s.n - 1] as number));
+      fromMs = Math.max(fromMs, openTime(s, 0));
+      toMs = Math.min(toMs, nextOpen(s.interval, openTime(s, s.n - 1)));
     }
     return fromMs < toMs ? { fromMs, toMs } : undefined;
   }
@@ -138,15 +138,15 @@ export class HistorySource implements MarketSource {
     const s = e.series;
     const px = price.toNumber();
     const nowMin = Math.floor(nowMs / MINUTE_MS);
-    const endMin = Math.min(nowMin, nextOpen(s.interval, s.opens[s.n - 1] as number) / MINUTE_MS);
+    const endMin = Math.min(nowMin, nextOpen(s.interval, openTime(s, s.n - 1)) / MINUTE_MS);
     // A buy rests below the ask: it fills when the ask (path price plus half the spread) comes down to it.
     const crosses = (lo: number, hi: number, half: number): boolean =>
       side === "BUY" ? lo * (1 + half) <= px : hi * (1 - half) >= px;
-    let m = Math.max(afterMinute + 1, (s.opens[0] as number) / MINUTE_MS);
+    let m = Math.max(afterMinute + 1, openTime(s, 0) / MINUTE_MS);
     while (m < endMin) {
       const i = candleAt(s, m * MINUTE_MS);
       const shape = bookShape(s, i);
-      const stop = Math.min(nextOpen(s.interval, s.opens[i] as number) / MINUTE_MS, endMin);
+      const stop = Math.min(nextOpen(s.interval, openTime(s, i)) / MINUTE_MS, endMin);
       if (!crosses(value(s, i, COL.l), value(s, i, COL.h), shape.half)) {
         m = stop;
         continue;

@@ -1,7 +1,7 @@
 import { D, type Dec, floatFixed, floatFloor, str, sum } from "./decimal.js";
 import { SimError } from "./errors.js";
 import { changeTexts, floatPrice } from "./float-text.js";
-import { COL, type Col, candleAt, type HistorySeries, text, value } from "./history-file.js";
+import { COL, type Col, candleAt, type HistorySeries, openTime, text, value } from "./history-file.js";
 import { priceAt, rangeOver } from "./history-path.js";
 import type { HistorySource, HistorySymbol } from "./history-source.js";
 import { floorOpen, INTERVALS, type Interval, nextOpen, selectOpens } from "./klines.js";
@@ -52,8 +52,8 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
         -1121,
         `Invalid interval: this history market has ${s.interval} candles; ask for ${s.interval} or a longer interval.`,
       );
-    const first = s.opens[0] as number;
-    const end = Math.min(nowMs, nextOpen(s.interval, s.opens[s.n - 1] as number));
+    const first = openTime(s, 0);
+    const end = Math.min(nowMs, nextOpen(s.interval, openTime(s, s.n - 1)));
     // Opens up to the candle before the one containing `end`: each of them ended at or before it.
     // Named fields, not a spread of opts: the spread was most of a klines answer's time.
     const opens = selectOpens(interval, {
@@ -87,7 +87,7 @@ export class HistoryViews implements PublicViews<HistorySymbol> {
     const pp = e.rule.pricePrecision;
     const from = nowMs - DAY_MS;
     const last = this.src.lastText(e.symbol, nowMs);
-    const startPrice = priceAt(s, from) ?? priceAt(s, s.opens[0] as number);
+    const startPrice = priceAt(s, from) ?? priceAt(s, openTime(s, 0));
     const open = last !== undefined && startPrice !== undefined ? floatPrice(startPrice, pp) : last;
     const r = last !== undefined ? rangeOver(s, from, nowMs) : undefined;
     const lastN = last !== undefined ? Number(last) : 0;
@@ -206,8 +206,8 @@ function closedVolume(s: HistorySeries, from: number, to: number): { v: number; 
   let v = 0;
   let qv = 0;
   let i = Math.max(candleAt(s, from), 0);
-  if (i < s.n && (s.opens[i] as number) < from) i++;
-  for (; i < s.n && nextOpen(s.interval, s.opens[i] as number) <= to; i++) {
+  if (i < s.n && openTime(s, i) < from) i++;
+  for (; i < s.n && nextOpen(s.interval, openTime(s, i)) <= to; i++) {
     v += value(s, i, COL.v);
     qv += value(s, i, COL.qv);
   }

@@ -17,6 +17,11 @@ const FIXED: Partial<Record<Interval, number>> = {
   "1d": DAY,
 };
 
+/** Length of every candle of `interval` in ms; undefined for months, which differ. */
+export function fixedLength(interval: Interval): number | undefined {
+  return interval === "1W" ? 7 * DAY : FIXED[interval];
+}
+
 export function isInterval(s: string): s is Interval {
   return (INTERVALS as readonly string[]).includes(s);
 }

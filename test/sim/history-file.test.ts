@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COL, parseSeries, text } from "../../src/sim/history-file.js";
+import { COL, candleAt, closeTime, openTime, parseSeries, text } from "../../src/sim/history-file.js";
+import type { Interval } from "../../src/sim/klines.js";
 import { HEADER } from "./history-files.js";
 
 const S = Date.UTC(2025, 0, 1);
@@ -42,4 +43,34 @@ describe("history files: the loader", () => {
     );
     expect(() => parse(`${HEADER}\n`)).toThrow(/X-1m\.csv:2: no candles/);
   });
+
+  it("gives each candle's open time and finds the candle of an instant, for fixed lengths, weeks and months", () => {
+    const week = 7 * 86_400_000;
+    const cases: [Interval, number[], (open: number) => number][] = [
+      ["15m", [0, 1, 2, 3].map((i) => S + i * 15 * M), (o) => o + 15 * M],
+      ["1W", [0, 1, 2].map((i) => Date.UTC(2024, 11, 30) + i * week), (o) => o + week],
+      ["1M", [0, 1, 2, 3].map((i) => Date.UTC(2025, i, 1)), (o) => nextMonth(o)],
+    ];
+    for (const [interval, opens, close] of cases) {
+      const body = [HEADER, ...opens.map((o) => `${o},1,1,1,1,1,${close(o)},1`)].join("\n");
+      const s = parseSeries(body, `X-${interval}.csv`, "XUSDT", interval);
+      const last = opens.length - 1;
+      expect(
+        opens.map((_, i) => openTime(s, i)),
+        interval,
+      ).toEqual(opens);
+      expect(closeTime(s, last), interval).toBe(close(opens[last] as number));
+      expect(candleAt(s, (opens[0] as number) - 1), interval).toBe(-1);
+      for (let i = 0; i <= last; i++) {
+        expect(candleAt(s, opens[i] as number), interval).toBe(i);
+        expect(candleAt(s, closeTime(s, i) - 1), interval).toBe(i);
+      }
+      expect(candleAt(s, closeTime(s, last)), interval).toBe(opens.length);
+    }
+  });
 });
+
+function nextMonth(open: number): number {
+  const d = new Date(open);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
