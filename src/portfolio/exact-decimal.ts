@@ -75,11 +75,20 @@ function pow10(n: number): bigint {
 }
 
 /**
- * Decimal digits of a value, sign aside (1 for 0): a binary search in the table of powers. (Number(c) and a
- * logarithm would be fewer steps, but converting a BigInt to a double costs as much as four comparisons.)
+ * Decimal digits of a value, sign aside (1 for 0), known to have at least `lo`: `guess` first (two comparisons;
+ * callers know the likely count: a rounded value has 40, a quotient or a rounded sum a digit or two more), then a
+ * binary search in the table of powers. (Number(c) and a logarithm would be fewer steps, but converting a BigInt
+ * to a double costs as much as four comparisons.)
  */
-function digitsOf(c: bigint, lo = 1): number {
+function digitsOf(c: bigint, lo = 1, guess = lo): number {
   const negative = c < 0n;
+  if (guess >= lo && guess < TOP) {
+    if (negative) {
+      if (c > (NEG_POW10[guess] as bigint) && (guess === lo || c <= (NEG_POW10[guess - 1] as bigint)))
+        return guess;
+    } else if (c < (POW10[guess] as bigint) && (guess === lo || c >= (POW10[guess - 1] as bigint)))
+      return guess;
+  }
   if (negative ? c <= (NEG_POW10[TOP] as bigint) : c >= (POW10[TOP] as bigint))
     return (negative ? -c : c).toString().length;
   // The smallest n with |c| < 10^n.
@@ -117,7 +126,8 @@ function round(c: bigint, e: number, sticky = false): Exact {
     // Not c % unit: a BigInt remainder costs more than a product and a difference.
     const r = c - q * unit;
     const half = HALF[drop] ?? unit / 2n;
-    if (r > half || (r === half && (sticky || (q & 1n) === 1n))) {
+    // Below half is the common case: one comparison then.
+    if (r >= half && (r > half || sticky || (q & 1n) === 1n)) {
       q += 1n;
       if (q === LIMIT) return { n: Number.NaN, c: POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
     }
@@ -130,7 +140,7 @@ function round(c: bigint, e: number, sticky = false): Exact {
   let q = c / unit;
   const r = c - q * unit;
   const half = NEG_HALF[drop] ?? -(unit / 2n);
-  if (r < half || (r === half && (sticky || (q & 1n) === 1n))) {
+  if (r <= half && (r < half || sticky || (q & 1n) === 1n)) {
     q -= 1n;
     if (q === NEG_LIMIT) return { n: Number.NaN, c: NEG_POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
   }
@@ -172,8 +182,8 @@ export function xDiv(a: Exact, b: Exact): Exact {
   if (a.n === 0) return X_ZERO;
   const ac = big(a);
   const bc = big(b);
-  const da = a.c === undefined ? digitsOfNumber(a.n) : digitsOf(a.c);
-  const db = b.c === undefined ? digitsOfNumber(b.n) : digitsOf(b.c);
+  const da = a.c === undefined ? digitsOfNumber(a.n) : digitsOf(a.c, 16, PRECISION);
+  const db = b.c === undefined ? digitsOfNumber(b.n) : digitsOf(b.c, 16, PRECISION);
   // Enough digits that the quotient has more than the precision, so rounding sees its true next digit.
   const shift = Math.max(0, PRECISION + 2 + db - da);
   const n = ac * pow10(shift);

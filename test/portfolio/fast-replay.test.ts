@@ -94,6 +94,30 @@ describe("exact BigInt decimals give decimal.js's digits (precision 40, half eve
     }
   });
 
+  it("div at the edges of a digit count: 10^k − 1, 10^k and 10^k + 1 from 15 to 45 digits, both signs", () => {
+    // xDiv and round guess an operand's digit count (40, the precision; 42 for a quotient) before they search.
+    const x = (d: D): Exact => exactOfDecimal(d);
+    const edges: D[] = [];
+    for (let k = 15; k <= 45; k++)
+      for (const delta of [-1, 0, 1]) {
+        const v = new D(`${10n ** BigInt(k) + BigInt(delta)}e-${k % 7}`);
+        edges.push(v, v.neg());
+      }
+    const others = [
+      new D("3"),
+      new D("-7e-3"),
+      new D("123456789.123"),
+      ...edges.filter((_, i) => i % 5 === 0),
+    ];
+    for (const a of edges)
+      for (const b of others) {
+        expect(toDecimal(xDiv(x(a), x(b))).toString()).toBe(a.div(b).toString());
+        expect(toDecimal(xDiv(x(b), x(a))).toString()).toBe(b.div(a).toString());
+        expect(toDecimal(xAdd(x(a), x(b))).toString()).toBe(a.plus(b).toString());
+        expect(toDecimal(xMul(x(a), x(b))).toString()).toBe(a.mul(b).toString());
+      }
+  });
+
   it("reads plain decimal strings exactly, leading and trailing zeros included", () => {
     for (const s of [
       "0",
