@@ -110,13 +110,14 @@ function digitsOfNumber(n: number): number {
 }
 
 /**
- * Rounds to 40 significant digits, half to even. `sticky` says the exact value lies a little beyond `c`
- * (a division's non-zero remainder), away from zero. BigInt division truncates toward zero and the remainder
+ * Rounds to 40 significant digits, half to even. For a quotient `c` of `dividend` / `divisor` (not 0n), the
+ * exact value lies a little beyond `c`, away from zero, when the division left a remainder: asked only at an
+ * exact half, where it decides (two BigInt operations saved on every other division). BigInt division truncates toward zero and the remainder
  * takes the sign of `c`, so a negative value rounds without being negated. Each BigInt comparison is a call, so
  * the sign is asked once and each bound on its own side; a sum is one digit over at most, so 41 digits is asked
  * before the search; a rounded value has 40 digits, far beyond a safe Number.
  */
-function round(c: bigint, e: number, sticky = false): Exact {
+function round(c: bigint, e: number, dividend = 0n, divisor = 0n): Exact {
   if (c >= 0n) {
     if (c < LIMIT) return c <= BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
     const drop =
@@ -127,7 +128,7 @@ function round(c: bigint, e: number, sticky = false): Exact {
     const r = c - q * unit;
     const half = HALF[drop] ?? unit / 2n;
     // Below half is the common case: one comparison then.
-    if (r >= half && (r > half || sticky || (q & 1n) === 1n)) {
+    if (r >= half && (r > half || (q & 1n) === 1n || inexact(c, dividend, divisor))) {
       q += 1n;
       if (q === LIMIT) return { n: Number.NaN, c: POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
     }
@@ -140,11 +141,16 @@ function round(c: bigint, e: number, sticky = false): Exact {
   let q = c / unit;
   const r = c - q * unit;
   const half = NEG_HALF[drop] ?? -(unit / 2n);
-  if (r <= half && (r < half || sticky || (q & 1n) === 1n)) {
+  if (r <= half && (r < half || (q & 1n) === 1n || inexact(c, dividend, divisor))) {
     q -= 1n;
     if (q === NEG_LIMIT) return { n: Number.NaN, c: NEG_POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
   }
   return { n: Number.NaN, c: q, e: e + drop };
+}
+
+/** Whether c is a quotient dividend / divisor that left a remainder (never, for divisor 0n: no division). */
+function inexact(c: bigint, dividend: bigint, divisor: bigint): boolean {
+  return divisor !== 0n && dividend !== c * divisor;
 }
 
 export function xAdd(a: Exact, b: Exact): Exact {
@@ -161,13 +167,20 @@ export function xSub(a: Exact, b: Exact): Exact {
   const difference = safe(at(a, e) - at(b, e));
   // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
   if (difference === difference) return { n: difference, c: undefined, e };
-  return bigAdd(big(a), a.e, -big(b), b.e);
+  return bigSub(big(a), a.e, big(b), b.e);
 }
 
 function bigAdd(a: bigint, ae: number, b: bigint, be: number): Exact {
   if (ae === be) return round(a + b, ae);
   if (ae > be) return round(a * pow10(ae - be) + b, be);
   return round(a + b * pow10(be - ae), ae);
+}
+
+/** bigAdd(a, −b) without making −b (a BigInt each). */
+function bigSub(a: bigint, ae: number, b: bigint, be: number): Exact {
+  if (ae === be) return round(a - b, ae);
+  if (ae > be) return round(a * pow10(ae - be) - b, be);
+  return round(a - b * pow10(be - ae), ae);
 }
 
 export function xMul(a: Exact, b: Exact): Exact {
@@ -189,7 +202,7 @@ export function xDiv(a: Exact, b: Exact): Exact {
   const n = ac * pow10(shift);
   const q = n / bc;
   // A remainder matters only where the dropped digits are exactly a half: the true value lies beyond it.
-  return round(q, a.e - b.e - shift, n !== q * bc);
+  return round(q, a.e - b.e - shift, n, bc);
 }
 
 export function xCmp(a: Exact, b: Exact): number {
