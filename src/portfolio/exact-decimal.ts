@@ -1,4 +1,5 @@
 import { D } from "../decimal.js";
+import { limbAdd, limbCmp, limbDigits, limbDiv, limbMul, limbsOfDigits } from "./limb-decimal.js";
 
 /**
  * Decimal arithmetic for the full replay's hot loop, giving the very digits decimal.js gives with the project's
@@ -11,16 +12,22 @@ import { D } from "../decimal.js";
  * A value is coefficient × 10^e. The coefficient is a Number while it is a safe integer (|c| < 2^53): a double
  * holds it exactly, and a sum, difference or product of two such whose double result is still safe is exact too
  * (a double rounds monotonically and 2^53 is a double, so an inexact result could not land below it). Such a
- * result has at most 16 digits, so decimal.js would not round it either. Only beyond 2^53 (and for every division)
- * the arithmetic is BigInt: most of a replay's amounts and quantities never get there, and a BigInt operation is
- * a runtime call and an allocation. Values are never mutated: the replay shares them freely.
+ * result has at most 16 digits, so decimal.js would not round it either. Beyond 2^53 (and for every division) a
+ * coefficient is wide, limbs of 10^7 in doubles (limb-decimal.ts); the arithmetic is BigInt only where limbs do
+ * not fit (an amount of more than 42 digits read from text, values some 100 digits apart, a divisor beyond 2^49),
+ * a BigInt operation being a runtime call and an allocation. Values are never mutated: the replay shares them.
  */
 export interface Exact {
-  /** The coefficient while it is a safe integer; NaN beyond, where `c` holds it. */
+  /** The coefficient while it is a safe integer; ±Infinity (its sign) for a wide one in `w`, NaN for one in `c`. */
   readonly n: number;
-  /** The coefficient of a value beyond 2^53 (undefined below: one form per value, so equal amounts are equal). */
+  /** The coefficient of a value beyond 42 digits (only a long amount read from text: every result is rounded). */
   readonly c: bigint | undefined;
   readonly e: number;
+  /**
+   * The magnitude of a coefficient beyond 2^53 (up to 42 significant digits) as seven limbs of base 10^7, lowest
+   * first, e a multiple of 7 (limb-decimal.ts computes on these in doubles). A safe coefficient is never wide.
+   */
+  readonly w: readonly number[] | undefined;
 }
 
 const PRECISION = 40;
@@ -41,18 +48,29 @@ const NEG_BIG_SAFE = -BIG_SAFE;
 /** 10^k as doubles, exact up to 10^22; a shift beyond 15 digits would leave no safe coefficient but 0 anyway. */
 const POW10_N = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-export const X_ZERO: Exact = { n: 0, c: undefined, e: 0 };
-export const X_ONE: Exact = { n: 1, c: undefined, e: 0 };
+export const X_ZERO: Exact = { n: 0, c: undefined, e: 0, w: undefined };
+export const X_ONE: Exact = { n: 1, c: undefined, e: 0, w: undefined };
 
-/** The value c × 10^e in its one form: a Number coefficient while it is safe. */
+/** The value c × 10^e in its one form: a Number coefficient while it is safe, wide up to 42 digits. */
 function make(c: bigint, e: number): Exact {
-  if (c <= BIG_SAFE && c >= NEG_BIG_SAFE) return { n: Number(c), c: undefined, e };
-  return { n: Number.NaN, c, e };
+  if (c <= BIG_SAFE && c >= NEG_BIG_SAFE) return { n: Number(c), c: undefined, e, w: undefined };
+  return wideOf(c, e);
+}
+
+/** A coefficient beyond 2^53 (the BigInt way's result) in its one form: wide up to 42 digits, else a BigInt. */
+function wideOf(c: bigint, e: number): Exact {
+  const negative = c < 0n;
+  const s = (negative ? -c : c).toString();
+  if (s.length <= 42) return limbsOfDigits(s, e, negative);
+  return { n: Number.NaN, c, e, w: undefined };
 }
 
 /** The coefficient as a BigInt. */
 function big(a: Exact): bigint {
-  return a.c ?? BigInt(a.n);
+  if (a.c !== undefined) return a.c;
+  if (a.w === undefined) return BigInt(a.n);
+  const m = BigInt(limbDigits(a.w));
+  return a.n < 0 ? -m : m;
 }
 
 /** A safe Number result, or NaN when it is not (then the caller takes the BigInt way). */
@@ -119,7 +137,7 @@ function digitsOfNumber(n: number): number {
  */
 function round(c: bigint, e: number, dividend = 0n, divisor = 0n): Exact {
   if (c >= 0n) {
-    if (c < LIMIT) return c <= BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+    if (c < LIMIT) return c <= BIG_SAFE ? { n: Number(c), c: undefined, e, w: undefined } : wideOf(c, e);
     const drop =
       (c < (POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
     const unit = pow10(drop);
@@ -130,11 +148,12 @@ function round(c: bigint, e: number, dividend = 0n, divisor = 0n): Exact {
     // Below half is the common case: one comparison then.
     if (r >= half && (r > half || (q & 1n) === 1n || inexact(c, dividend, divisor))) {
       q += 1n;
-      if (q === LIMIT) return { n: Number.NaN, c: POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
+      if (q === LIMIT) return wideOf(POW10[PRECISION - 1] as bigint, e + drop + 1);
     }
-    return { n: Number.NaN, c: q, e: e + drop };
+    return wideOf(q, e + drop);
   }
-  if (c > NEG_LIMIT) return c >= NEG_BIG_SAFE ? { n: Number(c), c: undefined, e } : { n: Number.NaN, c, e };
+  if (c > NEG_LIMIT)
+    return c >= NEG_BIG_SAFE ? { n: Number(c), c: undefined, e, w: undefined } : wideOf(c, e);
   const drop =
     (c > (NEG_POW10[PRECISION + 1] as bigint) ? PRECISION + 1 : digitsOf(c, PRECISION + 2)) - PRECISION;
   const unit = pow10(drop);
@@ -143,9 +162,9 @@ function round(c: bigint, e: number, dividend = 0n, divisor = 0n): Exact {
   const half = NEG_HALF[drop] ?? -(unit / 2n);
   if (r <= half && (r < half || (q & 1n) === 1n || inexact(c, dividend, divisor))) {
     q -= 1n;
-    if (q === NEG_LIMIT) return { n: Number.NaN, c: NEG_POW10[PRECISION - 1] as bigint, e: e + drop + 1 };
+    if (q === NEG_LIMIT) return wideOf(NEG_POW10[PRECISION - 1] as bigint, e + drop + 1);
   }
-  return { n: Number.NaN, c: q, e: e + drop };
+  return wideOf(q, e + drop);
 }
 
 /** Whether c is a quotient dividend / divisor that left a remainder (never, for divisor 0n: no division). */
@@ -157,8 +176,8 @@ export function xAdd(a: Exact, b: Exact): Exact {
   const e = a.e < b.e ? a.e : b.e;
   const sum = safe(at(a, e) + at(b, e));
   // biome-ignore lint/suspicious/noSelfCompare: NaN, never equal to itself, marks a result beyond a safe Number
-  if (sum === sum) return { n: sum, c: undefined, e };
-  return bigAdd(big(a), a.e, big(b), b.e);
+  if (sum === sum) return { n: sum, c: undefined, e, w: undefined };
+  return limbAdd(a, b, false) ?? bigAdd(big(a), a.e, big(b), b.e);
 }
 
 /** a − b: the same as xAdd(a, −b) without making −b. */
@@ -166,8 +185,8 @@ export function xSub(a: Exact, b: Exact): Exact {
   const e = a.e < b.e ? a.e : b.e;
   const difference = safe(at(a, e) - at(b, e));
   // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
-  if (difference === difference) return { n: difference, c: undefined, e };
-  return bigSub(big(a), a.e, big(b), b.e);
+  if (difference === difference) return { n: difference, c: undefined, e, w: undefined };
+  return limbAdd(a, b, true) ?? bigSub(big(a), a.e, big(b), b.e);
 }
 
 function bigAdd(a: bigint, ae: number, b: bigint, be: number): Exact {
@@ -186,17 +205,19 @@ function bigSub(a: bigint, ae: number, b: bigint, be: number): Exact {
 export function xMul(a: Exact, b: Exact): Exact {
   const product = safe(a.n * b.n);
   // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
-  if (product === product) return { n: product, c: undefined, e: a.e + b.e };
-  return round(big(a) * big(b), a.e + b.e);
+  if (product === product) return { n: product, c: undefined, e: a.e + b.e, w: undefined };
+  return limbMul(a, b) ?? round(big(a) * big(b), a.e + b.e);
 }
 
 /** a / b, b not zero. */
 export function xDiv(a: Exact, b: Exact): Exact {
   if (a.n === 0) return X_ZERO;
+  const limbs = limbDiv(a, b);
+  if (limbs !== undefined) return limbs;
   const ac = big(a);
   const bc = big(b);
-  const da = a.c === undefined ? digitsOfNumber(a.n) : digitsOf(a.c, 16, PRECISION);
-  const db = b.c === undefined ? digitsOfNumber(b.n) : digitsOf(b.c, 16, PRECISION);
+  const da = isSafe(a) ? digitsOfNumber(a.n) : digitsOf(ac, 16, PRECISION);
+  const db = isSafe(b) ? digitsOfNumber(b.n) : digitsOf(bc, 16, PRECISION);
   // Enough digits that the quotient has more than the precision, so rounding sees its true next digit.
   const shift = Math.max(0, PRECISION + 2 + db - da);
   const n = ac * pow10(shift);
@@ -205,12 +226,17 @@ export function xDiv(a: Exact, b: Exact): Exact {
   return round(q, a.e - b.e - shift, n, bc);
 }
 
+/** Whether the coefficient is a safe Number (neither wide nor BigInt). */
+const isSafe = (a: Exact): boolean => a.c === undefined && a.w === undefined;
+
 export function xCmp(a: Exact, b: Exact): number {
   const e = a.e < b.e ? a.e : b.e;
   const x = at(a, e);
   const y = at(b, e);
-  // biome-ignore lint/suspicious/noSelfCompare: as in xAdd
-  if (x === x && y === y) return x < y ? -1 : x > y ? 1 : 0;
+  // biome-ignore lint/suspicious/noSelfCompare: as in xAdd (a wide value's ±Infinity is safe() only if unshifted)
+  if (x === x && y === y && isSafe(a) && isSafe(b)) return x < y ? -1 : x > y ? 1 : 0;
+  const limbs = limbCmp(a, b);
+  if (limbs !== undefined) return limbs;
   let p = big(a);
   let q = big(b);
   if (a.e > b.e) p *= pow10(a.e - b.e);
@@ -234,7 +260,7 @@ export function exact(text: string): Exact {
   const digits = dot === -1 ? text : text.slice(0, dot) + text.slice(dot + 1);
   const e = dot === -1 ? 0 : dot + 1 - text.length;
   // Up to 15 digits a double holds the integer exactly, and Number() is several times cheaper than BigInt().
-  return digits.length < 16 ? { n: Number(digits), c: undefined, e } : make(BigInt(digits), e);
+  return digits.length < 16 ? { n: Number(digits), c: undefined, e, w: undefined } : make(BigInt(digits), e);
 }
 
 /** A Decimal, exactly (a price from the options). */
@@ -244,11 +270,14 @@ export function exactOfDecimal(d: D): Exact {
   const negative = s.startsWith("-");
   const x = exact(negative ? s.slice(1) : s);
   if (!negative) return x;
-  return x.c === undefined ? { n: -x.n, c: undefined, e: x.e } : { n: Number.NaN, c: -x.c, e: x.e };
+  return x.c === undefined
+    ? { n: -x.n, c: undefined, e: x.e, w: x.w }
+    : { n: Number.NaN, c: -x.c, e: x.e, w: undefined };
 }
 
 /** The value as a Decimal; zero is 0 whatever its sign (decimal.js keeps a −0 that its toString hides). */
 export function toDecimal(a: Exact): D {
   if (a.n === 0) return new D(0);
-  return new D(`${a.c ?? a.n}e${a.e}`);
+  if (a.w === undefined) return new D(`${a.c ?? a.n}e${a.e}`);
+  return new D(`${a.n < 0 ? "-" : ""}${limbDigits(a.w)}e${a.e}`);
 }

@@ -76,9 +76,12 @@ export class FillColumns {
   /** Amount k of row `count`, any size. */
   setExact(k: number, x: Exact): void {
     const at = this.count * 4 + k;
-    this.coef[at] = x.n;
     this.exp[at] = x.e;
-    if (x.c !== undefined) this.#bigs.set(at, x);
+    if (x.c === undefined && x.w === undefined) this.coef[at] = x.n;
+    else {
+      this.coef[at] = Number.NaN;
+      this.#bigs.set(at, x);
+    }
   }
 
   amount(i: number, k: number): Exact {
@@ -87,7 +90,7 @@ export class FillColumns {
     // NaN, never equal to itself, marks a coefficient beyond a safe Number.
     // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test
     if (c !== c) return this.#bigs.get(at) as Exact;
-    return { n: c, c: undefined, e: this.exp[at] as number };
+    return { n: c, c: undefined, e: this.exp[at] as number, w: undefined };
   }
 
   /**
