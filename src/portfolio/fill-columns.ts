@@ -40,6 +40,12 @@ export class FillColumns {
   #slots = new Int32Array(0);
   /** Whether the rows came in processing order so far: then order() sorts nothing. */
   #inOrder = true;
+  /**
+   * Whether each id so far is above the one before it by length, then code units (a strict total order, which
+   * compareIds is not): then no id can repeat, and the table is not probed (a cache miss a row, a file of a
+   * million rows). It is filled at the first id out of that order.
+   */
+  #ascending = true;
 
   constructor(capacity = 1024) {
     this.#grow(Math.max(16, capacity));
@@ -100,6 +106,13 @@ export class FillColumns {
   commit(length: number, hash: number, digits: boolean): boolean {
     const i = this.count;
     const start = this.idEnd;
+    if (this.#ascending) {
+      if (i === 0 || this.#above(i - 1, start, length)) return this.#keep(i, start, length, digits);
+      this.#ascending = false;
+      let size = Math.max(16, this.#slots.length);
+      while (size < 2 * (i + 1)) size *= 2;
+      this.#rehash(size);
+    }
     const mask = this.#slots.length - 1;
     let s = hash & mask;
     for (let r = this.#slots[s] as number; r !== 0; r = this.#slots[s] as number) {
@@ -107,15 +120,32 @@ export class FillColumns {
       s = (s + 1) & mask;
     }
     this.#slots[s] = i + 1;
+    this.#keep(i, start, length, digits);
+    // Keep the table at most half full: probes stay short.
+    if (this.count * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    return true;
+  }
+
+  #keep(i: number, start: number, length: number, digits: boolean): true {
     this.idStart[i] = start;
     this.idLength[i] = length;
     this.idDigits[i] = digits ? 1 : 0;
     this.idEnd = start + length;
     if (this.#inOrder && i > 0 && this.compare(i - 1, i) > 0) this.#inOrder = false;
     this.count = i + 1;
-    // Keep the table at most half full: probes stay short.
-    if (this.count * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
     return true;
+  }
+
+  /** Whether the id at ids[start, start + length) is above row's: longer, or as long and above in code units. */
+  #above(row: number, start: number, length: number): boolean {
+    const l = this.idLength[row] as number;
+    if (length !== l) return length > l;
+    const s = this.idStart[row] as number;
+    for (let k = 0; k < length; k++) {
+      const d = (this.ids[start + k] as number) - (this.ids[s + k] as number);
+      if (d !== 0) return d > 0;
+    }
+    return false;
   }
 
   /** A fill read the slow way (JSON.parse and the schema) as a row; false when its id was kept already. */
@@ -237,7 +267,7 @@ export class FillColumns {
     // A power of two at least twice the rows, so `hash & mask` is a slot and probes stay short.
     let slots = 16;
     while (slots < capacity * 2) slots *= 2;
-    if (this.#slots.length < slots) this.#rehash(slots);
+    if (this.#slots.length < slots && !this.#ascending) this.#rehash(slots);
   }
 }
 

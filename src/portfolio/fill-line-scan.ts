@@ -85,41 +85,43 @@ export class LineScanner {
       view = new DataView(buf.buffer, buf.byteOffset, buf.length);
       viewed = buf;
     }
+    // A local: a module variable is a context load (and a hole check) at each of the line's 20-odd literals.
+    const v = view;
     const i = c.count;
-    let at = literal(buf, start, end, ID);
+    let at = literal(v, start, end, ID);
     if (at === -1) return false;
     const idLength = this.#id(buf, at, end);
     if (idLength <= 0) return false;
-    at = literal(buf, at + idLength, end, SYMBOL);
+    at = literal(v, at + idLength, end, SYMBOL);
     const symbolAt = at;
     const symbolEnd = at === -1 ? -1 : run(buf, at, end, ASSET_BYTE);
-    at = literal(buf, symbolEnd, end, BASE);
+    at = literal(v, symbolEnd, end, BASE);
     const baseAt = at;
     const baseEnd = at === -1 ? -1 : run(buf, at, end, ASSET_BYTE);
     const base = this.#name(buf, baseAt, baseEnd);
-    at = literal(buf, baseEnd, end, QUOTE);
+    at = literal(v, baseEnd, end, QUOTE);
     const quoteAt = at;
     const quoteEnd = at === -1 ? -1 : run(buf, at, end, ASSET_BYTE);
     const quote = this.#name(buf, quoteAt, quoteEnd);
     if (base === -1 || quote === -1) return false;
     if (!isConcatenation(buf, symbolAt, symbolEnd, baseAt, baseEnd, quoteAt, quoteEnd)) return false;
-    at = literal(buf, quoteEnd, end, SIDE);
+    at = literal(v, quoteEnd, end, SIDE);
     if (at === -1) return false;
     let sell = true;
-    let next = literal(buf, at, end, SELL);
+    let next = literal(v, at, end, SELL);
     if (next === -1) {
       sell = false;
-      next = literal(buf, at, end, BUY);
+      next = literal(v, at, end, BUY);
     }
-    at = this.#amount(buf, literal(buf, next, end, PRICE_KEY), end, PRICE, true);
-    at = this.#amount(buf, literal(buf, at, end, QTY_KEY), end, QTY, true);
-    at = this.#amount(buf, literal(buf, at, end, QUOTE_QTY_KEY), end, QUOTE_QTY, false);
-    at = this.#amount(buf, literal(buf, at, end, FEE_KEY), end, FEE, false);
-    const feeAssetAt = literal(buf, at, end, FEE_ASSET_KEY);
+    at = this.#amount(buf, literal(v, next, end, PRICE_KEY), end, PRICE, true);
+    at = this.#amount(buf, literal(v, at, end, QTY_KEY), end, QTY, true);
+    at = this.#amount(buf, literal(v, at, end, QUOTE_QTY_KEY), end, QUOTE_QTY, false);
+    at = this.#amount(buf, literal(v, at, end, FEE_KEY), end, FEE, false);
+    const feeAssetAt = literal(v, at, end, FEE_ASSET_KEY);
     const feeAssetEnd = feeAssetAt === -1 ? -1 : run(buf, feeAssetAt, end, ASSET_BYTE);
     const feeAsset = this.#name(buf, feeAssetAt, feeAssetEnd);
     if (feeAsset === -1) return false;
-    at = literal(buf, feeAssetEnd, end, TIME);
+    at = literal(v, feeAssetEnd, end, TIME);
     const timeEnd = at === -1 ? -1 : integerEnd(buf, at, end);
     if (timeEnd === -1) return false;
     const time = integerAt(buf, at, timeEnd);
@@ -164,17 +166,18 @@ export class LineScanner {
    * at the line's end. The bot's code (from the client order id, or manual, for a line without one), or -1.
    */
   #tail(buf: Buffer, start: number, end: number): number {
-    let at = plainEnd(buf, literal(buf, start, end, ORDER_ID), end);
-    at = literal(buf, at, end, IS_MAKER);
+    const v = view;
+    let at = plainEnd(buf, literal(v, start, end, ORDER_ID), end);
+    at = literal(v, at, end, IS_MAKER);
     if (at === -1) return -1;
-    const maker = literal(buf, at, end, TRUE);
-    at = literal(buf, maker === -1 ? literal(buf, at, end, FALSE) : maker, end, SOURCE);
+    const maker = literal(v, at, end, TRUE);
+    at = literal(v, maker === -1 ? literal(v, at, end, FALSE) : maker, end, SOURCE);
     if (at === -1) return -1;
-    const exchange = literal(buf, at, end, EXCHANGE);
-    at = exchange === -1 ? literal(buf, at, end, IMPORT) : exchange;
+    const exchange = literal(v, at, end, EXCHANGE);
+    at = exchange === -1 ? literal(v, at, end, IMPORT) : exchange;
     if (at === -1) return -1;
     let clientOrderIdAt = -1;
-    const client = literal(buf, at, end, CLIENT_ORDER_ID);
+    const client = literal(v, at, end, CLIENT_ORDER_ID);
     if (client !== -1) {
       at = plainEnd(buf, client, end);
       if (at <= client + 1) return -1;
@@ -182,7 +185,7 @@ export class LineScanner {
     }
     const clientOrderIdEnd = at - 1;
     let bot = -1;
-    const botAt = literal(buf, at, end, BOT);
+    const botAt = literal(v, at, end, BOT);
     if (botAt !== -1) {
       const first = buf[botAt] as number;
       if (!(first >= 0x61 && first <= 0x7a)) return -1;
@@ -276,16 +279,19 @@ let idDigits = false;
 let viewed: Buffer | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
-/** Where literal `l` ends if buf[at, end) starts with it, else -1 (and -1 for at = -1: a failed step before). */
-function literal(buf: Buffer, at: number, end: number, l: Literal): number {
+/**
+ * Where literal `l` ends if the bytes at `at` (before `end`) of the buffer `v` views start with it, else -1 (and -1
+ * for at = -1: a failed step before).
+ */
+function literal(v: DataView, at: number, end: number, l: Literal): number {
   if (at === -1 || at + l.length > end) return -1;
   const offsets = l.offsets;
   if (offsets.length === 0) {
-    for (let k = 0; k < l.length; k++) if (buf[at + k] !== l.bytes[k]) return -1;
+    for (let k = 0; k < l.length; k++) if (v.getUint8(at + k) !== l.bytes[k]) return -1;
   } else {
     const words = l.words;
     for (let k = 0; k < offsets.length; k++)
-      if (view.getInt32(at + (offsets[k] as number), true) !== words[k]) return -1;
+      if (v.getInt32(at + (offsets[k] as number), true) !== words[k]) return -1;
   }
   return at + l.length;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { ExactFill } from "../../src/portfolio/fast-book.js";
 import {
   checkFillJson,
   compareFills,
@@ -109,5 +110,28 @@ describe("the replay's fill columns", () => {
     }
     const want = [...firsts.values()].sort(compareFills);
     expect(Array.from(columns.order(), (i) => columns.fill(i))).toEqual(want);
+  });
+
+  it("ids ascending for a while (no table kept), then out of order: every earlier id still found as a repeat", () => {
+    const template = exactFill(fillToJson(randomFills(29, 1)[0] as Fill));
+    const ascending = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1));
+    const runs = [
+      [...ascending(1), "1"],
+      [...ascending(17), "17", "5", "18", "17"],
+      [...ascending(600), "9", "601", "1", "600", "0", "599", "602"],
+      // Above by length, then by code units at the same length (not compareIds' order): "b" after "ab", "10" after "9".
+      ["9", "10", "1a", "2", "ab", "b", "9", "2", "b", "10"],
+    ];
+    for (const ids of runs) {
+      const columns = new FillColumns(16);
+      const firsts = new Map<string, ExactFill>();
+      ids.forEach((id, i) => {
+        const f = { ...template, id, time: template.time + i };
+        expect(columns.pushFill(f)).toBe(!firsts.has(id));
+        if (!firsts.has(id)) firsts.set(id, f);
+      });
+      const want = [...firsts.values()].sort(compareFills);
+      expect(Array.from(columns.order(), (i) => columns.fill(i))).toEqual(want);
+    }
   });
 });
