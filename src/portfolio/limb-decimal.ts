@@ -81,6 +81,18 @@ function carryOf(t: number): number {
   return r < 0 ? c - 1 : r >= BASE ? c + 1 : c;
 }
 
+/** 1 / 10^r, for shiftDown. */
+const INV10 = P10.map((p) => 1 / p);
+
+/**
+ * ⌊x / 10^r⌋ for a limb (an integer 0 ≤ x < 10^7, 0 ≤ r ≤ 7) by the reciprocal: a product is a few cycles where a
+ * division is a dozen or more. The product's rounding never crosses an integer there (limb-decimal.test.ts checks
+ * every limb at every r).
+ */
+export function shiftDown(x: number, r: number): number {
+  return Math.floor(x * (INV10[r] as number));
+}
+
 function digits7(x: number): number {
   return x < 1e3 ? (x < 10 ? 1 : x < 100 ? 2 : 3) : x < 1e5 ? (x < 1e4 ? 4 : 5) : x < 1e6 ? 6 : 7;
 }
@@ -126,14 +138,14 @@ function finish(len: number, e: number, negative: boolean, sticky: boolean): Exa
   let below: number;
   if (r === 0) {
     const low = R[q - 1] as number;
-    digit = Math.floor(low / 1e6);
+    digit = shiftDown(low, 6);
     rest = low - digit * 1e6 !== 0;
     below = q - 1;
   } else {
     const x = R[q] as number;
-    const low = x - Math.floor(x / unit) * unit;
+    const low = x - shiftDown(x, r) * unit;
     const tenth = P10[r - 1] as number;
-    digit = Math.floor(low / tenth);
+    digit = shiftDown(low, r - 1);
     rest = low - digit * tenth !== 0;
     below = q;
     R[q] = x - low;
@@ -193,7 +205,8 @@ export function limbAdd(a: Exact, b: Exact, subtract: boolean): Exact | undefine
     let carry = 0;
     for (let i = 0; i < n; i++) {
       const t = (A[i] as number) + (B[i] as number) + carry;
-      carry = t >= BASE ? 1 : 0;
+      // 1 when t ≥ 10^7 without a branch (t below 2^31): half the limbs carry, unpredictably.
+      carry = 1 - ((t - BASE) >>> 31);
       R[i] = t - carry * BASE;
     }
     R[n] = carry;
@@ -207,7 +220,7 @@ export function limbAdd(a: Exact, b: Exact, subtract: boolean): Exact | undefine
   let borrow = 0;
   for (let i = 0; i < n; i++) {
     const t = (big[i] as number) - (small[i] as number) - borrow;
-    borrow = t < 0 ? 1 : 0;
+    borrow = t >>> 31;
     R[i] = t + borrow * BASE;
   }
   return finish(n, e, order > 0 ? negA : negB, false);

@@ -11,6 +11,7 @@ import {
   xMul,
   xSub,
 } from "../../src/portfolio/exact-decimal.js";
+import { shiftDown } from "../../src/portfolio/limb-decimal.js";
 import { rng } from "./random-fills.js";
 
 // The wide form (limb-decimal.ts: up to 42 digits as limbs of 10^7 in doubles) against decimal.js, digit for digit,
@@ -104,6 +105,15 @@ describe("wide exact decimals (limbs in doubles) give decimal.js's digits", () =
         all(a, b);
         all(a.mul("1e-9"), b.neg());
       }
+  });
+
+  it("a limb's digits shifted down by the reciprocal: every limb below 10^7 at every shift, as the division", () => {
+    for (let r = 0; r <= 7; r++) {
+      const unit = 10 ** r;
+      let wrong = 0;
+      for (let x = 0; x < 1e7; x++) if (shiftDown(x, r) !== Math.floor(x / unit)) wrong++;
+      expect(wrong, `shift ${r}`).toBe(0);
+    }
   });
 
   it("running sums, products and differences fed back, as the book's positions and realized sums are", () => {
