@@ -2,7 +2,7 @@
 // (bench/ledger-fills.ts writes them straight to disk). For each size, in processes of their own:
 // - first start: open fills.jsonl with no checkpoint (read and validate into the ledger's digest, replay, write the
 //   checkpoint);
-// - full replay of the cost basis from the file (`npm run pnl -- --replay` does this: stream, sort, the BigInt
+// - full replay of the cost basis from the file (`npm run pnl -- --replay` does this: stream, sort, the exact
 //   book), median of --runs, wall and CPU time; beside it the book's loop alone (on the columns already read),
 //   and up to 100k the decimal.js book on the same fills;
 // - one new fill into the kept cost basis (apply + snapshot; the fsync'd append to fills.jsonl is not counted),
@@ -187,7 +187,7 @@ if (args.child !== undefined) {
         {
           measure: `fills ${label}: full replay from the file`,
           result: ms(med(p.replayMs), 0),
-          notes: `median of ${RUNS} (CPU ${ms(med(p.replayCpuMs), 0)}); the book's loop alone ${ms(med(p.hotLoopMs), 0)} (BigInt)${p.decimalMs.length ? `, decimal.js ${ms(med(p.decimalMs), 0)}` : ""}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
+          notes: `median of ${RUNS} (CPU ${ms(med(p.replayCpuMs), 0)}); the book's loop alone ${ms(med(p.hotLoopMs), 0)} (exact decimals)${p.decimalMs.length ? `, decimal.js ${ms(med(p.decimalMs), 0)}` : ""}; goal at 100k < 150 ms; first start without a checkpoint ${ms(p.firstOpenMs, 0)} (open + replay + checkpoint)`,
         },
         {
           measure: `fills ${label}: one new fill`,
