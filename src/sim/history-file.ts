@@ -118,14 +118,15 @@ export function parseSeries(
     fail(1, `the header must be "${HISTORY_HEADER}"`);
   const n = bounds.length / 2 - 1;
   if (n < 1) fail(2, "no candles: the file holds only its header");
+  const fixedLen = fixedLength(interval);
   const s: HistorySeries = {
     symbol,
     interval,
     file,
     n,
     firstOpen: 0,
-    fixedLen: fixedLength(interval),
-    monthOpens: fixedLength(interval) === undefined ? new Float64Array(n) : undefined,
+    fixedLen,
+    monthOpens: fixedLen === undefined ? new Float64Array(n) : undefined,
     closeOffset: 0,
     values: new Float64Array(n * COLS),
     decimals: new Uint8Array(n * COLS),

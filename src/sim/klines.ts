@@ -40,17 +40,15 @@ export function floorOpen(interval: Interval, ms: number): number {
 }
 
 export function nextOpen(interval: Interval, open: number): number {
-  const len = FIXED[interval];
+  const len = fixedLength(interval);
   if (len !== undefined) return open + len;
-  if (interval === "1W") return open + 7 * DAY;
   const d = new Date(open);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
 export function prevOpen(interval: Interval, open: number): number {
-  const len = FIXED[interval];
+  const len = fixedLength(interval);
   if (len !== undefined) return open - len;
-  if (interval === "1W") return open - 7 * DAY;
   const d = new Date(open);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1);
 }
