@@ -112,14 +112,21 @@ describe("SIGTERM during start-up", () => {
     "exits 0 when it comes $moment",
     async ({ after }) => {
       const boot = await tsxBootMs();
-      const delay = await after(boot);
-      const run = start();
-      await sleep(delay);
-      run.child.kill("SIGTERM");
-      expect(await exitWithin(run, GRACE_MS + 5_000)).toBe(0);
-      expect(run.out.stdout).not.toContain("started; stop with");
+      let delay = await after(boot);
+      // The moment is aimed from timings taken a moment before; when the machine's load drops meanwhile the
+      // program may be up before the signal: then the case did not happen, and is tried again earlier (boot
+      // time itself is the floor), not counted as a pass.
+      for (let attempt = 1; ; attempt++) {
+        const run = start();
+        await sleep(delay);
+        run.child.kill("SIGTERM");
+        expect(await exitWithin(run, GRACE_MS + 5_000)).toBe(0);
+        if (!run.out.stdout.includes("started; stop with")) break;
+        expect(attempt, "the program was up before every SIGTERM: the moment never came").toBeLessThan(3);
+        delay = boot + (delay - boot) / 2;
+      }
     },
-    60_000,
+    120_000,
   );
 
   it.each([
