@@ -1,6 +1,7 @@
 // npm run bench:replay — a replay of N simulated days through the whole suite (runReplay, the synthetic market
 // unless --history is given), one process. Prints simulated days per second, wall time, CPU and peak RSS, the
-// record's size (samples, fills, messages) and the requests per simulated day by route; asserts nothing.
+// record's size (samples, fills, messages) and the requests per simulated day by route, and for 60 days or more the
+// CPU and requests a day of each 30 (does a day cost more as the account ages?); asserts nothing.
 // Profile it with
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/replay.ts --days 2
 //
@@ -67,6 +68,13 @@ const cpuSec = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
  * suite's start) and the end (the last sync, the report, its chart). */
 let first: { wall: number; cpu: number } | undefined;
 let last: { wall: number; cpu: number } | undefined;
+/**
+ * CPU and requests of each 30 simulated days of a replay of 60 days or more: whether a day costs more as the
+ * account ages (its fills, orders and record grow), which the year's average alone would hide.
+ */
+const PERIOD_DAYS = 30;
+const periods: { day: number; cpu: number; requests: number }[] = [];
+let requests = 0;
 try {
   const record = await runReplay({
     fromMs: from,
@@ -80,6 +88,10 @@ try {
     ...(args["step-ms"] ? { stepMs: Number(args["step-ms"]) } : {}),
     // Read at the first and the last step only: process.cpuUsage() at every step cost 1 % of the run.
     onStep: (nowMs) => {
+      const day = (nowMs - from) / 86_400_000;
+      // The first step is one candle in: it opens the first period.
+      if (days >= 2 * PERIOD_DAYS && (periods.length === 0 || day % PERIOD_DAYS === 0))
+        periods.push({ day, cpu: cpuSec(process.cpuUsage()), requests });
       if (first && nowMs < toMs) return;
       last = { wall: performance.now(), cpu: cpuSec(process.cpuUsage()) };
       first ??= last;
@@ -87,6 +99,7 @@ try {
     onRequest: (method, path) => {
       const route = `${method} ${path}`;
       routes.set(route, (routes.get(route) ?? 0) + 1);
+      requests++;
     },
   });
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -109,6 +122,17 @@ try {
       `${(stepCpu / days).toFixed(3)} s (wall ${(stepWall / days).toFixed(3)} s)`,
     );
     line("stepping: a year would take", `${((365 * stepCpu) / days).toFixed(0)} s cpu`);
+    if (periods.length > 1) periods.push({ day: days, cpu: last.cpu, requests });
+  }
+  for (let k = 1; k < periods.length; k++) {
+    const a = periods[k - 1] as (typeof periods)[number];
+    const b = periods[k] as (typeof periods)[number];
+    const n = b.day - a.day;
+    if (n <= 0) continue;
+    line(
+      `  days ${Math.floor(a.day)}-${b.day}`,
+      `${((b.cpu - a.cpu) / n).toFixed(3)} s cpu / simulated day, ${((b.requests - a.requests) / n).toFixed(0)} requests / day`,
+    );
   }
   line("peak RSS", `${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   line(
