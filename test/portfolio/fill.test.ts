@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { D } from "../../src/decimal.js";
 import {
   compareIds,
+  comparePlain,
   fillFromJson,
   fillJsonSchema,
   fillToJson,
@@ -108,5 +110,44 @@ describe("Fill JSON: the ledger's attribution", () => {
     const json = fillToJson({ ...sample, bot: "scanner" });
     for (const bot of ["", "Scanner", "pnl-seller", "x"])
       expect(fillJsonSchema.safeParse({ ...json, bot }).success, bot).toBe(false);
+  });
+});
+
+describe("comparePlain (a buy's fee in its base against its qty, on the strings)", () => {
+  /** A plain decimal string: leading and trailing zeros, no fraction, long fractions, zero itself. */
+  function plain(r: () => number): string {
+    const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(r() * 10))).join("");
+    const int =
+      r() < 0.3
+        ? "0".repeat(1 + Math.floor(r() * 3)) + digits(Math.floor(r() * 3))
+        : digits(1 + Math.floor(r() * 4));
+    return r() < 0.3 ? int : `${int}.${digits(1 + Math.floor(r() * 10))}${r() < 0.3 ? "000" : ""}`;
+  }
+
+  it("orders 20,000 random pairs as decimal.js does, equal values in other spellings included", () => {
+    let seed = 7;
+    const r = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const a = plain(r);
+      // A third of the pairs the same value spelled otherwise, or a digit off at the end.
+      const b = i % 3 === 0 ? `0${a}${a.includes(".") ? "0" : ".0"}` : plain(r);
+      expect(Math.sign(comparePlain(a, b)), `${a} vs ${b}`).toBe(new D(a).cmp(new D(b)));
+      expect(Math.sign(comparePlain(b, a)), `${b} vs ${a}`).toBe(new D(b).cmp(new D(a)));
+    }
+  });
+
+  it("at the edges: zeros, a fraction against none, an integer part longer by a leading zero only", () => {
+    const cases: [string, string, number][] = [
+      ["0", "0.000", 0],
+      ["1", "1.0000001", -1],
+      ["10", "9.99999999", 1],
+      ["0010.5", "10.50", 0],
+      ["0.00000001", "0", 1],
+      ["123.45", "123.4500000001", -1],
+    ];
+    for (const [a, b, want] of cases) expect(Math.sign(comparePlain(a, b)), `${a} vs ${b}`).toBe(want);
   });
 });
