@@ -270,7 +270,8 @@ export function limbMul(a: Exact, b: Exact): Exact | undefined {
 export function limbDiv(a: Exact, b: Exact): Exact | undefined {
   if (a.c !== undefined || b.w !== undefined || b.c !== undefined) return undefined;
   const divisor = b.n < 0 ? -b.n : b.n;
-  if (divisor >= DIVISOR_LIMIT) return undefined;
+  // A zero divisor: the BigInt way throws at once, naming it (here it would give limbs of NaN).
+  if (divisor === 0 || divisor >= DIVISOR_LIMIT) return undefined;
   const da = a.w === undefined ? digitsOfSafe(a.n < 0 ? -a.n : a.n) : digitsOf(a.w, 7);
   const db = digitsOfSafe(divisor);
   // At least 42 digits of quotient, and its exponent a multiple of 7.
@@ -337,7 +338,7 @@ export function limbDigits(w: readonly number[]): string {
   return s;
 }
 
-/** The wide form of ±digits × 10^e (17 to 42 digits, no leading zero). */
+/** The wide form of ±digits × 10^e (16 to 42 digits, no leading zero). */
 export function limbsOfDigits(digits: string, e: number, negative: boolean): Exact {
   const at = floor7(e);
   const s = digits + "0".repeat(e - at);

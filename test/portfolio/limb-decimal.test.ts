@@ -134,4 +134,10 @@ describe("wide exact decimals (limbs in doubles) give decimal.js's digits", () =
       same(xc, cost);
     }
   });
+
+  it("refuses a division by zero at once, a wide dividend as a safe one", () => {
+    const x = (v: string): Exact => exactOfDecimal(new D(v));
+    for (const a of ["1", "-3.5", "123456789012345678901234567890.123456789"])
+      expect(() => xDiv(x(a), x("0")), a).toThrow(/[Dd]ivision by zero/);
+  });
 });
