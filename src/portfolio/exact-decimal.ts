@@ -130,10 +130,10 @@ function digitsOfNumber(n: number): number {
 /**
  * Rounds to 40 significant digits, half to even. For a quotient `c` of `dividend` / `divisor` (not 0n), the
  * exact value lies a little beyond `c`, away from zero, when the division left a remainder: asked only at an
- * exact half, where it decides (two BigInt operations saved on every other division). BigInt division truncates toward zero and the remainder
- * takes the sign of `c`, so a negative value rounds without being negated. Each BigInt comparison is a call, so
- * the sign is asked once and each bound on its own side; a sum is one digit over at most, so 41 digits is asked
- * before the search; a rounded value has 40 digits, far beyond a safe Number.
+ * exact half, where it decides (two BigInt operations saved on every other division). BigInt division truncates
+ * toward zero and the remainder takes the sign of `c`, so a negative value rounds without being negated. Each
+ * BigInt comparison is a call, so the sign is asked once and each bound on its own side; a sum is one digit over
+ * at most, so 41 digits is asked before the search; a rounded value has 40 digits, far beyond a safe Number.
  */
 function round(c: bigint, e: number, dividend = 0n, divisor = 0n): Exact {
   if (c >= 0n) {

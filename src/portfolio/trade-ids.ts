@@ -45,7 +45,7 @@ export class TradeIds implements Iterable<string> {
   add(id: string): void {
     // A Set adds an id it holds as a no-op: one hash lookup, not a has() and then an add() (a cold open adds a
     // million).
-    if (this.#count === 0 || !this.#inSorted(id)) this.#fresh.add(id);
+    if (!this.#inSorted(id)) this.#fresh.add(id);
   }
 
   /** The ids sorted into one string (the ones added since merged in), for a checkpoint; O(ids). */
