@@ -9,11 +9,13 @@ import {
   fillFromJson,
   fillToJson,
 } from "./fill.js";
+import type { NotedFields } from "./fill-line-fields.js";
 import {
   digestCheckpointPath,
   readDigestCheckpoint,
   writeDigestCheckpoint,
 } from "./fills-digest-checkpoint.js";
+import { readDigestLines } from "./fills-digest-read.js";
 import { lastLineBefore } from "./fills-prefix.js";
 import { TradeIds } from "./trade-ids.js";
 
@@ -52,6 +54,11 @@ export interface DigestOptions {
   /** Read every line, as if there were no checkpoint (a test's "without"). */
   checkpoint?: boolean;
   /**
+   * false: every line through JSON.parse and the schema, none through the byte scanner (fills-digest-read.ts):
+   * the reference a test holds the scanner's read to.
+   */
+  byteScan?: boolean;
+  /**
    * The checkpoint is rewritten once this many lines came after the one it covers (default 10,000), at open and
    * as fills are appended: it costs O(ids) (~0.3 s at a million), a start reads the lines it lags behind anyway.
    */
@@ -65,8 +72,10 @@ export interface DigestOptions {
  * the journal learns their orders), the first exchange fill of each symbol (for imports), the last `recent` fills
  * for reports and an index of line blocks by time. A start loads it from its checkpoint
  * (fills-digest-checkpoint.ts) and reads only the lines after it; without one (or in any doubt) every line is
- * validated once, in full, as it is read, and the fills themselves are dropped as they are read. Walks of every
- * fill stream the file (fills-reads.ts).
+ * validated once, in full, as it is read, and the fills themselves are dropped as they are read. The ledger's own
+ * lines are read from their bytes (fills-digest-read.ts, the replay's scanner: a million in ~2.6 s, ~6 s through
+ * JSON.parse and the schema), any other line through JSON.parse and the schema. Walks of every fill stream the
+ * file (fills-reads.ts).
  */
 export class FillsDigest {
   readonly file: JsonLinesFile<FillJson>;
@@ -81,8 +90,12 @@ export class FillsDigest {
   /** How the digest was built, for the log and tests: "checkpoint of N lines + M newer" or "read N lines (why)". */
   readonly origin: string;
   readonly #keepRecent: number;
-  /** The last fills, oldest first, as their JSON (a Fill is built only when asked for). */
-  #recent: FillJson[];
+  /**
+   * The last fills, oldest first, as their JSON (a Fill is built only when asked for). While the open reads the
+   * file's lines from their bytes, a number stands for the line starting at that byte (#settle makes it a FillJson
+   * before the open returns): only the last thousand or so of a million become objects.
+   */
+  #recent: (FillJson | number)[];
   readonly #opts: DigestOptions;
   readonly #checkpointPath: string;
   /** Records the checkpoint on disk covers (0: none). */
@@ -104,8 +117,18 @@ export class FillsDigest {
     this.firstExchangeFill = new Map(s?.firstExchangeFill);
     this.blocks = (s?.blocks ?? []).map((b) => ({ ...b }));
     this.#recent = [...(s?.recent ?? [])];
-    const visit = (j: FillJson, line: Line) => this.#note(j, line.start);
-    const read = { keep: false, visit, ...(cp.ok ? { after: cp.prefix } : {}) };
+    const visit = (j: FillJson, line: Line) => this.#note(j, line.start, j);
+    const from = cp.ok ? cp.prefix : { bytes: 0, records: 0, lines: 0 };
+    const vouched =
+      opts.byteScan === false
+        ? from
+        : readDigestLines(
+            path,
+            from,
+            (f, start, scanned) => this.#note(f, start, scanned ? start : (f as FillJson)),
+            (lineAt) => this.#settle(lineAt),
+          );
+    const read = { keep: false, visit, ...(vouched.bytes > 0 ? { after: vouched } : {}) };
     this.file = opts.readOnly
       ? JsonLinesFile.openReadOnly(path, checkFillJson, read)
       : JsonLinesFile.open(path, checkFillJson, read);
@@ -154,7 +177,7 @@ export class FillsDigest {
   /** The last `n` fills it holds (at most recentKept), oldest first; only those become Fills. */
   recentTail(n: number): Fill[] {
     const k = Math.min(n, this.recentKept);
-    return k <= 0 ? [] : this.#recent.slice(-k).map(fillFromJson);
+    return k <= 0 ? [] : this.#held.slice(-k).map(fillFromJson);
   }
 
   /**
@@ -165,7 +188,7 @@ export class FillsDigest {
     const first = this.firstHeld;
     const out: Fill[] = [];
     for (let r = Math.max(from, first); r < to; r++) {
-      const j = this.#recent[r - first] as FillJson;
+      const j = this.#held[r - first] as FillJson;
       if (j.time >= time) out.push(fillFromJson(j));
     }
     return out;
@@ -177,7 +200,7 @@ export class FillsDigest {
   }
 
   get lastId(): string | undefined {
-    return this.#recent.at(-1)?.id;
+    return this.#held.at(-1)?.id;
   }
 
   /** Appends fills (on disk when it returns) and notes them; past `saveEvery` new lines, a checkpoint too. */
@@ -187,7 +210,7 @@ export class FillsDigest {
     let start = this.file.bytes;
     this.file.append(jsons, (j) => j);
     for (const j of jsons) {
-      this.#note(j, start);
+      this.#note(j, start, j);
       start += Buffer.byteLength(JSON.stringify(j)) + 1;
     }
     if (this.file.records - this.#covered >= this.#saveEvery) this.checkpoint();
@@ -215,7 +238,7 @@ export class FillsDigest {
           unattributed: this.unattributed,
           firstExchangeFill: this.firstExchangeFill,
           blocks: this.blocks,
-          recent: this.#recent.slice(-this.#keepRecent),
+          recent: this.#held.slice(-this.#keepRecent),
         },
       );
       this.#covered = records;
@@ -224,7 +247,21 @@ export class FillsDigest {
     }
   }
 
-  #note(j: FillJson, start: number): void {
+  /** The recent fills, once the open has settled them (#recent holds no number after the constructor). */
+  get #held(): FillJson[] {
+    return this.#recent as FillJson[];
+  }
+
+  #settle(lineAt: (start: number) => FillJson): void {
+    const recent = this.#recent;
+    for (let k = 0; k < recent.length; k++) {
+      const entry = recent[k] as FillJson | number;
+      if (typeof entry === "number") recent[k] = lineAt(entry);
+    }
+  }
+
+  /** Notes a fill read or appended, starting at byte `start`; `recent` is its FillJson, or `start` (#recent). */
+  #note(j: NotedFields, start: number, recent: FillJson | number): void {
     this.ids.add(j.id);
     if (!this.pairs.has(j.symbol))
       this.pairs.set(j.symbol, { symbol: j.symbol, base: j.base, quote: j.quote });
@@ -238,7 +275,7 @@ export class FillsDigest {
       const first = this.firstExchangeFill.get(j.symbol);
       if (first === undefined || j.time < first) this.firstExchangeFill.set(j.symbol, j.time);
     }
-    this.#recent.push(j);
+    this.#recent.push(recent);
     // Trimmed in batches: a shift per fill would cost O(recent) each.
     if (this.#recent.length >= 2 * this.#keepRecent) this.#recent = this.#recent.slice(-this.#keepRecent);
     let block = this.blocks.at(-1);
@@ -251,7 +288,7 @@ export class FillsDigest {
   }
 }
 
-function refOf(j: FillJson, start: number): FillRef {
+function refOf(j: NotedFields, start: number): FillRef {
   return {
     id: j.id,
     symbol: j.symbol,
