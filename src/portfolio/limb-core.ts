@@ -36,12 +36,19 @@ export const floor7 = (e: number): number => Math.floor(e / 7) * 7;
  * waits on the one before it.
  */
 export function loadWide(w: ArrayLike<number>, off: number, shift: number, to: Float64Array): number {
-  const q = Math.floor(shift / 7);
+  // shift ≥ 0 (an exponent at or below the operand's): an int32 quotient, and small integer indexes.
+  if (shift > 7 * (CAP - 8) + 6) return -1;
+  const q = (shift / 7) | 0;
   const r = shift - 7 * q;
-  if (q + 8 > CAP) return -1;
   for (let i = 0; i < q; i++) to[i] = 0;
   if (r === 0) {
-    for (let i = 0; i < 7; i++) to[q + i] = w[off + i] as number;
+    to[q] = w[off] as number;
+    to[q + 1] = w[off + 1] as number;
+    to[q + 2] = w[off + 2] as number;
+    to[q + 3] = w[off + 3] as number;
+    to[q + 4] = w[off + 4] as number;
+    to[q + 5] = w[off + 5] as number;
+    to[q + 6] = w[off + 6] as number;
     return q + 7;
   }
   const up = P10[r] as number;
@@ -66,9 +73,9 @@ const P10_WIDE = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * ten (exact for a safe integer), none waiting on another.
  */
 export function loadSafe(n: number, shift: number, to: Float64Array): number {
-  const q = Math.floor(shift / 7);
+  if (shift > 7 * (CAP - 4) + 6) return -1;
+  const q = (shift / 7) | 0;
   const r = shift - 7 * q;
-  if (q + 4 > CAP) return -1;
   for (let i = 0; i < q; i++) to[i] = 0;
   const m = n < 0 ? -n : n;
   const p1 = P10_WIDE[7 - r] as number;
@@ -177,13 +184,15 @@ function finish(
     rest = low - digit * 1e6 !== 0;
     below = q - 1;
   } else {
+    // The digits above the cut and those down to the first dropped one, each straight from x (neither waits on
+    // the other): the first dropped digit is their difference.
     const x = R[q] as number;
-    const low = x - shiftDown(x, r) * unit;
-    const tenth = P10[r - 1] as number;
-    digit = shiftDown(low, r - 1);
-    rest = low - digit * tenth !== 0;
+    const high = shiftDown(x, r);
+    const upper = shiftDown(x, r - 1);
+    digit = upper - 10 * high;
+    rest = x - upper * (P10[r - 1] as number) !== 0;
     below = q;
-    R[q] = x - low;
+    R[q] = high * unit;
   }
   for (let k = 0; !rest && k < below; k++) rest = R[k] !== 0;
   if (digit > 5 || (digit === 5 && (rest || sticky || (((R[q] as number) / unit) & 1) === 1))) {
@@ -245,10 +254,10 @@ export function sum(
     let carry = 0;
     let ripple = false;
     for (let i = 0; i < n; i++) {
-      const t = (A[i] as number) + (B[i] as number);
-      const out = 1 - ((t - BASE) >>> 31);
-      const v = t - out * BASE + carry;
-      if (v === BASE) ripple = true;
+      const t = ((A[i] as number) + (B[i] as number)) | 0;
+      const out = (9999999 - t) >>> 31;
+      const v = (t - out * 10000000 + carry) | 0;
+      if (v === 10000000) ripple = true;
       R[i] = v;
       carry = out;
     }
@@ -271,9 +280,9 @@ export function sum(
   let borrow = 0;
   let ripple = false;
   for (let i = 0; i < n; i++) {
-    const t = (big[i] as number) - (small[i] as number);
+    const t = ((big[i] as number) - (small[i] as number)) | 0;
     const out = t >>> 31;
-    const v = t + out * BASE - borrow;
+    const v = (t + out * 10000000 - borrow) | 0;
     if (v < 0) ripple = true;
     R[i] = v;
     borrow = out;
