@@ -1,11 +1,6 @@
 import type { D } from "../decimal.js";
-import type {
-  BookState,
-  CostBasisOptions,
-  CostBasisWarning,
-  MutablePosition,
-  PriceRole,
-} from "./cost-basis-types.js";
+import { type BookWarning, warningConverter } from "./book-warnings.js";
+import type { BookState, CostBasisOptions, MutablePosition, PriceRole } from "./cost-basis-types.js";
 import { type Exact, exactOfDecimal, toDecimal, X_ONE, X_ZERO } from "./exact-decimal.js";
 import { FEE, type FillColumns, PRICE, QTY, QUOTE_QTY } from "./fill-columns.js";
 import { Registers } from "./limb-accumulator.js";
@@ -36,7 +31,7 @@ interface Position {
   readonly r: number;
   avg: boolean;
   fills: number;
-  warnings: Warning[];
+  warnings: BookWarning[];
 }
 const QUANTITY = 0;
 const TOTAL_COST = 1;
@@ -73,16 +68,6 @@ const SPENT_PRODUCT = 21;
 const SPENT_PNL = 22;
 const SCRATCH_REGISTERS = 23;
 
-/** A warning with its amounts still exact (an option's price stays the Decimal the option gave). */
-type Warning =
-  | {
-      readonly kind: "unmatched-sell";
-      readonly w: Record<string, unknown>;
-      readonly qty: Exact;
-      readonly proceeds: Exact;
-    }
-  | { readonly kind: "other"; readonly w: CostBasisWarning };
-
 const DAY_MS = 86_400_000;
 
 /**
@@ -112,7 +97,7 @@ export class FastBook {
   #dayNumber = Number.NaN;
   #dayKey = "";
   #dayOpen = false;
-  readonly #warnings: Warning[] = [];
+  readonly #warnings: BookWarning[] = [];
   /** Option prices converted once per Decimal object. */
   readonly #converted = new WeakMap<D, Exact>();
 
@@ -147,25 +132,8 @@ export class FastBook {
     this.#amount(FEE_R, i, FEE);
     this.#amount(QTY_R, i, QTY);
     const feeZero = x.isZero(FEE_R);
-    let feeUsd = ZERO;
-    if (!feeZero) {
-      feeUsd = FEE_USD;
-      if (feeInBase) {
-        this.#amount(PRICE_R, i, PRICE);
-        if (one) x.mul(FEE_USD, FEE_R, PRICE_R);
-        else {
-          x.mul(FEE_PRICE, FEE_R, PRICE_R);
-          x.mul(FEE_USD, FEE_PRICE, RATE);
-        }
-      } else if (feeAsset === quote) {
-        if (one) feeUsd = FEE_R;
-        else x.mul(FEE_USD, FEE_R, RATE);
-      } else {
-        x.set(FEE_RATE, this.#usdPrice(i, feeAsset, "fee"));
-        x.mul(FEE_USD, FEE_R, FEE_RATE);
-      }
-      x.add(r + FEES, r + FEES, feeUsd);
-    }
+    const feeUsd = feeZero ? ZERO : this.#feeUsd(i, feeInBase, feeAsset === quote, one);
+    if (!feeZero) x.add(r + FEES, r + FEES, feeUsd);
     const valueFee = !feeInBase && !x.isZero(feeUsd);
     if (!feeZero && !feeInBase && feeAsset !== quote) this.#spendFeeAsset(i, feeUsd);
 
@@ -203,24 +171,56 @@ export class FastBook {
       x.sub(PNL, proceeds, costRemoved);
       x.sub(quantity, quantity, removed);
       x.sub(totalCost, totalCost, costRemoved);
-    } else {
-      x.sub(EXCESS, removed, quantity);
-      if (x.isZero(quantity)) x.copy(KNOWN, ZERO);
-      else {
-        x.mul(PRODUCT, proceeds, quantity);
-        x.div(KNOWN, PRODUCT, removed);
-      }
-      x.sub(EXCESS_PROCEEDS, proceeds, KNOWN);
-      x.sub(PNL, KNOWN, totalCost);
-      x.copy(quantity, ZERO);
-      x.copy(totalCost, ZERO);
-      p.avg = false;
-      x.add(r + UNMATCHED_QTY, r + UNMATCHED_QTY, EXCESS);
-      x.add(r + UNMATCHED_PROCEEDS, r + UNMATCHED_PROCEEDS, EXCESS_PROCEEDS);
-      const w = { kind: "unmatched-sell", fillId: c.id(i), asset: c.names[base], time: c.time[i] };
-      this.#warn(p, { kind: "unmatched-sell", w, qty: x.exact(EXCESS), proceeds: x.exact(EXCESS_PROCEEDS) });
-    }
+    } else this.#sellBeyond(p, i, removed, proceeds);
     this.#realize(p, i, PNL);
+  }
+
+  /** The register of the fee's value in dollars (the fee in FEE_R, not 0; the quote's rate in RATE unless `one`). */
+  #feeUsd(i: number, feeInBase: boolean, feeInQuote: boolean, one: boolean): number {
+    const x = this.#x;
+    if (feeInBase) {
+      this.#amount(PRICE_R, i, PRICE);
+      if (one) x.mul(FEE_USD, FEE_R, PRICE_R);
+      else {
+        x.mul(FEE_PRICE, FEE_R, PRICE_R);
+        x.mul(FEE_USD, FEE_PRICE, RATE);
+      }
+    } else if (feeInQuote) {
+      if (one) return FEE_R;
+      x.mul(FEE_USD, FEE_R, RATE);
+    } else {
+      x.set(FEE_RATE, this.#usdPrice(i, this.#c.feeAsset[i] as number, "fee"));
+      x.mul(FEE_USD, FEE_R, FEE_RATE);
+    }
+    return FEE_USD;
+  }
+
+  /** A sell of more than is held: the rest's quantity and proceeds unmatched, and a warning. */
+  #sellBeyond(p: Position, i: number, removed: number, proceeds: number): void {
+    const x = this.#x;
+    const quantity = p.r + QUANTITY;
+    const totalCost = p.r + TOTAL_COST;
+    x.sub(EXCESS, removed, quantity);
+    if (x.isZero(quantity)) x.copy(KNOWN, ZERO);
+    else {
+      x.mul(PRODUCT, proceeds, quantity);
+      x.div(KNOWN, PRODUCT, removed);
+    }
+    x.sub(EXCESS_PROCEEDS, proceeds, KNOWN);
+    x.sub(PNL, KNOWN, totalCost);
+    x.copy(quantity, ZERO);
+    x.copy(totalCost, ZERO);
+    p.avg = false;
+    x.add(p.r + UNMATCHED_QTY, p.r + UNMATCHED_QTY, EXCESS);
+    x.add(p.r + UNMATCHED_PROCEEDS, p.r + UNMATCHED_PROCEEDS, EXCESS_PROCEEDS);
+    const c = this.#c;
+    const w = {
+      kind: "unmatched-sell",
+      fillId: c.id(i),
+      asset: c.names[c.base[i] as number],
+      time: c.time[i],
+    };
+    this.#warn(p, { kind: "unmatched-sell", w, qty: x.exact(EXCESS), proceeds: x.exact(EXCESS_PROCEEDS) });
   }
 
   /** Amount k of row i into register `to`. */
@@ -237,18 +237,7 @@ export class FastBook {
   state(last: BookState["last"]): BookState {
     const x = this.#x;
     const d = (k: number): D => toDecimal(x.exact(k));
-    const converted = new Map<Warning, CostBasisWarning>();
-    const warning = (w: Warning): CostBasisWarning => {
-      let out = converted.get(w);
-      if (out === undefined) {
-        out =
-          w.kind === "other"
-            ? w.w
-            : ({ ...w.w, qty: toDecimal(w.qty), proceeds: toDecimal(w.proceeds) } as CostBasisWarning);
-        converted.set(w, out);
-      }
-      return out;
-    };
+    const warning = warningConverter();
     const positions = new Map<string, MutablePosition>();
     for (const code of this.#positionOrder) {
       const p = this.#positions[code] as Position;
@@ -373,7 +362,7 @@ export class FastBook {
     return x;
   }
 
-  #warn(p: Position, w: Warning): void {
+  #warn(p: Position, w: BookWarning): void {
     p.warnings.push(w);
     this.#warnings.push(w);
   }

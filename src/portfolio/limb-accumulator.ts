@@ -1,19 +1,6 @@
 import { type Exact, xAdd, xCmp, xDiv, xMul, xSub } from "./exact-decimal.js";
-import {
-  A,
-  B,
-  DIVISOR_LIMIT,
-  digitsOfSafe,
-  digitsOfWide,
-  floor7,
-  loadSafe,
-  loadWide,
-  OUT,
-  product,
-  quotient,
-  sum,
-} from "./limb-core.js";
-import { compareLoaded, quotientExponent } from "./limb-decimal.js";
+import { compareRegisters, DIVISOR_LIMIT, sumRegisters } from "./limb-core.js";
+import { productRegisters, quotientRegisters } from "./limb-mul-div.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** 10^k as doubles, exact up to 10^22 (exact-decimal.ts's `at`). */
@@ -112,20 +99,7 @@ export class Registers {
       return;
     }
     // biome-ignore lint/suspicious/noSelfCompare: NaN marks a BigInt operand (the BigInt way then)
-    if (na === na && nb === nb) {
-      const e7 = floor7(e);
-      const w = this.w;
-      const la =
-        na === Infinity || na === -Infinity ? loadWide(w, 8 * a, ea - e7, A) : loadSafe(na, ea - e7, A);
-      const lb =
-        nb === Infinity || nb === -Infinity ? loadWide(w, 8 * b, eb - e7, B) : loadSafe(nb, eb - e7, B);
-      if (la !== -1 && lb !== -1) {
-        sum(la, lb, e7, na < 0, subtract ? !(nb < 0) : nb < 0, w, 8 * to);
-        N[to] = OUT.n;
-        E[to] = OUT.e;
-        return;
-      }
-    }
+    if (na === na && nb === nb && sumRegisters(N, E, this.w, to, a, b, subtract)) return;
     const p = this.exact(a);
     const q = this.exact(b);
     this.set(to, subtract ? xSub(p, q) : xAdd(p, q));
@@ -152,16 +126,7 @@ export class Registers {
         E[to] = ea + eb;
         return;
       }
-      const fa = floor7(ea);
-      const fb = floor7(eb);
-      const w = this.w;
-      const la =
-        na === Infinity || na === -Infinity ? loadWide(w, 8 * a, ea - fa, A) : loadSafe(na, ea - fa, A);
-      const lb =
-        nb === Infinity || nb === -Infinity ? loadWide(w, 8 * b, eb - fb, B) : loadSafe(nb, eb - fb, B);
-      product(la, lb, fa + fb, na < 0 !== nb < 0, w, 8 * to);
-      N[to] = OUT.n;
-      E[to] = OUT.e;
+      productRegisters(N, E, this.w, to, a, b);
       return;
     }
     this.set(to, xMul(this.exact(a), this.exact(b)));
@@ -181,21 +146,8 @@ export class Registers {
     const divisor = nb < 0 ? -nb : nb;
     // A safe, non-zero divisor below the limit (NaN, a BigInt's mark, fails the comparison) and no BigInt dividend.
     // biome-ignore lint/suspicious/noSelfCompare: as in #sum
-    if (na === na && divisor !== 0 && divisor < DIVISOR_LIMIT) {
-      const ea = E[a] as number;
-      const eb = E[b] as number;
-      const w = this.w;
-      const wide = na === Infinity || na === -Infinity;
-      const da = wide ? digitsOfWide(w, 8 * a) : digitsOfSafe(na < 0 ? -na : na);
-      const e = quotientExponent(ea - eb, da, digitsOfSafe(divisor));
-      const la = wide ? loadWide(w, 8 * a, ea - eb - e, A) : loadSafe(na, ea - eb - e, A);
-      if (la !== -1) {
-        quotient(la, e, divisor, na < 0 !== nb < 0, w, 8 * to);
-        N[to] = OUT.n;
-        E[to] = OUT.e;
-        return;
-      }
-    }
+    if (na === na && divisor !== 0 && divisor < DIVISOR_LIMIT && quotientRegisters(N, E, this.w, to, a, b))
+      return;
     this.set(to, xDiv(this.exact(a), this.exact(b)));
   }
 
@@ -214,16 +166,9 @@ export class Registers {
     if (na - na === 0 && nb - nb === 0 && x - x === 0 && y - y === 0) return x < y ? -1 : x > y ? 1 : 0;
     // biome-ignore lint/suspicious/noSelfCompare: as in #sum
     if (na === na && nb === nb) {
-      const sa = na < 0 ? -1 : na > 0 ? 1 : 0;
-      const sb = nb < 0 ? -1 : nb > 0 ? 1 : 0;
-      if (sa !== sb) return sa < sb ? -1 : 1;
-      if (sa === 0) return 0;
-      const w = this.w;
-      const la =
-        na === Infinity || na === -Infinity ? loadWide(w, 8 * a, ea - e, A) : loadSafe(na, ea - e, A);
-      const lb =
-        nb === Infinity || nb === -Infinity ? loadWide(w, 8 * b, eb - e, B) : loadSafe(nb, eb - e, B);
-      if (la !== -1 && lb !== -1) return sa * compareLoaded(la, lb);
+      const order = compareRegisters(N, E, this.w, a, b);
+      // biome-ignore lint/suspicious/noSelfCompare: NaN: the limbs do not fit
+      if (order === order) return order;
     }
     return xCmp(this.exact(a), this.exact(b));
   }

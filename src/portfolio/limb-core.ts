@@ -1,3 +1,5 @@
+import { digits7, floor7, P10, shiftDown } from "./limb-digits.js";
+
 /**
  * The arithmetic of wide exact decimals (limb-decimal.ts) on scratch limbs, shared by the immutable values and
  * the book's accumulators (limb-accumulator.ts): a coefficient as limbs of base 10^7 in doubles, lowest first,
@@ -12,7 +14,6 @@
  * scratch limbs (a sum of values some 100 digits apart): the caller takes the BigInt way then.
  */
 export const BASE = 1e7;
-const P10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
 export const PRECISION = 40;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** Scratch limbs: up to 126 digits, the widest aligned operand taken here. */
@@ -25,9 +26,6 @@ export const DIVISOR_LIMIT = 2 ** 49;
 
 /** The last result: its coefficient while safe (±Infinity when wide: the limbs went to the output), its exponent. */
 export const OUT = { n: 0, e: 0 };
-
-/** The largest multiple of 7 not above e: wide values' exponents, so their limbs line up. */
-export const floor7 = (e: number): number => Math.floor(e / 7) * 7;
 
 /**
  * A wide magnitude's seven limbs w[off, off + 7) × 10^shift as limbs into `to`: the number of limbs written (the
@@ -90,53 +88,13 @@ export function loadSafe(n: number, shift: number, to: Float64Array): number {
 }
 
 /**
- * ⌊t / 10^7⌋ for an integer 0 ≤ t < 2^52 (a carry): a product by the reciprocal is a few cycles where a division
- * is a dozen or more, and is off by one at most (its relative error is below 2^-51), which the remainder shows.
- */
-function carryOf(t: number): number {
-  const c = Math.floor(t * 1e-7);
-  const r = t - c * BASE;
-  return r < 0 ? c - 1 : r >= BASE ? c + 1 : c;
-}
-
-/** 1 / 10^r, for shiftDown. */
-const INV10 = P10.map((p) => 1 / p);
-
-/**
- * ⌊x / 10^r⌋ for a limb (an integer 0 ≤ x < 10^7, 0 ≤ r ≤ 7) by the reciprocal: a product is a few cycles where a
- * division is a dozen or more. The product's rounding never crosses an integer there (limb-decimal.test.ts checks
- * every limb at every r).
- */
-export function shiftDown(x: number, r: number): number {
-  return Math.floor(x * (INV10[r] as number));
-}
-
-function digits7(x: number): number {
-  return x < 1e3 ? (x < 10 ? 1 : x < 100 ? 2 : 3) : x < 1e5 ? (x < 1e4 ? 4 : 5) : x < 1e6 ? 6 : 7;
-}
-
-/** Decimal digits of the seven limbs w[off, off + 7) (at least 1). */
-export function digitsOfWide(w: ArrayLike<number>, off: number): number {
-  let t = 6;
-  while (t > 0 && w[off + t] === 0) t--;
-  return 7 * t + digits7(w[off + t] as number);
-}
-
-/** Digits of a safe integer (at least 1). */
-export function digitsOfSafe(m: number): number {
-  if (m < BASE) return digits7(m);
-  const hi = Math.floor(m / BASE);
-  return hi < BASE ? 7 + digits7(hi) : 14 + digits7(Math.floor(hi / BASE));
-}
-
-/**
  * The value ±R[0, len) × 10^e rounded to 40 digits, half to even, into OUT (and its limbs into out[off, off + 7)
  * when wide); `sticky`: the exact value lies a little beyond R (a division's remainder), which decides only at
  * an exact half. The digits dropped are cleared in place rather than shifted out, so the result keeps an exponent
  * that is a multiple of 7 (as e is) and its limbs line up with any other wide value's: a sum of two copies limbs
  * and a product never multiplies by a power of ten.
  */
-function finish(
+export function finish(
   len: number,
   e: number,
   negative: boolean,
@@ -315,68 +273,73 @@ export function compare(n: number): number {
   return 0;
 }
 
-/** A[0, la) × B[0, lb) at the exponent e, rounded (into OUT and `out`). */
-export function product(
-  la: number,
-  lb: number,
-  e: number,
-  negative: boolean,
-  out: Float64Array,
-  off: number,
-): void {
-  while (la > 1 && A[la - 1] === 0) la--;
-  while (lb > 1 && B[lb - 1] === 0) lb--;
-  const n = la + lb;
-  for (let k = 0; k < n; k++) R[k] = 0;
-  for (let i = 0; i < la; i++) {
-    const x = A[i] as number;
-    if (x === 0) continue;
-    for (let j = 0; j < lb; j++) R[i + j] = (R[i + j] as number) + x * (B[j] as number);
-  }
-  let carry = 0;
-  for (let k = 0; k < n; k++) {
-    const t = (R[k] as number) + carry;
-    carry = carryOf(t);
-    R[k] = t - carry * BASE;
-  }
-  finish(n, e, negative, false, out, off);
+/** A's and B's magnitudes compared, A[0, la) and B[0, lb). */
+export function compareLoaded(la: number, lb: number): number {
+  const n = la > lb ? la : lb;
+  for (let i = la; i < n; i++) A[i] = 0;
+  for (let i = lb; i < n; i++) B[i] = 0;
+  return compare(n);
 }
 
-/**
- * A[0, la) / divisor at the exponent e, rounded (into OUT and `out`), its remainder the sticky bit; the divisor a
- * safe integer 1 ≤ divisor < 2^49.
- */
-export function quotient(
-  la: number,
-  e: number,
-  divisor: number,
-  negative: boolean,
-  out: Float64Array,
-  off: number,
-): void {
-  // Long division a limb at a time. rem < divisor < 2^49, so rem × 10^7 + limb may pass 2^53: the quotient limb is
-  // estimated in doubles (off by one at most), the remainder computed exactly on the divisor split at 10^7, then
-  // the estimate corrected.
-  const high = Math.floor(divisor / BASE);
-  const low = divisor - high * BASE;
-  // The estimate by a product with the reciprocal: a division per limb costs several times more, and the
-  // correction below absorbs its error as it does the rounding of rem × 10^7 + limb.
-  const inverse = 1 / divisor;
-  let rem = 0;
-  for (let i = la - 1; i >= 0; i--) {
-    const limb = A[i] as number;
-    let q = Math.floor((rem * BASE + limb) * inverse);
-    let r = (rem - q * high) * BASE + (limb - q * low);
-    while (r < 0) {
-      q--;
-      r += divisor;
-    }
-    while (r >= divisor) {
-      q++;
-      r -= divisor;
-    }
-    R[i] = q;
-    rem = r;
-  }
-  finish(la, e, negative, rem !== 0, out, off);
+// The book's registers (limb-accumulator.ts): coefficients N (±Infinity: wide, its limbs at W[8k, 8k + 7)),
+// exponents E. Here, beside the scratch limbs, so that an operation is one call into this module: the limbs
+// reached from another module cost the book's loop a third more (ES module bindings are not constants to the JIT).
+// None of these takes a BigInt register (NaN), and each false is where the limbs do not fit.
+
+/** Register k's magnitude × 10^shift into `to`, as loadWide and loadSafe. */
+export function loadRegister(
+  N: Float64Array,
+  W: Float64Array,
+  k: number,
+  shift: number,
+  to: Float64Array,
+): number {
+  const n = N[k] as number;
+  return n === Infinity || n === -Infinity ? loadWide(W, 8 * k, shift, to) : loadSafe(n, shift, to);
+}
+
+/** to = a ± b by the limbs. */
+export function sumRegisters(
+  N: Float64Array,
+  E: Int32Array,
+  W: Float64Array,
+  to: number,
+  a: number,
+  b: number,
+  subtract: boolean,
+): boolean {
+  const ea = E[a] as number;
+  const eb = E[b] as number;
+  const e = floor7(ea < eb ? ea : eb);
+  const la = loadRegister(N, W, a, ea - e, A);
+  const lb = loadRegister(N, W, b, eb - e, B);
+  if (la === -1 || lb === -1) return false;
+  const nb = N[b] as number;
+  sum(la, lb, e, (N[a] as number) < 0, subtract ? !(nb < 0) : nb < 0, W, 8 * to);
+  N[to] = OUT.n;
+  E[to] = OUT.e;
+  return true;
+}
+
+/** a compared with b (neither BigInt), or NaN where the limbs do not fit. */
+export function compareRegisters(
+  N: Float64Array,
+  E: Int32Array,
+  W: Float64Array,
+  a: number,
+  b: number,
+): number {
+  const na = N[a] as number;
+  const nb = N[b] as number;
+  const sa = na < 0 ? -1 : na > 0 ? 1 : 0;
+  const sb = nb < 0 ? -1 : nb > 0 ? 1 : 0;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (sa === 0) return 0;
+  const ea = E[a] as number;
+  const eb = E[b] as number;
+  const e = ea < eb ? ea : eb;
+  const la = loadRegister(N, W, a, ea - e, A);
+  const lb = loadRegister(N, W, b, eb - e, B);
+  if (la === -1 || lb === -1) return Number.NaN;
+  return sa * compareLoaded(la, lb);
 }

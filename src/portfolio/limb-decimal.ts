@@ -2,21 +2,17 @@ import type { Exact } from "./exact-decimal.js";
 import {
   A,
   B,
-  compare,
+  compareLoaded,
   DIVISOR_LIMIT,
-  digitsOfSafe,
-  digitsOfWide,
-  floor7,
   loadSafe,
   loadWide,
   OUT,
-  PRECISION,
-  product,
-  quotient,
   R,
   sum,
   writeWide,
 } from "./limb-core.js";
+import { digitsOfSafe, digitsOfWide, floor7 } from "./limb-digits.js";
+import { product, quotient, quotientExponent } from "./limb-mul-div.js";
 
 /**
  * The exact decimals' wide form (exact-decimal.ts) in doubles: a coefficient beyond a safe Number as seven limbs
@@ -90,14 +86,6 @@ export function limbDiv(a: Exact, b: Exact): Exact | undefined {
   return result();
 }
 
-/**
- * The exponent of a quotient of a dividend of `da` digits by a divisor of `db`, their exponents `e` apart: at
- * least 42 digits of quotient, its exponent a multiple of 7.
- */
-export function quotientExponent(e: number, da: number, db: number): number {
-  return floor7(e - Math.max(0, PRECISION + 2 + db - da));
-}
-
 /** a compared with b, or undefined for a BigInt operand or values too far apart for the scratch limbs. */
 export function limbCmp(a: Exact, b: Exact): number | undefined {
   if (a.c !== undefined || b.c !== undefined) return undefined;
@@ -110,14 +98,6 @@ export function limbCmp(a: Exact, b: Exact): number | undefined {
   const lb = load(b, b.e - e, B);
   if (la === -1 || lb === -1) return undefined;
   return sa * compareLoaded(la, lb);
-}
-
-/** Compares the magnitudes in A[0, la) and B[0, lb). */
-export function compareLoaded(la: number, lb: number): number {
-  const n = la > lb ? la : lb;
-  for (let i = la; i < n; i++) A[i] = 0;
-  for (let i = lb; i < n; i++) B[i] = 0;
-  return compare(n);
 }
 
 /** The coefficient's digits, sign aside. */
@@ -139,4 +119,4 @@ export function limbsOfDigits(digits: string, e: number, negative: boolean): Exa
   return result();
 }
 
-export { shiftDown } from "./limb-core.js";
+export { shiftDown } from "./limb-digits.js";
