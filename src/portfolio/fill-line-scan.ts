@@ -27,16 +27,17 @@ const ID = bytes('{"id":"');
 const SYMBOL = bytes('","symbol":"');
 const BASE = bytes('","base":"');
 const QUOTE = bytes('","quote":"');
-const SIDE = bytes('","side":"');
-const BUY = bytes("BUY");
-const SELL = bytes("SELL");
-const PRICE_KEY = bytes('","price":"');
+/** The side and the price's key as one literal each way: a call and a loop per literal on every line. */
+const SIDE_SELL_PRICE = bytes('","side":"SELL","price":"');
+const SIDE_BUY_PRICE = bytes('","side":"BUY","price":"');
 const QTY_KEY = bytes('","qty":"');
 const QUOTE_QTY_KEY = bytes('","quoteQty":"');
 const FEE_KEY = bytes('","fee":"');
 const FEE_ASSET_KEY = bytes('","feeAsset":"');
 const TIME = bytes('","time":');
 const ORDER_ID = bytes(',"orderId":"');
+/** The usual middle of the tail as one literal (see SIDE_SELL_PRICE); any other takes the steps one by one. */
+const MAKER_EXCHANGE = bytes(',"isMaker":false,"source":"exchange"');
 const IS_MAKER = bytes(',"isMaker":');
 const TRUE = bytes("true");
 const FALSE = bytes("false");
@@ -105,15 +106,13 @@ export class LineScanner {
     const quote = this.#name(buf, quoteAt, quoteEnd);
     if (base === -1 || quote === -1) return false;
     if (!isConcatenation(buf, symbolAt, symbolEnd, baseAt, baseEnd, quoteAt, quoteEnd)) return false;
-    at = literal(v, quoteEnd, end, SIDE);
-    if (at === -1) return false;
     let sell = true;
-    let next = literal(v, at, end, SELL);
-    if (next === -1) {
+    at = literal(v, quoteEnd, end, SIDE_SELL_PRICE);
+    if (at === -1) {
       sell = false;
-      next = literal(v, at, end, BUY);
+      at = literal(v, quoteEnd, end, SIDE_BUY_PRICE);
     }
-    at = this.#amount(buf, literal(v, next, end, PRICE_KEY), end, PRICE, true);
+    at = this.#amount(buf, at, end, PRICE, true);
     at = this.#amount(buf, literal(v, at, end, QTY_KEY), end, QTY, true);
     at = this.#amount(buf, literal(v, at, end, QUOTE_QTY_KEY), end, QUOTE_QTY, false);
     at = this.#amount(buf, literal(v, at, end, FEE_KEY), end, FEE, false);
@@ -124,7 +123,7 @@ export class LineScanner {
     at = literal(v, feeAssetEnd, end, TIME);
     const timeEnd = at === -1 ? -1 : integerEnd(buf, at, end);
     if (timeEnd === -1) return false;
-    const time = integerAt(buf, at, timeEnd);
+    const time = integerValue;
     const bot = this.#tail(buf, timeEnd, end);
     if (bot === -1) return false;
     c.time[i] = time;
@@ -167,15 +166,18 @@ export class LineScanner {
    */
   #tail(buf: Buffer, start: number, end: number): number {
     const v = view;
-    let at = plainEnd(buf, literal(v, start, end, ORDER_ID), end);
-    at = literal(v, at, end, IS_MAKER);
-    if (at === -1) return -1;
-    const maker = literal(v, at, end, TRUE);
-    at = literal(v, maker === -1 ? literal(v, at, end, FALSE) : maker, end, SOURCE);
-    if (at === -1) return -1;
-    const exchange = literal(v, at, end, EXCHANGE);
-    at = exchange === -1 ? literal(v, at, end, IMPORT) : exchange;
-    if (at === -1) return -1;
+    const orderIdEnd = plainEnd(buf, literal(v, start, end, ORDER_ID), end);
+    let at = literal(v, orderIdEnd, end, MAKER_EXCHANGE);
+    if (at === -1) {
+      at = literal(v, orderIdEnd, end, IS_MAKER);
+      if (at === -1) return -1;
+      const maker = literal(v, at, end, TRUE);
+      at = literal(v, maker === -1 ? literal(v, at, end, FALSE) : maker, end, SOURCE);
+      if (at === -1) return -1;
+      const exchange = literal(v, at, end, EXCHANGE);
+      at = exchange === -1 ? literal(v, at, end, IMPORT) : exchange;
+      if (at === -1) return -1;
+    }
     let clientOrderIdAt = -1;
     const client = literal(v, at, end, CLIENT_ORDER_ID);
     if (client !== -1) {
@@ -325,19 +327,22 @@ function plainEnd(buf: Buffer, start: number, end: number): number {
   return -1;
 }
 
-/** Where a JSON integer of 1 to 15 digits (below 2^53, no leading zero) ends, or -1. */
+/** The value of the last integerEnd() (exact: at most 15 digits). */
+let integerValue = 0;
+
+/** Where a JSON integer of 1 to 15 digits (below 2^53, no leading zero) ends, or -1; its value to integerValue. */
 function integerEnd(buf: Buffer, start: number, end: number): number {
   let at = start;
-  while (at < end && (buf[at] as number) >= 0x30 && (buf[at] as number) <= 0x39) at++;
+  let t = 0;
+  for (; at < end; at++) {
+    const b = buf[at] as number;
+    if (b < 0x30 || b > 0x39) break;
+    t = t * 10 + (b - 0x30);
+  }
   const n = at - start;
   if (n === 0 || n > 15 || (n > 1 && buf[start] === 0x30)) return -1;
+  integerValue = t;
   return at;
-}
-
-function integerAt(buf: Buffer, start: number, end: number): number {
-  let t = 0;
-  for (let at = start; at < end; at++) t = t * 10 + ((buf[at] as number) - 0x30);
-  return t;
 }
 
 /** Whether symbol = base + quote, on the bytes. */

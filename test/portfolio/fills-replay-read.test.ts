@@ -92,6 +92,36 @@ describe("the full replay's read of fills.jsonl (issue 15)", () => {
   });
 });
 
+describe("the byte scan's plain strings (order ids)", () => {
+  it("refuses a quote, a backslash, a control byte, DEL or a non-ASCII byte at any place of the order ids", () => {
+    const fill = randomFills(23, 20).find((f) => !fillProblems(f).length) as Fill;
+    // fillToJson's key order (a client order id before the bot), so that the plain lines are canonical.
+    const line = (key: "orderId" | "clientOrderId", v: string) =>
+      JSON.stringify(fillToJson({ ...fill, [key]: v }));
+    const plain = "ab-0123456789_XYZ.~ !#$%&'()*+,/:;<=>?@[]^`{|}";
+    // As JSON.stringify writes them: an escape (a backslash on the line), or the byte itself (DEL, UTF-8).
+    const bad = ["\t", "\u001f", '"', "\\", "\u007f", "é", "\u0080"];
+    for (const key of ["orderId", "clientOrderId"] as const)
+      for (let at = 0; at <= plain.length; at++) {
+        const value = plain.slice(0, at);
+        // An empty client order id is refused by the schema; every other plain value takes the scan.
+        if (key === "orderId" || value !== "") expect(fast(line(key, value))).toBe(true);
+        for (const b of bad) {
+          const texts = [line(key, `${value}${b}${plain.slice(at)}`)];
+          // A control byte written raw too (by hand: JSON.stringify escapes it), which JSON.parse refuses.
+          if (b < " ") texts.push(line(key, `${value}\u2603${plain.slice(at)}`).replace("\u2603", b));
+          for (const text of texts) {
+            expect(fast(text), `${key} ${JSON.stringify(text)}`).toBe(false);
+            const path = write([text]);
+            expect(verdict(() => read(path))).toBe(
+              verdict(() => JsonLinesFile.openReadOnly(path, checkFillJson)),
+            );
+          }
+        }
+      }
+  });
+});
+
 describe("the replay's fill columns", () => {
   it("grow from a small start, drop a repeated id (the first row wins) and order rows as compareFills does", () => {
     const fills = randomFills(23, 3000)
