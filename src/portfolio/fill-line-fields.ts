@@ -1,6 +1,6 @@
 import type { FillJson, FillSource } from "./fill.js";
 import { FillColumns } from "./fill-columns.js";
-import { LineScanner } from "./fill-line-scan.js";
+import { LineScanner, lastTail } from "./fill-line-scan.js";
 
 /** The fields of a fill the digest notes (a FillJson has them all). */
 export type NotedFields = Pick<
@@ -8,11 +8,6 @@ export type NotedFields = Pick<
   "id" | "symbol" | "base" | "quote" | "time" | "orderId" | "clientOrderId" | "bot" | "source"
 >;
 
-const QUOTE_MARK = 0x22;
-/** The last letter of the key before a value: "bot", "clientOrderId", "source". */
-const T = 0x74;
-const D = 0x64;
-const COLON = 0x3a;
 /** `{"id":"`: where the id starts in a canonical line. */
 const ID_AT = 7;
 
@@ -21,10 +16,8 @@ const ID_AT = 7;
  * verdict (true only for a line exactly as fillToJson writes it, which JSON.parse and the schema would accept),
  * and then the line's fields, the ones the digest notes on every line read at once and the rest (orderId, client
  * order id) only when asked for. The scanner's row goes into columns of one row, emptied after every line: the
- * digest keeps no amounts. The scanner decides a missing bot as botOfFill would, so whether the line names its
- * bot, and its source, are read back from the line's end, whose layout a canonical line fixes: `,"orderId":"…",
- * "isMaker":…,"source":"…"`, then `,"clientOrderId":"…"` and `,"bot":"…"` if there, then `}` (no value holds a
- * '"' or a backslash). Valid until the next scan().
+ * digest keeps no amounts; the tail's strings (order ids, source, whether the bot is named) are where the scanner
+ * found them (lastTail). Valid until the next scan().
  */
 export class CanonicalLine implements NotedFields {
   readonly #columns = new FillColumns(16);
@@ -32,10 +25,10 @@ export class CanonicalLine implements NotedFields {
   /** Symbols by their base and quote's name codes: a line's symbol is its base and quote. */
   readonly #symbols = new Map<number, string>();
   #buf: Buffer = Buffer.alloc(0);
-  /** Where the opening quote of the source's value is, and of the client order id's (-1: none). */
-  #sourceOpen = 0;
-  #clientOpen = -1;
-  #clientClose = -1;
+  #orderIdAt = 0;
+  #orderIdEnd = 0;
+  #clientAt = -1;
+  #clientEnd = -1;
   id = "";
   symbol = "";
   time = 0;
@@ -62,29 +55,14 @@ export class CanonicalLine implements NotedFields {
       this.#symbols.set(pair, symbol);
     }
     this.symbol = symbol;
-    this.#readEnd(buf, end, c.bot[0] as number);
+    const t = lastTail;
+    this.bot = t.namedBot ? (c.names[c.bot[0] as number] as string) : undefined;
+    this.source = t.imported ? "import" : "exchange";
+    this.#orderIdAt = t.orderIdAt;
+    this.#orderIdEnd = t.orderIdEnd;
+    this.#clientAt = t.clientOrderIdAt;
+    this.#clientEnd = t.clientOrderIdEnd;
     return true;
-  }
-
-  #readEnd(buf: Buffer, end: number, botCode: number): void {
-    // The last value closes right before the "}".
-    let close = end - 2;
-    let open = quoteBefore(buf, close);
-    this.bot = undefined;
-    if (buf[open - 3] === T) {
-      this.bot = this.#columns.names[botCode] as string;
-      close = open - 8;
-      open = quoteBefore(buf, close);
-    }
-    this.#clientOpen = -1;
-    if (buf[open - 3] === D) {
-      this.#clientOpen = open;
-      this.#clientClose = close;
-      close = open - 18;
-      open = quoteBefore(buf, close);
-    }
-    this.#sourceOpen = open;
-    this.source = close - open === 9 ? "exchange" : "import";
   }
 
   get base(): string {
@@ -96,24 +74,10 @@ export class CanonicalLine implements NotedFields {
   }
 
   get clientOrderId(): string | undefined {
-    return this.#clientOpen === -1
-      ? undefined
-      : this.#buf.toString("latin1", this.#clientOpen + 1, this.#clientClose);
+    return this.#clientAt === -1 ? undefined : this.#buf.toString("latin1", this.#clientAt, this.#clientEnd);
   }
 
   get orderId(): string {
-    const buf = this.#buf;
-    // `"isMaker":true,"source":"` or `…false,…`: the colon after isMaker's key.
-    const s = this.#sourceOpen;
-    const colon = buf[s - 15] === COLON ? s - 15 : s - 16;
-    const close = colon - 11;
-    return buf.toString("latin1", quoteBefore(buf, close) + 1, close);
+    return this.#buf.toString("latin1", this.#orderIdAt, this.#orderIdEnd);
   }
-}
-
-/** The '"' before position `close` (a value's opening quote, when `close` is its closing one). */
-function quoteBefore(buf: Buffer, close: number): number {
-  let at = close - 1;
-  while (buf[at] !== QUOTE_MARK) at--;
-  return at;
 }

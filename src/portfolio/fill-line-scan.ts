@@ -166,8 +166,10 @@ export class LineScanner {
    */
   #tail(buf: Buffer, start: number, end: number): number {
     const v = view;
-    const orderIdEnd = plainEnd(buf, literal(v, start, end, ORDER_ID), end);
+    const orderIdAt = literal(v, start, end, ORDER_ID);
+    const orderIdEnd = plainEnd(buf, orderIdAt, end);
     let at = literal(v, orderIdEnd, end, MAKER_EXCHANGE);
+    let imported = false;
     if (at === -1) {
       at = literal(v, orderIdEnd, end, IS_MAKER);
       if (at === -1) return -1;
@@ -175,7 +177,8 @@ export class LineScanner {
       at = literal(v, maker === -1 ? literal(v, at, end, FALSE) : maker, end, SOURCE);
       if (at === -1) return -1;
       const exchange = literal(v, at, end, EXCHANGE);
-      at = exchange === -1 ? literal(v, at, end, IMPORT) : exchange;
+      imported = exchange === -1;
+      at = imported ? literal(v, at, end, IMPORT) : exchange;
       if (at === -1) return -1;
     }
     let clientOrderIdAt = -1;
@@ -197,6 +200,12 @@ export class LineScanner {
       at = botEnd + 1;
     }
     if (at !== end - 1 || buf[at] !== 0x7d) return -1;
+    tail.orderIdAt = orderIdAt;
+    tail.orderIdEnd = orderIdEnd - 1;
+    tail.clientOrderIdAt = clientOrderIdAt;
+    tail.clientOrderIdEnd = clientOrderIdEnd;
+    tail.imported = imported;
+    tail.namedBot = bot !== -1;
     if (bot !== -1) return bot;
     // A fill written before attribution existed: its bot from its client order id, as botOfFill decides.
     const c = this.#columns;
@@ -271,6 +280,29 @@ export class LineScanner {
     this.#nameSlots = slots;
   }
 }
+
+/**
+ * Where the tail's strings of the last line scan() accepted lie in its buffer (each from its first byte to its
+ * closing '"'; clientOrderIdAt -1: none), whether its source is "import" and whether it names its bot: the digest
+ * (fill-line-fields.ts) reads the fields it notes from them, the row holds none of them. Valid until the next scan.
+ */
+export interface TailSpans {
+  orderIdAt: number;
+  orderIdEnd: number;
+  clientOrderIdAt: number;
+  clientOrderIdEnd: number;
+  imported: boolean;
+  namedBot: boolean;
+}
+const tail: TailSpans = {
+  orderIdAt: 0,
+  orderIdEnd: 0,
+  clientOrderIdAt: -1,
+  clientOrderIdEnd: -1,
+  imported: false,
+  namedBot: false,
+};
+export const lastTail: Readonly<TailSpans> = tail;
 
 /** The hash of the last run() (a name's bytes), of the last id, and whether that id is all digits. */
 let runHash = 0;
