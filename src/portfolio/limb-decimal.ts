@@ -118,5 +118,3 @@ export function limbsOfDigits(digits: string, e: number, negative: boolean): Exa
   writeWide(0, t - 1, at, negative, W, 0);
   return result();
 }
-
-export { shiftDown } from "./limb-digits.js";

@@ -11,7 +11,7 @@ import {
   xMul,
   xSub,
 } from "../../src/portfolio/exact-decimal.js";
-import { shiftDown } from "../../src/portfolio/limb-decimal.js";
+import { shiftDown } from "../../src/portfolio/limb-digits.js";
 import { rng } from "./random-fills.js";
 
 // The wide form (limb-decimal.ts: up to 42 digits as limbs of 10^7 in doubles) against decimal.js, digit for digit,
