@@ -21,12 +21,20 @@ function abortReason(signal: AbortSignal): AbortError {
   return r instanceof AbortError ? r : new AbortError(r instanceof Error ? r.message : undefined);
 }
 
+/**
+ * Node fires a timer of more than 2^31 − 1 ms (24.8 days) after 1 ms, with a TimeoutOverflowWarning: a longer
+ * wait (a digest period set to weeks) would wake at once, again and again. It waits in steps instead.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class RealClock implements Clock {
   now(): number {
     return Date.now();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (ms > MAX_TIMER_MS)
+      return this.sleep(MAX_TIMER_MS, signal).then(() => this.sleep(ms - MAX_TIMER_MS, signal));
     // Without a signal a plain timer: no listener to add and remove, no closures (most sleeps have none).
     if (!signal) return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
     return new Promise((resolve, reject) => {

@@ -120,6 +120,38 @@ const schema = z
         });
       }
     }
+    // The API key travels in a header and the bot token in every Bot API path: over plain http anyone on the way
+    // reads them. A simulator or a Bot API server on this machine (loopback) is the one exception.
+    if (e.MODE === "live" && !encryptedOrLocal(e.MEXC_BASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MEXC_BASE_URL"],
+        message:
+          "is plain http while MODE=live: your API key and signed requests would cross the network unencrypted. " +
+          "Use https:// (MEXC's is https://api.mexc.com); plain http is allowed only for localhost",
+      });
+    }
+    if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_API_ROOT && !encryptedOrLocal(e.TELEGRAM_API_ROOT)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_API_ROOT"],
+        message:
+          "is plain http: the bot token is part of every request's path and would cross the network unencrypted. " +
+          "Use https://, or run the Bot API server on this machine (localhost)",
+      });
+    }
+    for (const key of ["TELEGRAM_ALLOWED_CHAT_IDS", "TELEGRAM_VIEWER_IDS"] as const) {
+      const bad = (e[key] ?? "")
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => /^-?\d+$/.test(x) && !isTelegramId(x));
+      if (bad.length)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `has ${bad.join(", ")}: a Telegram id is a whole number other than 0 of at most 52 bits (16 digits; @userinfobot tells you yours)`,
+        });
+    }
     if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_ALLOWED_CHAT_IDS) {
       ctx.addIssue({
         code: "custom",
@@ -130,6 +162,21 @@ const schema = z
       });
     }
   });
+
+/** https, or plain http to this machine only (a local simulator, a local Bot API server). */
+function encryptedOrLocal(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol === "https:") return true;
+  return u.hostname === "localhost" || u.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+}
+
+/**
+ * Telegram's ids fit in 52 bits (its Bot API docs: "at most 52 significant bits"); a longer one would round to
+ * another number when read, so it is refused rather than silently allow-listing someone else.
+ */
+function isTelegramId(s: string): boolean {
+  return /^-?[1-9]\d*$/.test(s) && Math.abs(Number(s)) < 2 ** 52;
+}
 
 export class EnvError extends Error {
   override readonly name = "EnvError";

@@ -50,4 +50,25 @@ describe("RealClock", () => {
     ac.abort();
     await expect(p).rejects.toBeInstanceOf(AbortError);
   });
+
+  it("waits longer than Node's timer limit (2^31 − 1 ms) without waking at once", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const clock = new RealClock();
+      const ac = new AbortController();
+      let woke = false;
+      const p = clock.sleep(35 * 24 * 3600_000, ac.signal).then(() => {
+        woke = true;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(woke).toBe(false);
+      ac.abort();
+      await expect(p).rejects.toBeInstanceOf(AbortError);
+      expect(warnings.filter((w) => w.name === "TimeoutOverflowWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });

@@ -80,6 +80,43 @@ describe("env", () => {
     expect(msg).toContain("LOG_LEVEL");
   });
 
+  it("refuses plain http where a key or token would cross the network, except to this machine", () => {
+    const live = { MODE: "live", LIVE_TRADING: "yes", MEXC_API_KEY: "k", MEXC_API_SECRET: "s" };
+    expect(problems({ ...live, MEXC_BASE_URL: "http://api.mexc.com" })).toContain(
+      "MEXC_BASE_URL is plain http while MODE=live",
+    );
+    for (const local of [
+      "http://127.0.0.1:8080",
+      "http://localhost:9",
+      "http://[::1]:9",
+      "https://api.mexc.com",
+    ])
+      expect(parseEnv({ ...live, MEXC_BASE_URL: local }).mexcBaseUrl).toBe(local);
+    // Paper mode sends no key: its public market data may come over http.
+    expect(parseEnv({ MODE: "paper", MEXC_BASE_URL: "http://mirror.example" }).mode).toBe("paper");
+    const tg = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_CHAT_IDS: "1" };
+    expect(problems({ ...tg, TELEGRAM_API_ROOT: "http://bot.example" })).toContain(
+      "TELEGRAM_API_ROOT is plain http",
+    );
+    expect(parseEnv({ ...tg, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" }).telegram?.apiRoot).toBe(
+      "http://127.0.0.1:8081",
+    );
+  });
+
+  it("refuses a Telegram id that is 0 or too long to read exactly, naming it", () => {
+    const tg = { TELEGRAM_BOT_TOKEN: TOKEN };
+    for (const bad of ["0", "-0", "99999999999999999999", "12345678901234567"]) {
+      const msg = problems({ ...tg, TELEGRAM_ALLOWED_CHAT_IDS: `5,${bad}` });
+      expect(msg).toContain(`TELEGRAM_ALLOWED_CHAT_IDS has ${bad}: a Telegram id`);
+    }
+    expect(problems({ ...tg, TELEGRAM_ALLOWED_CHAT_IDS: "5", TELEGRAM_VIEWER_IDS: "0" })).toContain(
+      "TELEGRAM_VIEWER_IDS has 0",
+    );
+    expect(
+      parseEnv({ ...tg, TELEGRAM_ALLOWED_CHAT_IDS: "-1001234567890,4503599627370495" }).telegram?.allowedIds,
+    ).toEqual([-1001234567890, 4503599627370495]);
+  });
+
   it("never shows a secret's value, in errors or when printed", () => {
     const secret = "SuperSecretValue123456";
     const msg = problems({ MEXC_API_SECRET: secret });
