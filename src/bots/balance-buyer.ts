@@ -159,7 +159,6 @@ export function createBalanceBuyer(deps: BalanceBuyerDeps): Monitor {
     return purchase(deps, bot, c, ctx, orders, reasons, {
       verb: "bought",
       logMessage: "balance buy",
-      stopBetweenOrders: false,
     });
   }
 

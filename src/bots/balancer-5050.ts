@@ -173,7 +173,6 @@ export function createBalancer5050(deps: Balancer5050Deps): Monitor {
     return purchase(deps, bot, c, ctx, orders, reasons, {
       verb: "rebalanced:",
       logMessage: "rebalance buy",
-      stopBetweenOrders: true,
     });
   }
 

@@ -90,8 +90,6 @@ export interface PurchaseOptions {
   verb: string;
   /** The log line's message. */
   logMessage: string;
-  /** Check the stop between orders (the balancer's basket may be several orders long). */
-  stopBetweenOrders: boolean;
 }
 
 /**
@@ -112,7 +110,8 @@ export async function purchase(
   await ctx.commitLimits(cooldownUntil);
   const done: { name: string; r: BookBuyResult }[] = [];
   for (const part of parts) {
-    if (opts.stopBetweenOrders && ctx.signal.aborted) {
+    // A stop or a pause while the run goes on: no further part is sent (the runtime aborts the run's signal).
+    if (ctx.signal.aborted) {
       reasons.push("stopped before every purchase was made");
       break;
     }

@@ -12,10 +12,10 @@ import {
   dueAt,
   ignoreAbort,
   isAbortLike,
+  newlySilent,
   newSlot,
   positiveMs,
-  runningForMs,
-  SILENT_AFTER_INTERVALS,
+  runsAfterGrace,
   type Slot,
   stuckRuns,
   untilAborted,
@@ -110,16 +110,7 @@ export class MonitorRuntime {
     if (!wasRunning) return { unfinished: [] };
     this.#stop.abort(new AbortError("the bots are stopping"));
     for (const slot of this.#slots.values()) slot.wake.abort(WOKEN);
-    const running = [...this.#slots.values()].filter((s) => s.running);
-    // No wait at all for a zero grace: a virtual clock would never fire even a zero-length sleep by itself.
-    if (running.length > 0 && graceMs > 0) {
-      // Aborted once the runs end, so a real timer does not hold the process open for the whole grace.
-      const grace = new AbortController();
-      const ended = Promise.all(running.map((s) => s.running)).then(() => grace.abort());
-      await Promise.race([ended, this.#clock.sleep(graceMs, grace.signal).catch(() => {})]);
-      grace.abort();
-    }
-    const unfinished = running.filter((s) => s.running).map((s) => s.monitor.name);
+    const unfinished = await runsAfterGrace([...this.#slots.values()], this.#clock, graceMs);
     if (unfinished.length > 0)
       this.#log.warn({ bots: unfinished, graceMs }, "bots still running after grace");
     return { unfinished };
@@ -152,6 +143,7 @@ export class MonitorRuntime {
     this.#riskPause = { reason, since: this.#clock.now() };
     this.#log.warn({ reason, bots: this.#buyers() }, "buying bots paused");
     this.events.emit({ type: "risk-pause", active: true, reason });
+    this.#haltPaused();
   }
 
   resumeBuyers(): void {
@@ -220,12 +212,8 @@ export class MonitorRuntime {
    * never resolves) means the bot has decided nothing since: the owner hears of it once, and again when it ends.
    */
   #watchRuns(): void {
-    const now = this.#clock.now();
-    for (const slot of this.#slots.values()) {
-      const runningMs = runningForMs(slot, now);
+    for (const { slot, runningMs } of newlySilent(this.#slots.values(), this.#clock.now())) {
       const { name: bot, intervalMs } = slot.monitor;
-      if (runningMs === undefined || slot.silent || runningMs < SILENT_AFTER_INTERVALS * intervalMs) continue;
-      slot.silent = true;
       this.#log.warn({ bot, runningMs, intervalMs }, "bot has not decided for three of its intervals");
       this.events.emit({ type: "bot-silent", bot, active: true, runningMs, intervalMs });
     }
@@ -245,6 +233,15 @@ export class MonitorRuntime {
     if (gate === this.#gate) return;
     this.#gate = gate;
     for (const slot of this.#slots.values()) slot.wake.abort(WOKEN);
+    this.#haltPaused();
+  }
+
+  /** A pause stops a run in progress too, before its next order (a basket of orders, a retry), within a tick. */
+  #haltPaused(): void {
+    for (const slot of this.#slots.values()) {
+      const why = slot.halt && !slot.halt.signal.aborted && this.#pausedBy(slot.monitor.name);
+      if (why && why.length > 0) slot.halt?.abort(new AbortError(`paused (${why.join(", ")})`));
+    }
   }
 
   async #runOnce(slot: Slot): Promise<void> {
@@ -276,10 +273,12 @@ export class MonitorRuntime {
         if (cooldownUntil !== undefined) b.cooldownUntil = cooldownUntil;
       });
     };
+    const halt = new AbortController();
+    slot.halt = halt;
     try {
       const decision = await slot.monitor.run({
         now: startedAt,
-        signal: this.#stop.signal,
+        signal: AbortSignal.any([this.#stop.signal, halt.signal]),
         emit: (event) => this.events.emit(event),
         commitLimits,
       });
@@ -291,6 +290,8 @@ export class MonitorRuntime {
       this.#succeeded(slot, kept, startedAt);
     } catch (err) {
       this.#failed(slot, err, startedAt);
+    } finally {
+      slot.halt = null;
     }
   }
 
@@ -361,6 +362,7 @@ export class MonitorRuntime {
     });
     // A resumed bot runs at once if it is due, not at the next tick.
     for (const name of names) this.#slots.get(name)?.wake.abort(WOKEN);
+    if (paused) this.#haltPaused();
     await saved;
     this.#log.info({ bots: names }, paused ? "paused by owner" : "resumed by owner");
   }

@@ -1,4 +1,4 @@
-import { AbortError } from "../clock.js";
+import { AbortError, type Clock } from "../clock.js";
 import type { BotState, State } from "../store/index.js";
 import type { BotStatus, Monitor, PauseReason, PauseState } from "./monitor.js";
 
@@ -15,6 +15,11 @@ export interface Slot {
   /** Aborted to cut the slot's current wait short: resume, runSoon, a lifted gate, stop. */
   wake: AbortController;
   running: Promise<void> | null;
+  /**
+   * Aborted when the bot is paused (owner, emergency-stop file, kill switch, loss limit) while it runs: the run's
+   * signal, so it sends no further order; null between runs.
+   */
+  halt: AbortController | null;
   /** runSoon was asked: the interval no longer counts for the next run. */
   soon: boolean;
   // Kept in memory as well as in the store, so a store that refuses writes cannot make the schedule spin.
@@ -36,6 +41,7 @@ export function newSlot(monitor: Monitor, saved: BotState | undefined): Slot {
     monitor,
     wake: new AbortController(),
     running: null,
+    halt: null,
     soon: false,
     lastRunAt: saved?.lastRunAt,
     cooldownUntil: saved?.cooldownUntil,
@@ -52,6 +58,23 @@ export const SILENT_AFTER_INTERVALS = 3;
 /** How long the slot's run in progress has been going, or undefined when it is not running. */
 export function runningForMs(slot: Slot, now: number): number | undefined {
   return slot.running && slot.lastRunAt !== undefined ? Math.max(0, now - slot.lastRunAt) : undefined;
+}
+
+/** The runs that have just gone on for SILENT_AFTER_INTERVALS of their interval, marked silent (told once). */
+export function newlySilent(slots: Iterable<Slot>, now: number): { slot: Slot; runningMs: number }[] {
+  const out: { slot: Slot; runningMs: number }[] = [];
+  for (const slot of slots) {
+    const runningMs = runningForMs(slot, now);
+    if (
+      runningMs === undefined ||
+      slot.silent ||
+      runningMs < SILENT_AFTER_INTERVALS * slot.monitor.intervalMs
+    )
+      continue;
+    slot.silent = true;
+    out.push({ slot, runningMs });
+  }
+  return out;
 }
 
 /** Runs going on for longer than `stuckAfterMs`, or SILENT_AFTER_INTERVALS of their bot's interval if longer. */
@@ -132,4 +155,22 @@ export function positiveMs(n: number, what: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new Error(`${what} must be a positive number of milliseconds, not ${n}`);
   return n;
+}
+
+/** Waits up to `graceMs` for the runs in progress to end; the bots whose run still goes on after it. */
+export async function runsAfterGrace(
+  slots: readonly Slot[],
+  clock: Clock,
+  graceMs: number,
+): Promise<string[]> {
+  const running = slots.filter((s) => s.running);
+  // No wait at all for a zero grace: a virtual clock would never fire even a zero-length sleep by itself.
+  if (running.length > 0 && graceMs > 0) {
+    // Aborted once the runs end, so a real timer does not hold the process open for the whole grace.
+    const grace = new AbortController();
+    const ended = Promise.all(running.map((s) => s.running)).then(() => grace.abort());
+    await Promise.race([ended, clock.sleep(graceMs, grace.signal).catch(() => {})]);
+    grace.abort();
+  }
+  return running.filter((s) => s.running).map((s) => s.monitor.name);
 }

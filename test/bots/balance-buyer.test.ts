@@ -64,7 +64,7 @@ async function setup(
   const placer = proposals.placerFor(opts.autoTrade ?? true, orders);
   const bot = createBalanceBuyer({ client: ex.client, treasury, orders: placer, config });
   ex.sim.stats.reset();
-  return { ex, orders, proposals, bot, config };
+  return { ex, orders, proposals, bot, config, treasury };
 }
 
 function ctx(): RunContext {
@@ -99,6 +99,24 @@ describe("balance buyer", () => {
     expect(d.reasons.join("\n")).toMatch(/no BTC or ETH held yet: splitting 60\/40/);
     expect(d.reasons.join("\n")).toMatch(/BTC 24h [-+]?[\d.]+%: ×1/);
     expect(d.summary).toMatch(/bought BTC [\d.]+ USDC \(filled\), ETH [\d.]+ USDC \(filled\)/);
+  });
+
+  it("sends no second part once the run's signal aborts (a pause or a stop during the run)", async () => {
+    const { ex, orders, config, treasury } = await setup({ USDC: "1000" });
+    const run = new AbortController();
+    // The runtime aborts the run's signal when the bot is paused; here that happens as the first order returns.
+    const pausing = {
+      place: async (intent: Parameters<OrderManager["place"]>[0]) => {
+        const outcome = await orders.place(intent);
+        run.abort(new Error("paused (paused by owner)"));
+        return outcome;
+      },
+    };
+    const bot = createBalanceBuyer({ client: ex.client, treasury, orders: pausing, config });
+    const d = await bot.run({ ...ctx(), signal: run.signal });
+    expect(ex.sim.stats.ordersCreated).toBe(1);
+    expect(orders.entries((e) => e.bot === "buyer")).toHaveLength(1);
+    expect(d.reasons.join("\n")).toContain("stopped before every purchase was made");
   });
 
   it("buys only the lagging asset when the split is off by more than 10 points", async () => {

@@ -246,6 +246,56 @@ describe("MonitorRuntime pauses", () => {
   });
 });
 
+describe("MonitorRuntime pauses reach a run in progress", () => {
+  /** A run of five minutes that notes whether its signal was aborted by the end, and why. */
+  function longRun(seen: Record<string, string>, name: string, buys = false) {
+    return testBot(
+      name,
+      HOUR,
+      async (ctx) => {
+        await clock.sleep(5 * MIN);
+        seen[name] = ctx.signal.aborted ? (ctx.signal.reason as Error).message : "not aborted";
+        return undefined;
+      },
+      buys,
+    );
+  }
+
+  it("the owner's pause and the loss limit abort the run's signal, so its next order is not sent", async () => {
+    const seen: Record<string, string> = {};
+    const bots = [longRun(seen, "owner"), longRun(seen, "buyer", true), longRun(seen, "seller")];
+    const runtime = start(bots);
+    await clock.advance(MIN);
+    await runtime.pause("owner");
+    runtime.pauseBuyers("lost 30 USD today, limit 25");
+    await clock.advance(5 * MIN);
+    expect(seen).toEqual({
+      owner: "paused (paused by owner)",
+      buyer: "paused (daily loss limit)",
+      seller: "not aborted",
+    });
+  });
+
+  it("the emergency-stop file and the kill switch abort every run within a tick", async () => {
+    const seen: Record<string, string> = {};
+    const a = longRun(seen, "a");
+    start([a]);
+    await clock.advance(MIN);
+    writeFileSync(stopPath, "");
+    await clock.advance(5 * MIN);
+    rmSync(stopPath);
+    expect(seen).toEqual({ a: "paused (emergency stop file)" });
+    // The next run starts at T0 + 1 h; a minute into it the kill switch goes on.
+    await clock.advance(55 * MIN);
+    expect(a.starts).toHaveLength(2);
+    await store.update((s) => {
+      s.killSwitch = { active: true, since: clock.now(), reason: "test" };
+    });
+    await clock.advance(5 * MIN);
+    expect(seen).toEqual({ a: "paused (kill switch)" });
+  });
+});
+
 describe("MonitorRuntime restart and stop", () => {
   it("resumes intervals and cooldowns from the store after a restart", async () => {
     const hourly = testBot("hourly", HOUR);
