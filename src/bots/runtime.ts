@@ -100,10 +100,7 @@ export class MonitorRuntime {
     void this.#guard("tick", this.#tick());
   }
 
-  /**
-   * Stops scheduling, aborts the runs' signal and waits up to `graceMs` for runs in progress.
-   * Returns the bots whose run had not ended by then.
-   */
+  /** Stops scheduling, aborts the runs' signal, waits up to `graceMs`: the bots whose run had not ended by then. */
   async stop({ graceMs }: { graceMs: number }): Promise<{ unfinished: string[] }> {
     const wasRunning = this.#phase === "running";
     this.#phase = "stopped";
@@ -236,11 +233,11 @@ export class MonitorRuntime {
     this.#haltPaused();
   }
 
-  /** A pause stops a run in progress too, before its next order (a basket of orders, a retry), within a tick. */
+  /** A pause stops a run in progress too, before its next order (a basket, a retry), within a tick. */
   #haltPaused(): void {
-    for (const slot of this.#slots.values()) {
-      const why = slot.halt && !slot.halt.signal.aborted && this.#pausedBy(slot.monitor.name);
-      if (why && why.length > 0) slot.halt?.abort(new AbortError(`paused (${why.join(", ")})`));
+    for (const { halt, monitor } of this.#slots.values()) {
+      const why = halt && !halt.signal.aborted ? this.#pausedBy(monitor.name) : [];
+      if (why.length > 0) halt?.abort(new AbortError(`paused (${why.join(", ")})`));
     }
   }
 
