@@ -5,7 +5,7 @@ import { ApiError } from "./errors.js";
 import { scanKlines } from "./klines-scan.js";
 import { assertOrderRules, assertOrderShape, orderParams, refId, refParams } from "./orders.js";
 import type { QueryParams } from "./query.js";
-import type { ClientMetrics, RequestRunner } from "./request.js";
+import type { Call, ClientMetrics, RequestRunner } from "./request.js";
 import { SymbolRulesCache } from "./rules-cache.js";
 import {
   bookTickerSchema,
@@ -257,11 +257,10 @@ export class MexcClient {
   // ---- trading (signed, counted per account) ----
 
   /**
-   * Places an order. Never retried: if the outcome is unknown (timeout, dropped connection, 5xx, unreadable
-   * answer) it throws ApiError "unknown-outcome" carrying the clientOrderId; resolve it with getOrder by client
-   * id. The answer is only an acknowledgement: fetch the order to learn what happened.
+   * Places an order, never retried: an unknown outcome (timeout, reset, 5xx, unreadable answer) throws ApiError
+   * "unknown-outcome" with the clientOrderId, to look up by client id. The answer is only an acknowledgement.
    */
-  async newOrder(req: NewOrderRequest): Promise<OrderAck> {
+  async newOrder(req: NewOrderRequest, beforeSend?: Call<OrderAck>["beforeSend"]): Promise<OrderAck> {
     const endpoint = endpointKey(ENDPOINTS.newOrder);
     assertOrderShape(req, endpoint);
     if (this.checkRules) assertOrderRules(req, await this.rules.get(req.symbol), endpoint);
@@ -270,6 +269,7 @@ export class MexcClient {
       params: this.withStp(orderParams(req)),
       schema: orderAckSchema,
       clientOrderId: req.clientOrderId,
+      beforeSend,
     });
     return { ...ack, clientOrderId: req.clientOrderId };
   }

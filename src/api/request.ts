@@ -59,6 +59,8 @@ export interface Call<T> {
   readonly allSymbols?: boolean;
   /** Carried into every error of an order call, so an unknown outcome can be looked up. */
   readonly clientOrderId?: string;
+  /** Called after every wait, right before sending: it throws to withhold the request; that throw passes through. */
+  readonly beforeSend?: () => void;
 }
 
 /** Where an attempt leaves the answer it read. */
@@ -196,6 +198,7 @@ export class RequestRunner {
     let res: HttpResponse;
     try {
       this.failIfBanned(c);
+      c.beforeSend?.();
       this.metrics.requests++;
       res = await this.o.transport.send({ method: c.spec.method, url: this.url(c), headers: facts.headers });
     } catch (err) {

@@ -148,7 +148,10 @@ async function buyBest(
   await ctx.commitLimits();
   const grant = await treasury.reserveUpTo(SCANNER_BOT, QUOTE, size, cfg.minBuyUsdt);
   if (!grant.ok) return skip(`refused by the treasury: ${grant.reason}`);
-  const rules = await client.symbolRules(best.symbol);
+  const rules = await client.symbolRules(best.symbol).catch((err: unknown) => {
+    treasury.release(grant.lease); // nothing was placed: the grant goes back before the run's error handling
+    throw err;
+  });
   if (!rules) {
     treasury.release(grant.lease);
     return skip(`${best.symbol} has no rules`);

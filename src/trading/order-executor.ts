@@ -31,9 +31,17 @@ export class OrderExecutor {
     return this.#client.symbolRules(symbol);
   }
 
-  /** Never retried: an unclear outcome throws, and only a lookup by client id resolves it. */
-  send(req: NewOrderRequest): Promise<OrderAck> {
-    return this.#client.newOrder(req);
+  /**
+   * Never retried: an unclear outcome throws, and only a lookup by client id resolves it. `mayStillSend` is asked
+   * last, once the client has waited for everything (rules, clock, limiter, a 429 pause) and just before the
+   * request leaves: a reason it gives withholds the request and throws NotSent, so nothing left this process.
+   */
+  send(req: NewOrderRequest, mayStillSend?: () => string | undefined): Promise<OrderAck> {
+    if (!mayStillSend) return this.#client.newOrder(req);
+    return this.#client.newOrder(req, () => {
+      const reason = mayStillSend();
+      if (reason !== undefined) throw new NotSent(reason);
+    });
   }
 
   fetch(e: Pick<JournalEntry, "intent" | "orderId" | "clientOrderId">): Promise<Order> {
@@ -71,6 +79,17 @@ export class OrderExecutor {
   /** The order ended: nothing is left to cancel. */
   ended(clientOrderId: string): void {
     this.#cancelTaken.delete(clientOrderId);
+  }
+}
+
+/** The order was withheld at the last gate: it never left this process, so it is definitely not placed. */
+export class NotSent extends Error {
+  override readonly name = "NotSent";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`not sent: ${reason}`);
+    this.reason = reason;
   }
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store/index.js";
 import { newClientOrderId } from "./client-id.js";
 import { LeaseBook } from "./lease-book.js";
-import { isDefiniteNo, OrderExecutor } from "./order-executor.js";
+import { isDefiniteNo, NotSent, OrderExecutor } from "./order-executor.js";
 import { intentOf, type OrderIntent, orderOf, requestOf } from "./order-intent.js";
 import { type OrderChange, OrderJournal } from "./order-journal.js";
 import { OrderReconciler } from "./order-reconciler.js";
@@ -128,11 +128,15 @@ export class OrderManager {
   }
 
   async place(intent: OrderIntent): Promise<PlaceOutcome> {
-    // The stop is looked at again after the checks' own awaits (it may have begun while the symbol rules were read).
-    // The self-trade check runs after the last await and before the new PENDING entry is written, in one
-    // synchronous stretch (the store applies a change at once): two bots placing together cannot both pass it.
+    // The stop, the kill switch and the open-order limit are looked at again after the last await (the symbol
+    // rules): any of them may have changed meanwhile. That second look, the self-trade check and the write of the
+    // new PENDING entry are one synchronous stretch (the journal counts the entry at once), so an order counts
+    // against risk.maxOpenOrders from the moment it passes: two bots placing together cannot both take one slot.
     const refusal =
-      (await this.#refusal(intent)) ?? this.#stopping ?? selfTradeRefusal(intent, this.notFinal());
+      this.#closed() ??
+      (await this.#rulesRefusal(intent)) ??
+      this.#closed() ??
+      selfTradeRefusal(intent, this.notFinal());
     if (refusal) {
       this.#log?.info(
         { bot: intent.bot, symbol: intent.symbol, side: intent.side, reason: refusal },
@@ -160,8 +164,13 @@ export class OrderManager {
     this.#tracker.sending(id);
     this.#leases.hold(id, intent.lease);
     try {
-      // On disk before the request leaves: a crash from here on is resolved by lookup at the next start.
-      await this.#journal.create(entry);
+      try {
+        // On disk before the request leaves: a crash from here on is resolved by lookup at the next start.
+        await this.#journal.create(entry);
+      } catch (e) {
+        this.#leases.releaseFor(id); // not written, so never sent: the funds are free again
+        throw e;
+      }
       return await this.#send(id, intent);
     } finally {
       this.#tracker.sent(id);
@@ -171,12 +180,16 @@ export class OrderManager {
   async #send(id: string, intent: OrderIntent): Promise<PlaceOutcome> {
     let ackOrderId: string;
     try {
-      ackOrderId = (await this.#executor.send(requestOf(intent, id))).orderId;
+      // The last gate: the stop and the kill switch once more, after every wait of the client (a 429 pause lasts
+      // 10 s), right before the bytes leave.
+      ackOrderId = (await this.#executor.send(requestOf(intent, id), () => this.#halted())).orderId;
     } catch (e) {
+      if (e instanceof NotSent) return this.#withheld(id, intent, e.reason);
       if (isApiError(e) && isDefiniteNo(e)) {
+        // Released first: the order is definitely not placed, even if the journal write below fails.
+        this.#leases.releaseFor(id);
         const rejection = { ...(typeof e.code === "number" ? { code: e.code } : {}), message: e.message };
         const entry = await this.#journal.update(id, { kind: "rejected", rejection });
-        this.#leases.releaseFor(id);
         return { kind: "rejected", entry, error: e };
       }
       const note = isApiError(e)
@@ -198,15 +211,41 @@ export class OrderManager {
   }
 
   /**
-   * The one place an intent is checked against the symbol's rules (steps, minimums, price band, permissions),
-   * with the kill switch and the open-order limit, before anything is written or sent.
+   * Withheld at the last gate: nothing left this process, so the order is definitely not placed. Its PENDING entry
+   * ends REJECTED with the reason, its funds are free, and the bot gets the refusal it already handles.
    */
-  async #refusal(intent: OrderIntent): Promise<string | undefined> {
+  async #withheld(id: string, intent: OrderIntent, reason: string): Promise<PlaceOutcome> {
+    this.#leases.releaseFor(id);
+    this.#log?.warn(
+      { clientOrderId: id, bot: intent.bot, symbol: intent.symbol, side: intent.side, reason },
+      "order withheld just before sending: not sent",
+    );
+    const message = `not sent (withheld just before sending): ${reason}`;
+    await this.#journal.update(id, { kind: "rejected", rejection: { message } });
+    return { kind: "refused", reason };
+  }
+
+  /** What bars every new order now: the stop, the kill switch, or no free slot of risk.maxOpenOrders. */
+  #closed(): string | undefined {
+    const halted = this.#halted();
+    if (halted !== undefined) return halted;
+    const open = this.openCount();
+    if (open < this.#maxOpen) return undefined;
+    return `${open} orders are open or unresolved, the limit is ${this.#maxOpen} (risk.maxOpenOrders)`;
+  }
+
+  /** The stop or the kill switch: the only checks that still apply once the order is written (the last gate). */
+  #halted(): string | undefined {
     if (this.#stopping) return this.#stopping;
     if (this.killSwitchActive) return "the kill switch is on: no new orders until /resume all";
-    if (this.openCount() >= this.#maxOpen) {
-      return `${this.openCount()} orders are open or unresolved, the limit is ${this.#maxOpen} (risk.maxOpenOrders)`;
-    }
+    return undefined;
+  }
+
+  /**
+   * The one place an intent is checked against the symbol's rules (steps, minimums, price band, permissions),
+   * before anything is written or sent.
+   */
+  async #rulesRefusal(intent: OrderIntent): Promise<string | undefined> {
     const rules = await this.#executor.rules(intent.symbol);
     if (!rules) return `${intent.symbol} is not a symbol of the exchange`;
     const check = checkOrder(rules, intent);
