@@ -10,8 +10,10 @@ import { StoreError } from "./store.js";
  * 82 ms at 10,000 entries (issue 15), an append 0.1–0.2 ms.
  *
  * A crash can only tear the line being written, and that change was never acted on (an order is sent after its line
- * is on disk), so the torn tail is cut at open and kept aside in `<file>.torn`. A damaged line before the last one
- * is not a crash: open refuses the file, naming the line, and leaves it as it is.
+ * is on disk), so a last line that is not JSON is cut at open and kept aside in `<file>.torn`. Anything else is not a
+ * crash: a damaged line before the last one, or a whole line (it parses) that the schema refuses, wherever it is (a
+ * newer version may have written it before a rollback); open refuses the file, naming the line, and leaves it as it
+ * is.
  *
  * The file is compacted (one line per live entry, written atomically) at open and when it holds many more lines than
  * entries, so its size follows the number of entries, not their history.
@@ -153,25 +155,43 @@ export class JournalLog<E> {
     }
   }
 
-  /** Applies one line; false for a bad last line (torn); throws for a bad line elsewhere. */
+  /**
+   * Applies one line; false for a last line that is not JSON (torn); throws for any other bad line. A torn write
+   * cannot parse, so a line that parses but that the schema refuses is whole, and is damage even when it is last.
+   */
   #take(line: string, lineNo: number, last: boolean): boolean {
+    let json: unknown;
     try {
-      const json: unknown = JSON.parse(line);
+      json = JSON.parse(line);
+    } catch (e) {
+      if (last) return false;
+      throw this.#damaged(lineNo, `it is not valid JSON (${describeLineError(e)})`, "");
+    }
+    try {
       if (isRemoval(json)) this.#entries.delete(json.removed);
       else {
         const entry = this.#o.parse(json);
         this.#entries.set(this.#o.keyOf(entry), entry);
       }
-      return true;
     } catch (e) {
-      if (last) return false;
-      throw new StoreError(
-        `${this.#o.path} line ${lineNo} is damaged: ${describeLineError(e)}. The file was left as it is. Stop here and keep a ` +
-          `copy of it: fix or remove that line (or restore a backup), then start again; the next start looks the ` +
-          `orders up on the exchange.`,
-        this.#o.path,
+      throw this.#damaged(
+        lineNo,
+        describeLineError(e),
+        " The line is whole JSON that this version does not take for an entry: if a newer version of the suite " +
+          "wrote it, run that version instead.",
       );
     }
+    return true;
+  }
+
+  #damaged(lineNo: number, what: string, hint: string): StoreError {
+    const path = this.#o.path;
+    return new StoreError(
+      `${path} line ${lineNo} is damaged: ${what}. The file was left as it is. Stop here and keep a copy of it: fix ` +
+        `or remove that line (or restore a backup), then start again; the next start looks the orders up on the ` +
+        `exchange.${hint}`,
+      path,
+    );
   }
 }
 

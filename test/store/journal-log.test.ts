@@ -13,7 +13,9 @@ function fresh(): string {
   return join(mkdtempSync(join(tmpdir(), "journal-log-")), "journal.jsonl");
 }
 
-function open(path: string, more: { compactSlack?: number; compactRatio?: number } = {}): JournalLog<Entry> {
+type More = { compactSlack?: number; compactRatio?: number; onCompactionFailed?: (err: unknown) => void };
+
+function open(path: string, more: More = {}): JournalLog<Entry> {
   return JournalLog.open({ path, parse: (j) => entrySchema.parse(j), keyOf: (e) => e.id, ...more });
 }
 
@@ -111,5 +113,24 @@ describe("the append-only order journal", () => {
     const log = open(fresh());
     log.close();
     expect(() => log.put({ id: "a", state: "OPEN", n: 1 })).toThrow(/closed/);
+  });
+
+  it("takes a whole last line the schema refuses for damage, not a torn write: it stops, naming it, the file kept", () => {
+    const path = fresh();
+    // Whole JSON (a newer version's entry, say): only the schema refuses it, and a torn write could never parse.
+    writeFileSync(path, '{"id":"a","state":"OPEN","n":1}\n{"id":"b","state":"OPEN","n":"two"}\n');
+    const before = readFileSync(path, "utf8");
+    expect(() => open(path)).toThrow(StoreError);
+    // The file, the line, what is wrong with it, and what to do.
+    expect(() => open(path)).toThrow(`${path} line 2 is damaged: n: `);
+    expect(() => open(path)).toThrow(/fix or remove that line .*if a newer version of the suite wrote it/);
+    expect(() =>
+      JournalLog.read({ path, parse: (j) => entrySchema.parse(j), keyOf: (e: Entry) => e.id }),
+    ).toThrow(/line 2 is damaged/);
+    expect(readFileSync(path, "utf8")).toBe(before);
+    expect(existsSync(`${path}.torn`)).toBe(false);
+    // Without its newline the same whole line is still whole: refused too.
+    writeFileSync(path, before.trimEnd());
+    expect(() => open(path)).toThrow(/line 2 is damaged: n: /);
   });
 });
