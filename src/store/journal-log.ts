@@ -1,6 +1,16 @@
-import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
-import { basename } from "node:path";
-import { describeLineError, keepTornTail, writeAtomically } from "./file-durability.js";
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { describeLineError, keepTornTail } from "./file-durability.js";
 import { StoreError } from "./store.js";
 
 /**
@@ -10,11 +20,15 @@ import { StoreError } from "./store.js";
  * 82 ms at 10,000 entries (issue 15), an append 0.1–0.2 ms.
  *
  * A crash can only tear the line being written, and that change was never acted on (an order is sent after its line
- * is on disk), so the torn tail is cut at open and kept aside in `<file>.torn`. A damaged line before the last one
- * is not a crash: open refuses the file, naming the line, and leaves it as it is.
+ * is on disk), so a last line that is not JSON is cut at open and kept aside in `<file>.torn`. Anything else is not a
+ * crash: a damaged line before the last one, or a whole line (it parses) that the schema refuses, wherever it is (a
+ * newer version may have written it before a rollback); open refuses the file, naming the line, and leaves it as it
+ * is.
  *
  * The file is compacted (one line per live entry, written atomically) at open and when it holds many more lines than
- * entries, so its size follows the number of entries, not their history.
+ * entries, so its size follows the number of entries, not their history. A compaction that fails (disk full, the
+ * directory not writable) changes nothing: the journal keeps appending to the file as it was, the failure goes to
+ * `onCompactionFailed`, and the next try comes once the file has grown by as much again, or at the next start.
  */
 export interface JournalLogOptions<E> {
   path: string;
@@ -24,6 +38,8 @@ export interface JournalLogOptions<E> {
   /** Compact when the file has more than `compactRatio` × entries + `compactSlack` lines (defaults 4 and 1,000). */
   compactRatio?: number;
   compactSlack?: number;
+  /** Told of a compaction that failed; the journal goes on appending to the file as it was. */
+  onCompactionFailed?: (err: unknown) => void;
 }
 
 interface Removal {
@@ -40,16 +56,34 @@ export class JournalLog<E> {
   readonly #repairs: string[] = [];
   #fd: number | undefined;
   #lines = 0;
+  /** After a failed compaction, the line count at which the next one is tried (not at every append meanwhile). */
+  #retryAt = 0;
+  #compactionFailure: unknown;
 
   private constructor(o: JournalLogOptions<E>) {
-    this.#o = { compactRatio: 4, compactSlack: 1_000, ...o };
+    this.#o = { compactRatio: 4, compactSlack: 1_000, onCompactionFailed: () => {}, ...o };
   }
 
-  /** Reads the file (absent = empty), cuts a torn last line, compacts it, and keeps it open for appends. */
+  /**
+   * Reads the file (absent = empty), cuts a torn last line, compacts it, and keeps it open for appends. Should the
+   * compaction fail, the file is opened for appends as it is (given its final newline), and the failure is told.
+   */
   static open<E>(o: JournalLogOptions<E>): JournalLog<E> {
     const log = new JournalLog(o);
-    log.#read(true);
-    log.compact();
+    const unterminated = log.#read(true);
+    if (log.#tryCompact()) return log;
+    const fd = openSync(o.path, "a", 0o600);
+    try {
+      // The compaction would have given a whole last line its newline; the next append must not be glued to it.
+      if (unterminated) {
+        writeSync(fd, "\n");
+        fdatasyncSync(fd);
+      }
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    log.#fd = fd;
     return log;
   }
 
@@ -74,7 +108,15 @@ export class JournalLog<E> {
     return this.#o.path;
   }
 
-  /** Records an entry's new state; returns once it is on disk (fdatasync). */
+  /** Why the last compaction failed; undefined once one succeeds. */
+  get compactionFailure(): unknown {
+    return this.#compactionFailure;
+  }
+
+  /**
+   * Records an entry's new state; returns once it is on disk (fdatasync). A compaction it sets off cannot make it
+   * throw: the change is on disk by then, and must stay applied.
+   */
   put(entry: E): void {
     this.#append(`${JSON.stringify(entry)}\n`);
     this.#entries.set(this.#o.keyOf(entry), entry);
@@ -90,12 +132,35 @@ export class JournalLog<E> {
     this.#compactIfLong();
   }
 
-  /** Rewrites the file with one line per entry, atomically (temp file, fsync, rename, fsync of the directory). */
+  /**
+   * Rewrites the file with one line per entry, atomically (temp file, fsync, rename, fsync of the directory). The
+   * appends go on through the temp file's own descriptor, so they follow the rename whatever happens after it; until
+   * the rename they go to the old file, which a failure leaves as it was.
+   */
   compact(): void {
-    this.#closeFd();
-    writeAtomically(this.#o.path, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
+    const path = this.#o.path;
+    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+    const fd = openSync(tmp, flags, 0o600);
+    try {
+      writeSync(fd, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
+      fsyncSync(fd);
+      renameSync(tmp, path);
+    } catch (e) {
+      closeSync(fd);
+      removeQuietly(tmp); // a half-written copy would only hold the space a full disk lacks
+      throw e;
+    }
+    const old = this.#fd;
+    this.#fd = fd;
     this.#lines = this.#entries.size;
-    this.#fd = openSync(this.#o.path, "a", 0o600);
+    if (old !== undefined) closeQuietly(old);
+    const dir = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 
   close(): void {
@@ -110,7 +175,26 @@ export class JournalLog<E> {
   }
 
   #compactIfLong(): void {
-    if (this.#lines > this.#o.compactRatio * this.#entries.size + this.#o.compactSlack) this.compact();
+    if (this.#lines > this.#threshold() && this.#lines >= this.#retryAt) this.#tryCompact();
+  }
+
+  #threshold(): number {
+    return this.#o.compactRatio * this.#entries.size + this.#o.compactSlack;
+  }
+
+  /** Compacts; a failure is told, not thrown, and the next try waits until the file has grown as much again. */
+  #tryCompact(): boolean {
+    try {
+      this.compact();
+      this.#compactionFailure = undefined;
+      this.#retryAt = 0;
+      return true;
+    } catch (err) {
+      this.#compactionFailure = err;
+      this.#retryAt = this.#lines + this.#threshold();
+      this.#o.onCompactionFailed(err);
+      return false;
+    }
   }
 
   #closeFd(): void {
@@ -119,13 +203,14 @@ export class JournalLog<E> {
     this.#fd = undefined;
   }
 
-  #read(repair: boolean): void {
+  /** Reads the file into the entries; true when its last line is whole but lacks its newline. */
+  #read(repair: boolean): boolean {
     const path = this.#o.path;
     let text: string;
     try {
       text = readFileSync(path, "utf8");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
       throw e;
     }
     let offset = 0;
@@ -138,40 +223,76 @@ export class JournalLog<E> {
       const last = nl === -1 || nl === text.length - 1;
       if (line.trim() !== "" && !this.#take(line, lineNo, last)) {
         // Only a torn last line gets here: cut it off, keep it aside.
-        if (!repair) return;
+        this.#lines = lineNo - 1;
+        if (!repair) return false;
         keepTornTail(path, Buffer.byteLength(text.slice(0, offset)), line);
         this.#repairs.push(
           `the last line (${lineNo}) was torn by a crash: cut off, kept in ${basename(path)}.torn`,
         );
-        return;
+        return false;
       }
       offset = end + 1;
     }
-    if (text !== "" && !text.endsWith("\n")) {
-      // A whole last line whose newline was lost: the compaction at open rewrites the file with one.
-      this.#repairs.push(`the last line (${lineNo}) had no final newline: added`);
-    }
+    this.#lines = lineNo;
+    if (text === "" || text.endsWith("\n")) return false;
+    // A whole last line whose newline was lost: the compaction at open rewrites the file with one.
+    if (repair) this.#repairs.push(`the last line (${lineNo}) had no final newline: added`);
+    return true;
   }
 
-  /** Applies one line; false for a bad last line (torn); throws for a bad line elsewhere. */
+  /**
+   * Applies one line; false for a last line that is not JSON (torn); throws for any other bad line. A torn write
+   * cannot parse, so a line that parses but that the schema refuses is whole, and is damage even when it is last.
+   */
   #take(line: string, lineNo: number, last: boolean): boolean {
+    let json: unknown;
     try {
-      const json: unknown = JSON.parse(line);
+      json = JSON.parse(line);
+    } catch (e) {
+      if (last) return false;
+      throw this.#damaged(lineNo, `it is not valid JSON (${describeLineError(e)})`, "");
+    }
+    try {
       if (isRemoval(json)) this.#entries.delete(json.removed);
       else {
         const entry = this.#o.parse(json);
         this.#entries.set(this.#o.keyOf(entry), entry);
       }
-      return true;
     } catch (e) {
-      if (last) return false;
-      throw new StoreError(
-        `${this.#o.path} line ${lineNo} is damaged: ${describeLineError(e)}. The file was left as it is. Stop here and keep a ` +
-          `copy of it: fix or remove that line (or restore a backup), then start again; the next start looks the ` +
-          `orders up on the exchange.`,
-        this.#o.path,
+      throw this.#damaged(
+        lineNo,
+        describeLineError(e),
+        " The line is whole JSON that this version does not take for an entry: if a newer version of the suite " +
+          "wrote it, run that version instead.",
       );
     }
+    return true;
+  }
+
+  #damaged(lineNo: number, what: string, hint: string): StoreError {
+    const path = this.#o.path;
+    return new StoreError(
+      `${path} line ${lineNo} is damaged: ${what}. The file was left as it is. Stop here and keep a copy of it: fix ` +
+        `or remove that line (or restore a backup), then start again; the next start looks the orders up on the ` +
+        `exchange.${hint}`,
+      path,
+    );
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Nothing there, or not removable: the next compaction truncates it anyway.
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Its every write was fdatasync'd: a failed close loses nothing.
   }
 }
 

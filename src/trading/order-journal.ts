@@ -52,7 +52,16 @@ export class OrderJournal {
   #notFinal = new Map<string, JournalEntry>();
 
   constructor(store: Store, clock: Clock, log?: Logger) {
-    this.#log = JournalLog.open(journalLogOptions(journalPathOf(store.path)));
+    this.#log = JournalLog.open({
+      ...journalLogOptions(journalPathOf(store.path)),
+      // Not thrown: the change that set it off is on disk, and every change goes on being journaled.
+      onCompactionFailed: (err) =>
+        log?.error(
+          { err, file: "journal.jsonl" },
+          "order journal: compaction failed; changes still go to the file as it was (it grows), the next try " +
+            "comes once it has grown as much again or at the next start",
+        ),
+    });
     this.#clock = clock;
     this.#logger = log;
     this.#reindex();
@@ -66,6 +75,11 @@ export class OrderJournal {
         "order journal: state.json could not forget its old journal; the next start retries",
       );
     });
+  }
+
+  /** Why the journal's last compaction failed (the file keeps growing until one succeeds); undefined if it did not. */
+  get compactionFailure(): unknown {
+    return this.#log.compactionFailure;
   }
 
   /** Resolves once an old journal in state.json has moved here (at once when there was none). */

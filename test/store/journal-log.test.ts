@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +21,9 @@ function fresh(): string {
   return join(mkdtempSync(join(tmpdir(), "journal-log-")), "journal.jsonl");
 }
 
-function open(path: string, more: { compactSlack?: number; compactRatio?: number } = {}): JournalLog<Entry> {
+type More = { compactSlack?: number; compactRatio?: number; onCompactionFailed?: (err: unknown) => void };
+
+function open(path: string, more: More = {}): JournalLog<Entry> {
   return JournalLog.open({ path, parse: (j) => entrySchema.parse(j), keyOf: (e) => e.id, ...more });
 }
 
@@ -111,5 +121,87 @@ describe("the append-only order journal", () => {
     const log = open(fresh());
     log.close();
     expect(() => log.put({ id: "a", state: "OPEN", n: 1 })).toThrow(/closed/);
+  });
+
+  it("takes a whole last line the schema refuses for damage, not a torn write: it stops, naming it, the file kept", () => {
+    const path = fresh();
+    // Whole JSON (a newer version's entry, say): only the schema refuses it, and a torn write could never parse.
+    writeFileSync(path, '{"id":"a","state":"OPEN","n":1}\n{"id":"b","state":"OPEN","n":"two"}\n');
+    const before = readFileSync(path, "utf8");
+    expect(() => open(path)).toThrow(StoreError);
+    // The file, the line, what is wrong with it, and what to do.
+    expect(() => open(path)).toThrow(`${path} line 2 is damaged: n: `);
+    expect(() => open(path)).toThrow(/fix or remove that line .*if a newer version of the suite wrote it/);
+    expect(() =>
+      JournalLog.read({ path, parse: (j) => entrySchema.parse(j), keyOf: (e: Entry) => e.id }),
+    ).toThrow(/line 2 is damaged/);
+    expect(readFileSync(path, "utf8")).toBe(before);
+    expect(existsSync(`${path}.torn`)).toBe(false);
+    // Without its newline the same whole line is still whole: refused too.
+    writeFileSync(path, before.trimEnd());
+    expect(() => open(path)).toThrow(/line 2 is damaged: n: /);
+  });
+});
+
+/** A directory where the compaction writes its temp file: it cannot open it, whoever runs the test (root too). */
+function blockCompaction(path: string): () => void {
+  const tmp = join(path, "..", ".journal.jsonl.tmp");
+  mkdirSync(tmp);
+  return () => rmdirSync(tmp);
+}
+
+describe("a compaction that fails", () => {
+  it("leaves the change that set it off applied, goes on journaling, tells once, and tries again later", () => {
+    const path = fresh();
+    const failures: unknown[] = [];
+    const more = { compactRatio: 1, compactSlack: 10, onCompactionFailed: (e: unknown) => failures.push(e) };
+    const log = open(path, more);
+    const unblock = blockCompaction(path);
+    // 2 entries: the compaction is due past 12 lines; the 13th line sets it off.
+    for (let n = 1; n <= 13; n++) log.put({ id: n % 2 ? "a" : "b", state: "OPEN", n });
+    expect(failures).toHaveLength(1);
+    expect(log.compactionFailure).toBe(failures[0]);
+    expect(lines(path)).toHaveLength(13);
+    expect(log.entries.get("a")?.n).toBe(13); // on disk, so applied
+    // Not tried again at every append, and every change still reaches the file.
+    for (let n = 14; n <= 20; n++) log.put({ id: "b", state: "FILLED", n });
+    log.remove(["a"]);
+    expect(failures).toHaveLength(1);
+    expect(lines(path)).toHaveLength(21);
+    expect([
+      ...JournalLog.read({ path, parse: (j) => entrySchema.parse(j), keyOf: (e: Entry) => e.id }),
+    ]).toEqual([["b", { id: "b", state: "FILLED", n: 20 }]]);
+    // Once the file has grown as much again (13 + 11 lines) the next try comes, and succeeds now.
+    unblock();
+    for (let n = 21; log.compactionFailure !== undefined || lines(path).length > 1; n++) {
+      expect(n, "the compaction was never tried again").toBeLessThan(40);
+      log.put({ id: "b", state: "FILLED", n });
+    }
+    expect(failures).toHaveLength(1);
+    log.put({ id: "c", state: "PENDING", n: 1 });
+    log.close();
+    expect([...open(path).entries.keys()]).toEqual(["b", "c"]);
+  });
+
+  it("at open: the journal opens on the file as it was, its lost newline added, and appends go on", () => {
+    const path = fresh();
+    writeFileSync(path, '{"id":"a","state":"OPEN","n":1}\n{"id":"a","state":"OPEN","n":2}');
+    const unblock = blockCompaction(path);
+    const failures: unknown[] = [];
+    const log = open(path, { onCompactionFailed: (e) => failures.push(e) });
+    expect(failures).toHaveLength(1);
+    expect(log.entries.get("a")?.n).toBe(2);
+    log.put({ id: "b", state: "PENDING", n: 1 });
+    log.close();
+    expect(lines(path)).toHaveLength(3);
+    unblock();
+    const again = open(path);
+    expect([...again.entries.values()]).toEqual([
+      { id: "a", state: "OPEN", n: 2 },
+      { id: "b", state: "PENDING", n: 1 },
+    ]);
+    expect(again.compactionFailure).toBeUndefined();
+    expect(lines(path)).toHaveLength(2);
+    again.close();
   });
 });
