@@ -59,7 +59,13 @@ export const stateSchema = z.object({
     .object({ cursors: z.record(z.string(), z.object({ lastTime: z.number() })).default(() => ({})) })
     .default(() => ({ cursors: {} })),
   killSwitch: z
-    .object({ active: z.boolean(), since: z.number().optional(), reason: z.string().optional() })
+    .object({
+      active: z.boolean(),
+      since: z.number().optional(),
+      reason: z.string().optional(),
+      /** "Stop + cancel": orders found resting later (in flight or unknown at the stop) are cancelled too. */
+      cancelOpen: z.boolean().optional(),
+    })
     .default(() => ({ active: false })),
   /** Proposals of bots that may not trade by themselves, by id; ended ones are kept for the record. */
   proposals: z.record(z.string(), proposalSchema).default(() => ({})),

@@ -252,9 +252,14 @@ export class OrderManager {
     return check.ok ? undefined : `${intent.symbol}: ${check.message}`;
   }
 
-  /** One pass over every order that is not final: follow live ones, cancel expired ones, resolve unknown ones. */
-  poll(): Promise<void> {
-    return this.#tracker.poll();
+  /**
+   * One pass over every order that is not final: follow live ones, cancel expired ones, resolve unknown ones; under
+   * "stop + cancel", cancel any found resting since (its POST was in flight, or its outcome unknown, at the stop).
+   */
+  async poll(): Promise<void> {
+    await this.#tracker.poll();
+    const ks = this.#store.state.killSwitch;
+    if (ks.active && ks.cancelOpen) await this.#cancelLive();
   }
 
   /**
@@ -274,11 +279,21 @@ export class OrderManager {
 
   /** Kill switch: no new order from any bot until it is turned off; optionally cancels every resting order. */
   async activateKillSwitch(reason: string, opts: { cancelOpen?: boolean } = {}): Promise<void> {
+    const cancelOpen = opts.cancelOpen === true;
     await this.#store.update((s) => {
-      s.killSwitch = { active: true, since: this.#clock.now(), reason };
+      s.killSwitch = {
+        active: true,
+        since: this.#clock.now(),
+        reason,
+        ...(cancelOpen ? { cancelOpen } : {}),
+      };
     });
     this.#log?.warn({ reason }, "kill switch on: no new orders");
-    if (!opts.cancelOpen) return;
+    if (cancelOpen) await this.#cancelLive();
+  }
+
+  /** Cancels every resting order; one that fails stays for the next pass. */
+  async #cancelLive(): Promise<void> {
     for (const e of this.notFinal((x) => LIVE_STATES.has(x.state))) {
       try {
         await this.cancel(e.clientOrderId, "cancelled by the kill switch");

@@ -253,6 +253,39 @@ describe("order manager: resting orders", () => {
   });
 });
 
+describe("order manager: stop + cancel", () => {
+  it("cancels an order whose outcome was unknown at the stop once it is found resting", async () => {
+    const { om, store } = await setup();
+    ex?.sim.faults.acceptThen("503", { count: 1 });
+    const out = await om.place(await limitBuyBelowMarket(ex!));
+    expect(out.kind).toBe("unknown");
+    const id = out.kind === "unknown" ? out.entry.clientOrderId : "";
+    await om.activateKillSwitch("test: stop + cancel", { cancelOpen: true });
+    // Not cancelled yet: nobody knew it rested. Found OPEN by the next lookups, then cancelled by the same pass.
+    expect(om.entry(id)?.state).toBe("UNKNOWN");
+    expect(store.state.killSwitch).toMatchObject({ active: true, cancelOpen: true });
+    await eventually(async () => {
+      await om.poll();
+      return om.entry(id)?.state === "CANCELED";
+    });
+    expect(om.entry(id)?.transitions.map((t) => t.to)).toEqual(["PENDING", "UNKNOWN", "OPEN", "CANCELED"]);
+    expect(ex?.sim.stats.requests["DELETE /api/v3/order"]).toBe(1);
+    await om.releaseKillSwitch();
+    expect(store.state.killSwitch).toEqual({ active: false });
+  });
+
+  it("a plain stop leaves a resting order resting", async () => {
+    const { om } = await setup();
+    const out = await om.place(await limitBuyBelowMarket(ex!));
+    const id = out.kind === "placed" ? out.entry.clientOrderId : "";
+    await om.activateKillSwitch("test: stop");
+    await om.poll();
+    await om.poll();
+    expect(om.entry(id)?.state).toBe("OPEN");
+    expect(ex?.sim.stats.requests["DELETE /api/v3/order"] ?? 0).toBe(0);
+  });
+});
+
 describe("order manager: restart", () => {
   it("resolves PENDING entries by lookup and adopts orders of ours it did not know", async () => {
     const path = tempStatePath();
