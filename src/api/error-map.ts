@@ -146,7 +146,10 @@ export function classifyHttp(f: HttpFailure): ApiErrorInit {
   const detail = f.msg?.trim() || `HTTP ${f.status}`;
   const special =
     f.status < 500 && f.status !== 429 && f.status !== 418 ? byMessage(f.code, detail) : undefined;
-  const kind = special?.kind ?? kindOf(f);
+  // -2010 "duplicate": an order with this client id exists, so the intent may well be placed (a proxy resent the
+  // POST, or an earlier attempt got through): looked up by its client id, never taken for a refusal.
+  const duplicate = special !== undefined && f.code === -2010 && f.mayHavePlacedOrder;
+  const kind = duplicate ? "unknown-outcome" : (special?.kind ?? kindOf(f));
   let help = special?.help ?? (f.code !== undefined ? CODE_HELP[f.code] : undefined) ?? KIND_HELP[kind];
   if (kind === "unknown-outcome") {
     help = `The order may have been placed: do NOT resend it; look it up by clientOrderId ${f.clientOrderId ?? "(none)"}.`;
@@ -181,6 +184,16 @@ function kindOf(f: HttpFailure): ApiErrorKind {
   // 5xx: MEXC's docs say the outcome is unknown. For an order that is the one thing we must never hide.
   if (f.status >= 500) return f.mayHavePlacedOrder ? "unknown-outcome" : "unavailable";
   const byCode = f.code !== undefined ? CODE_KIND.get(f.code) : undefined;
+  // Only MEXC itself refuses an order for certain. An answer to the POST without MEXC's error code (a gateway's
+  // 400, 404 or 408 page) or with a code for MEXC's own trouble (503 "service unavailable" and the like, with any
+  // HTTP status) does not prove the order was not placed; MEXC's docs say as much of every 5XX ("the execution
+  // status is UNKNOWN and could have been a success"). It is looked up, never taken for a no. 401 and 403 (a WAF
+  // limit, per the docs) are answered before the order is read.
+  if (
+    f.mayHavePlacedOrder &&
+    (f.code === undefined ? f.status !== 401 && f.status !== 403 : byCode === "unavailable")
+  )
+    return "unknown-outcome";
   if (byCode) return byCode;
   if (f.msg !== undefined && MAINTENANCE.test(f.msg)) return "unavailable";
   if (f.status === 401) return "auth";

@@ -84,6 +84,31 @@ describe("error mapping", () => {
     expect(http(503, -1003, "busy", false).kind).toBe("unavailable");
   });
 
+  it("takes for a no only what MEXC itself refused: a gateway's page, MEXC's own trouble or a duplicate are looked up", () => {
+    const order = (status: number, code?: number, msg?: string) => http(status, code, msg, true);
+    for (const e of [
+      order(408), // a gateway's timeout page, no MEXC code
+      order(400),
+      order(404),
+      order(200, 503, "service unavailable"),
+      order(400, 11444, "busy"),
+      order(400, -2010, "Duplicate order sent."),
+    ]) {
+      expect(e.kind).toBe("unknown-outcome");
+      expect(e.message).toMatch(/do NOT resend.*bot-01/);
+    }
+    // MEXC's own refusals stay refusals; a WAF's 403 and a 401 come before the order is read.
+    expect(order(400, 30004, "insufficient").kind).toBe("insufficient-funds");
+    expect(order(400, 33333, "x").kind).toBe("rejected");
+    expect(order(403).kind).toBe("rejected");
+    expect(order(401).kind).toBe("auth");
+    expect(order(429, 429).kind).toBe("rate-limited");
+    // Any other endpoint: as before.
+    expect(http(408).kind).toBe("rejected");
+    expect(http(200, 503, "service unavailable").kind).toBe("unavailable");
+    expect(http(400, -2010, "Duplicate order sent.").kind).toBe("rejected");
+  });
+
   it("turns a lost answer into unknown-outcome for orders, but not when the request never left", () => {
     const cause = { code: "ECONNRESET", message: "socket hang up" };
     const lost = new ApiError(
