@@ -107,7 +107,11 @@ describe("control bot commands, from the owner's private chat", () => {
     const bad = text(await h.replyTo("/pause nosuchbot"));
     expect(bad).toContain("Usage: <code>/pause &lt;bot|all&gt;</code>");
     expect(bad).toContain("scanner, pnl");
-    expect(text(await h.replyTo("/resume"))).toContain("Usage");
+    expect(bad).toContain('No bot is named "nosuchbot".');
+    expect(text(await h.replyTo(`/pause ${"<b>x".repeat(30)}`))).toContain('No bot is named "&lt;b&gt;x&lt;b&gt;x');
+    const none = text(await h.replyTo("/resume"));
+    expect(none).toContain("Which bot?");
+    expect(none).toContain("Usage");
     expect(text(await h.replyTo("/pause all"))).toContain("Paused <b>all</b>");
     expect(h.runtime.status().every((b) => b.paused)).toBe(true);
     await h.orders.activateKillSwitch("test");

@@ -50,8 +50,15 @@ async function setPaused(f: FeatureContext, ctx: CommandContext, pause: boolean)
   const verb = pause ? "pause" : "resume";
   const target = ctx.match.trim();
   const names = botNames(control);
-  if (!/^[\w.-]+$/.test(target) || (target !== "all" && !names.includes(target)))
-    return f.reply(ctx, usage(f.commands, verb, `The bots: ${names.join(", ") || "(none)"}, or all.`));
+  if (!/^[\w.-]+$/.test(target) || (target !== "all" && !names.includes(target))) {
+    // Say what was wrong with what was typed (cut short: it is echoed back), then how to say it.
+    const shown = target.length > 40 ? `${target.slice(0, 40)}…` : target;
+    const what = target === "" ? "Which bot?" : `No bot is named "${escapeHtml(shown)}".`;
+    return f.reply(
+      ctx,
+      `${what}\n${usage(f.commands, verb, `The bots: ${names.join(", ") || "(none)"}, or all.`)}`,
+    );
+  }
   if (pause) {
     await control.pause(target);
     return f.reply(ctx, `⏸ Paused ${bold(target)}. /resume ${escapeHtml(target)} to undo.`);
