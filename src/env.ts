@@ -27,6 +27,8 @@ export interface Env {
   dataDir: string;
   logDir: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  /** Variables set but without effect in this setup (said at start, so a typo'd setup does not pass unnoticed). */
+  ignored?: string[];
 }
 
 const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -225,5 +227,16 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     dataDir: e.DATA_DIR,
     logDir: e.LOG_DIR,
     logLevel: e.LOG_LEVEL,
+    ignored: ignoredVariables(e),
   };
+}
+
+function ignoredVariables(e: z.infer<typeof schema>): string[] {
+  const out: string[] = [];
+  if (e.LIVE_TRADING === "yes" && e.MODE !== "live")
+    out.push(`LIVE_TRADING=yes has no effect with MODE=${e.MODE}: no real order is sent`);
+  if (!e.TELEGRAM_BOT_TOKEN)
+    for (const v of ["TELEGRAM_ALLOWED_CHAT_IDS", "TELEGRAM_VIEWER_IDS", "TELEGRAM_API_ROOT"] as const)
+      if (e[v]) out.push(`${v} has no effect without TELEGRAM_BOT_TOKEN: Telegram is off`);
+  return out;
 }

@@ -139,6 +139,10 @@ export async function runProgram(argv: string[], signals: StopSignals): Promise<
   writeOut(
     `${banner({ mode: env.mode, version: version(), dataDir: paths.dataDir, logFile: logs.filePath })}\n`,
   );
+  for (const note of env.ignored ?? []) {
+    mainLog.warn({ note }, "environment variable without effect");
+    writeErr(`Note: ${note}.\n`);
+  }
   // Pre-flight before anything signed runs: a wrong key or a skewed clock is a setup error (exit 2), not a crash.
   const exchange = await connectExchange(env, config, clock, logs.child("api"));
   if (signals.requested) return stoppedDuringStart({ exchange, store }, "exchange");

@@ -117,6 +117,15 @@ describe("env", () => {
     ).toEqual([-1001234567890, 4503599627370495]);
   });
 
+  it("names the variables that are set but have no effect", () => {
+    expect(parseEnv({}).ignored).toEqual([]);
+    expect(parseEnv({ LIVE_TRADING: "yes", TELEGRAM_ALLOWED_CHAT_IDS: "5" }).ignored).toEqual([
+      "LIVE_TRADING=yes has no effect with MODE=sim: no real order is sent",
+      "TELEGRAM_ALLOWED_CHAT_IDS has no effect without TELEGRAM_BOT_TOKEN: Telegram is off",
+    ]);
+    expect(parseEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_CHAT_IDS: "5" }).ignored).toEqual([]);
+  });
+
   it("never shows a secret's value, in errors or when printed", () => {
     const secret = "SuperSecretValue123456";
     const msg = problems({ MEXC_API_SECRET: secret });
