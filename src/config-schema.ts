@@ -353,6 +353,8 @@ export class ConfigError extends Error {
 
 function show(v: unknown): string {
   if (v === undefined) return "(missing)";
+  // JSON writes Infinity and NaN as null: show what the user wrote (1e400 reads as Infinity).
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {

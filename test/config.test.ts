@@ -101,6 +101,18 @@ describe("config", () => {
       "scanner.intervalSec",
     ]);
   });
+
+  it("shows a value that is not finite as written, not as JSON's null", () => {
+    const err = problemsOf(
+      withChange((c) => {
+        c.scanner.minBuyUsdt = Number.POSITIVE_INFINITY;
+        c.balancer5050.deviationPct = Number.NaN;
+      }),
+    );
+    expect(err.message).toContain("scanner.minBuyUsdt = Infinity");
+    expect(err.message).toContain("balancer5050.deviationPct = NaN");
+    expect(err.message).not.toContain("= null");
+  });
 });
 
 describe("config: settings that contradict each other (issue 13)", () => {
