@@ -15,6 +15,7 @@ import {
   MARGIN_MS,
   nextCursor,
   PAGE,
+  RECENT_MS,
   type SyncCursor,
   tradeWindows,
   type Walked,
@@ -197,11 +198,11 @@ export class Ledger {
     const cursor = this.#store.state.ledger.cursors[symbol];
     const covered = Math.max(cursor?.coveredTo ?? 0, (cursor && this.#covered.get(cursor)) ?? 0);
     // Two minutes back from where the last sync stopped: a trade can become visible after a later one was synced
-    // (a resting order's fill reported late). Trades seen twice are dropped by id.
-    const from = Math.max(
-      Math.max(cursor?.lastTime ?? 0, covered) - LOOK_BACK_MS,
-      now - HISTORY_MS + MARGIN_MS,
-    );
+    // (a resting order's fill reported late). Trades seen twice are dropped by id. A symbol never synced starts at
+    // the week MEXC answers, not the docs' month: its older windows would be [] (mexc-api-sdk #56) and, at a start
+    // syncing every held symbol, a burst of requests (weight 10 each) the limiter makes the start wait for.
+    const reach = cursor ? HISTORY_MS : RECENT_MS;
+    const from = Math.max(Math.max(cursor?.lastTime ?? 0, covered) - LOOK_BACK_MS, now - reach + MARGIN_MS);
     const added: Fill[] = [];
     let newest = Number.NEGATIVE_INFINITY;
     const walk = await walkTradeWindows({

@@ -10,6 +10,12 @@ export const HISTORY_MS = 30 * DAY_MS;
 export const RECENT_MS = 7 * DAY_MS;
 /** Room for the clock offset and the request's way to the exchange. */
 export const MARGIN_MS = 60_000;
+/**
+ * How far ahead of ours the exchange's clock may run and its trades still be found in the sync that looks for them
+ * (the pre-flight refuses a second; a clock stepped back or a machine resumed from sleep is off by more until the
+ * client resyncs, and a sync without endTime, as before, tolerated any offset).
+ */
+export const AHEAD_MS = 60 * 60_000;
 /** MEXC's most rows a myTrades answer holds. */
 export const PAGE = 100;
 
@@ -20,20 +26,21 @@ export interface TradeWindow {
 }
 
 /**
- * The windows a sync asks for, oldest first, from `from` to `now` and a margin: at most 7 days each, and none
- * straddles now − 7 d + margin, so every window reaching into the last week starts inside it (MEXC answers those);
- * the older ones may come back empty on the real exchange, which costs their request and nothing else. The last
- * one ends a margin after `now`: trade times are the exchange's clock, which may be ahead of ours, and a fill the
- * exchange has just reported must be in the sync it triggers (coverage still counts only up to `now`).
+ * The windows a sync asks for, oldest first, from `from` to `now` and on: at most 7 days each, and none straddles
+ * now − 7 d + margin, so every window reaching into the last week starts inside it (MEXC answers those); the older
+ * ones may come back empty on the real exchange, which costs their request and nothing else. The last one ends an
+ * hour after `now` (AHEAD_MS: trade times are the exchange's clock, coverage still counts only up to `now`), so it
+ * starts no earlier than now − 7 d + that hour, a second cut: an exchange ahead of us by more than the margin still
+ * answers it.
  */
 export function tradeWindows(from: number, now: number): TradeWindow[] {
-  const line = now - RECENT_MS + MARGIN_MS;
-  const last = now + MARGIN_MS - 1;
+  const cuts = [now - RECENT_MS + MARGIN_MS, now - RECENT_MS + AHEAD_MS];
+  const last = now + AHEAD_MS - 1;
   const out: TradeWindow[] = [];
   let start = from;
   while (start <= now) {
-    const limit = start < line ? line - 1 : last;
-    const end = Math.min(start + RECENT_MS - 1, limit);
+    const cut = cuts.find((c) => c > start);
+    const end = Math.min(start + RECENT_MS - 1, cut === undefined ? last : cut - 1);
     out.push({ start, end });
     start = end + 1;
   }

@@ -25,10 +25,10 @@ const MYTRADES = "GET /api/v3/myTrades";
 const SYMBOL = "ADAUSDT";
 const ROUTINE = { maxAgeMs: 5 * 60_000, safetyNetMs: 60 * 60_000 };
 /**
- * A symbol's first sync reads the whole month in windows of at most a week (trade-windows.ts): 4 before the last
- * week's line, 1 for the last week; later ones read from where the last stopped, one request.
+ * A symbol's first sync reads the week MEXC answers (trade-windows.ts) in two windows, its first hour and the rest;
+ * later ones read from where the last stopped, one.
  */
-const FIRST_SYNC = 5;
+const FIRST_SYNC = 2;
 
 /** The real simulator; the ledger on a virtual clock, so a test can let the safety net's hour pass. */
 async function setup(feeAsset: "quote" | "base" = "quote") {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Trade } from "../../src/api/index.js";
 import {
+  AHEAD_MS,
   MARGIN_MS,
   nextCursor,
   PAGE,
@@ -60,24 +61,34 @@ async function walk(all: Trade[], pick: Pick, windows: TradeWindow[], maxRequest
 }
 
 describe("tradeWindows", () => {
-  it("covers from..now + margin without gaps, at most 7 days each, none straddling now − 7 d + margin", () => {
+  it("covers from..now + an hour without gaps, at most 7 days each, none straddling now − 7 d + margin", () => {
     const line = NOW - RECENT_MS + MARGIN_MS;
-    for (const from of [NOW - 30 * DAY + MARGIN_MS, NOW - 10 * DAY, NOW - 7 * DAY, line, NOW - 60_000, NOW]) {
+    const late = NOW - RECENT_MS + AHEAD_MS;
+    for (const from of [
+      NOW - 30 * DAY + MARGIN_MS,
+      NOW - 10 * DAY,
+      NOW - 7 * DAY,
+      line,
+      late,
+      NOW - 60_000,
+      NOW,
+    ]) {
       const ws = tradeWindows(from, NOW);
       expect(ws[0]?.start).toBe(from);
-      expect(ws.at(-1)?.end).toBe(NOW + MARGIN_MS - 1);
+      expect(ws.at(-1)?.end).toBe(NOW + AHEAD_MS - 1);
       for (const [i, w] of ws.entries()) {
         expect(w.end - w.start + 1).toBeLessThanOrEqual(RECENT_MS);
         expect(w.start <= w.end).toBe(true);
-        expect(w.start < line && w.end >= line).toBe(false);
+        for (const cut of [line, late]) expect(w.start < cut && w.end >= cut).toBe(false);
         if (i > 0) expect(w.start).toBe((ws[i - 1] as TradeWindow).end + 1);
       }
-      // Every window that reaches the last week starts inside it.
+      // Every window that reaches the last week starts inside it; the one reaching past now starts an hour later.
       for (const w of ws) if (w.end >= line) expect(w.start).toBeGreaterThanOrEqual(line);
+      expect(ws.at(-1)?.start).toBeGreaterThanOrEqual(late);
     }
-    // A fresh symbol: the month in 4 windows before the line, 1 for the last week.
-    expect(tradeWindows(NOW - 30 * DAY + MARGIN_MS, NOW)).toHaveLength(5);
-    expect(tradeWindows(NOW - 60_000, NOW)).toEqual([{ start: NOW - 60_000, end: NOW + MARGIN_MS - 1 }]);
+    // A fresh symbol: the month in 4 windows before the line, then the line's hour and the rest of the week.
+    expect(tradeWindows(NOW - 30 * DAY + MARGIN_MS, NOW)).toHaveLength(6);
+    expect(tradeWindows(NOW - 60_000, NOW)).toEqual([{ start: NOW - 60_000, end: NOW + AHEAD_MS - 1 }]);
     expect(tradeWindows(NOW + 1, NOW)).toEqual([]);
   });
 });
@@ -92,7 +103,7 @@ describe("walkTradeWindows", () => {
       const all = tradesAt([...spread, ...burst]);
       const r = await walk(all, pick, day);
       expect(r.seen.size).toBe(all.length);
-      expect(r).toMatchObject({ capped: false, coveredTo: NOW + MARGIN_MS - 1, warned: [] });
+      expect(r).toMatchObject({ capped: false, coveredTo: NOW + AHEAD_MS - 1, warned: [] });
       // Split at the rows a page showed, not at the window's middle: a handful of requests, not one per halving.
       expect(r.requests.length).toBeLessThanOrEqual(16);
       // In time order, each request inside the day, none asked twice.
@@ -137,7 +148,7 @@ describe("nextCursor", () => {
       from: cursor.coveredTo - 120_000,
       now: NOW,
       newest: -Infinity,
-      coveredTo: NOW + MARGIN_MS - 1,
+      coveredTo: NOW + AHEAD_MS - 1,
     };
     expect(nextCursor(cursor, walked)).toEqual({ coveredTo: NOW });
     expect(nextCursor(cursor, { ...walked, newest: NOW - 5 })).toEqual({
@@ -145,7 +156,11 @@ describe("nextCursor", () => {
     });
     // A trade seen again in the look-back does not count as a change.
     expect(nextCursor(cursor, { ...walked, newest: cursor.lastTime })).toEqual({ coveredTo: NOW });
-    const dayLater = { ...walked, now: cursor.coveredTo + DAY, coveredTo: cursor.coveredTo + DAY + 59_999 };
+    const dayLater = {
+      ...walked,
+      now: cursor.coveredTo + DAY,
+      coveredTo: cursor.coveredTo + DAY + AHEAD_MS - 1,
+    };
     expect(nextCursor(cursor, dayLater)).toEqual({
       written: { lastTime: cursor.lastTime, coveredTo: cursor.coveredTo + DAY },
     });
