@@ -208,7 +208,12 @@ export class Ledger {
     const walk = await walkTradeWindows({
       windows: tradeWindows(from, now),
       maxRequests: MAX_PAGES,
-      fetch: (w) => this.#client.myTrades(symbol, { startTime: w.start, endTime: w.end, limit: PAGE }),
+      fetch: (w) =>
+        this.#client.myTrades(symbol, {
+          startTime: w.start,
+          ...(Number.isFinite(w.end) ? { endTime: w.end } : {}),
+          limit: PAGE,
+        }),
       seen: (trades) => {
         const fresh = trades.filter((t) => !this.#digest.ids.has(t.id)).map((t) => this.#toFill(t));
         if (fresh.length) {

@@ -8,42 +8,42 @@ export const HISTORY_MS = 30 * DAY_MS;
  * (mexcdevelop/mexc-api-sdk issue #56, 2023-10-03). The docs' month holds only with a startTime within a week.
  */
 export const RECENT_MS = 7 * DAY_MS;
-/** Room for the clock offset and the request's way to the exchange. */
-export const MARGIN_MS = 60_000;
 /**
- * How far ahead of ours the exchange's clock may run and its trades still be found in the sync that looks for them
- * (the pre-flight refuses a second; a clock stepped back or a machine resumed from sleep is off by more until the
- * client resyncs, and a sync without endTime, as before, tolerated any offset).
+ * How far inside the week a window's startTime stays: room for the exchange's clock running ahead of ours (the
+ * pre-flight refuses a second, but a clock stepped back or a machine resumed from sleep is off by more until the
+ * client resyncs) and for the request's way there. A week less an hour is what a first sync reaches back.
  */
-export const AHEAD_MS = 60 * 60_000;
+export const MARGIN_MS = 60 * 60_000;
 /** MEXC's most rows a myTrades answer holds. */
 export const PAGE = 100;
 
-/** Inclusive bounds in epoch ms, as myTrades takes them (startTime ≤ time ≤ endTime). */
+/**
+ * Inclusive bounds in epoch ms, as myTrades takes them (startTime ≤ time ≤ endTime). `end` Infinity: open, no
+ * endTime sent, up to the exchange's own now (so a clock of the exchange ahead of ours loses nothing).
+ */
 export interface TradeWindow {
   start: number;
   end: number;
 }
 
 /**
- * The windows a sync asks for, oldest first, from `from` to `now` and on: at most 7 days each, and none straddles
- * now − 7 d + margin, so every window reaching into the last week starts inside it (MEXC answers those); the older
- * ones may come back empty on the real exchange, which costs their request and nothing else. The last one ends an
- * hour after `now` (AHEAD_MS: trade times are the exchange's clock, coverage still counts only up to `now`), so it
- * starts no earlier than now − 7 d + that hour, a second cut: an exchange ahead of us by more than the margin still
- * answers it.
+ * The windows a sync asks for, oldest first, from `from` on: at most 7 days each, and none straddles now − 7 d +
+ * margin, so every window reaching into the last week starts inside it (MEXC answers those); the older ones may
+ * come back empty on the real exchange, which costs their request and nothing else. The last one, which starts
+ * inside the week, is open (no endTime): it ends at the exchange's now, whatever the offset of our clock, and a
+ * week from its start is past that now, so no reading of MEXC's limits cuts it short. Coverage still counts only
+ * up to our `now` (nextCursor).
  */
 export function tradeWindows(from: number, now: number): TradeWindow[] {
-  const cuts = [now - RECENT_MS + MARGIN_MS, now - RECENT_MS + AHEAD_MS];
-  const last = now + AHEAD_MS - 1;
+  const cut = now - RECENT_MS + MARGIN_MS;
   const out: TradeWindow[] = [];
   let start = from;
-  while (start <= now) {
-    const cut = cuts.find((c) => c > start);
-    const end = Math.min(start + RECENT_MS - 1, cut === undefined ? last : cut - 1);
+  while (start < cut) {
+    const end = Math.min(start + RECENT_MS - 1, cut - 1);
     out.push({ start, end });
     start = end + 1;
   }
+  if (start <= now) out.push({ start, end: Number.POSITIVE_INFINITY });
   return out;
 }
 

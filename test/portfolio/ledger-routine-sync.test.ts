@@ -24,11 +24,6 @@ afterEach(async () => {
 const MYTRADES = "GET /api/v3/myTrades";
 const SYMBOL = "ADAUSDT";
 const ROUTINE = { maxAgeMs: 5 * 60_000, safetyNetMs: 60 * 60_000 };
-/**
- * A symbol's first sync reads the week MEXC answers (trade-windows.ts) in two windows, its first hour and the rest;
- * later ones read from where the last stopped, one.
- */
-const FIRST_SYNC = 2;
 
 /** The real simulator; the ledger on a virtual clock, so a test can let the safety net's hour pass. */
 async function setup(feeAsset: "quote" | "base" = "quote") {
@@ -72,7 +67,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
   it("syncs on the first check, then only when the base total moved (fees in the quote)", async () => {
     const { routine, trade, worth } = await setup("quote");
     await trade("BUY", await worth("10"));
-    expect(await routine()).toEqual({ requests: FIRST_SYNC, added: 1 });
+    expect(await routine()).toEqual({ requests: 1, added: 1 });
     // Nothing traded since: the account read says so, no myTrades call.
     expect(await routine()).toEqual({ requests: 0, added: 0 });
     expect(await routine()).toEqual({ requests: 0, added: 0 });
@@ -84,7 +79,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
 
   it("needs no sync for a move the ledger already booked (the suite syncs a symbol when its order fills)", async () => {
     const { ledger, routine, trade, worth, calls } = await setup("base");
-    expect((await routine()).requests).toBe(FIRST_SYNC);
+    expect((await routine()).requests).toBe(1);
     await trade("BUY", await worth("10"));
     // As the suite's sync on an order change: the fill is booked before the next account read.
     expect(await ledger.sync(SYMBOL)).toHaveLength(1);
@@ -101,7 +96,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
 
   it("sees a buy whose fee is charged in the base asset (the total moves by qty − fee)", async () => {
     const { routine, trade, worth } = await setup("base");
-    expect((await routine()).requests).toBe(FIRST_SYNC);
+    expect((await routine()).requests).toBe(1);
     await trade("BUY", await worth("10"));
     expect(await routine()).toEqual({ requests: 1, added: 1 });
   });
@@ -131,7 +126,7 @@ describe("ledger: routine syncs (routine-sync.ts)", () => {
     await expect(routine()).rejects.toThrow();
     expect(ledger.fillCount).toBe(0);
     // The same total as the failed check saw: still synced, because the failed sync counted for nothing.
-    expect(await routine()).toEqual({ requests: FIRST_SYNC, added: 1 });
+    expect(await routine()).toEqual({ requests: 1, added: 1 });
     expect((await routine()).requests).toBe(0);
 
     // A moved total whose sync fails is retried too.

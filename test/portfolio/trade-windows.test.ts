@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Trade } from "../../src/api/index.js";
 import {
-  AHEAD_MS,
   MARGIN_MS,
   nextCursor,
   PAGE,
@@ -61,34 +60,24 @@ async function walk(all: Trade[], pick: Pick, windows: TradeWindow[], maxRequest
 }
 
 describe("tradeWindows", () => {
-  it("covers from..now + an hour without gaps, at most 7 days each, none straddling now − 7 d + margin", () => {
+  it("covers from.. on without gaps, at most 7 days each, none straddling now − 7 d + margin, the last one open", () => {
     const line = NOW - RECENT_MS + MARGIN_MS;
-    const late = NOW - RECENT_MS + AHEAD_MS;
-    for (const from of [
-      NOW - 30 * DAY + MARGIN_MS,
-      NOW - 10 * DAY,
-      NOW - 7 * DAY,
-      line,
-      late,
-      NOW - 60_000,
-      NOW,
-    ]) {
+    for (const from of [NOW - 30 * DAY + MARGIN_MS, NOW - 10 * DAY, NOW - 7 * DAY, line, NOW - 60_000, NOW]) {
       const ws = tradeWindows(from, NOW);
       expect(ws[0]?.start).toBe(from);
-      expect(ws.at(-1)?.end).toBe(NOW + AHEAD_MS - 1);
+      // Open: no endTime, up to the exchange's own now; it starts inside the week.
+      expect(ws.at(-1)?.end).toBe(Number.POSITIVE_INFINITY);
+      expect(ws.at(-1)?.start).toBeGreaterThanOrEqual(line);
       for (const [i, w] of ws.entries()) {
-        expect(w.end - w.start + 1).toBeLessThanOrEqual(RECENT_MS);
+        if (Number.isFinite(w.end)) expect(w.end - w.start + 1).toBeLessThanOrEqual(RECENT_MS);
         expect(w.start <= w.end).toBe(true);
-        for (const cut of [line, late]) expect(w.start < cut && w.end >= cut).toBe(false);
+        expect(w.start < line && w.end >= line).toBe(false);
         if (i > 0) expect(w.start).toBe((ws[i - 1] as TradeWindow).end + 1);
       }
-      // Every window that reaches the last week starts inside it; the one reaching past now starts an hour later.
-      for (const w of ws) if (w.end >= line) expect(w.start).toBeGreaterThanOrEqual(line);
-      expect(ws.at(-1)?.start).toBeGreaterThanOrEqual(late);
     }
-    // A fresh symbol: the month in 4 windows before the line, then the line's hour and the rest of the week.
-    expect(tradeWindows(NOW - 30 * DAY + MARGIN_MS, NOW)).toHaveLength(6);
-    expect(tradeWindows(NOW - 60_000, NOW)).toEqual([{ start: NOW - 60_000, end: NOW + AHEAD_MS - 1 }]);
+    // A month back: 4 closed windows before the line, then the open week.
+    expect(tradeWindows(NOW - 30 * DAY + MARGIN_MS, NOW)).toHaveLength(5);
+    expect(tradeWindows(NOW - 60_000, NOW)).toEqual([{ start: NOW - 60_000, end: Number.POSITIVE_INFINITY }]);
     expect(tradeWindows(NOW + 1, NOW)).toEqual([]);
   });
 });
@@ -103,7 +92,7 @@ describe("walkTradeWindows", () => {
       const all = tradesAt([...spread, ...burst]);
       const r = await walk(all, pick, day);
       expect(r.seen.size).toBe(all.length);
-      expect(r).toMatchObject({ capped: false, coveredTo: NOW + AHEAD_MS - 1, warned: [] });
+      expect(r).toMatchObject({ capped: false, coveredTo: Number.POSITIVE_INFINITY, warned: [] });
       // Split at the rows a page showed, not at the window's middle: a handful of requests, not one per halving.
       expect(r.requests.length).toBeLessThanOrEqual(16);
       // In time order, each request inside the day, none asked twice.
@@ -148,7 +137,7 @@ describe("nextCursor", () => {
       from: cursor.coveredTo - 120_000,
       now: NOW,
       newest: -Infinity,
-      coveredTo: NOW + AHEAD_MS - 1,
+      coveredTo: Number.POSITIVE_INFINITY,
     };
     expect(nextCursor(cursor, walked)).toEqual({ coveredTo: NOW });
     expect(nextCursor(cursor, { ...walked, newest: NOW - 5 })).toEqual({
@@ -159,7 +148,7 @@ describe("nextCursor", () => {
     const dayLater = {
       ...walked,
       now: cursor.coveredTo + DAY,
-      coveredTo: cursor.coveredTo + DAY + AHEAD_MS - 1,
+      coveredTo: Number.POSITIVE_INFINITY,
     };
     expect(nextCursor(cursor, dayLater)).toEqual({
       written: { lastTime: cursor.lastTime, coveredTo: cursor.coveredTo + DAY },
