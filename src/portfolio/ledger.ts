@@ -10,11 +10,19 @@ import { fillsSince, forEachFill, recentFills, rewriteFills } from "./fills-read
 import { replayFillsFile } from "./fills-replay.js";
 import { type FillsOnDisk, KeptCostBasis } from "./kept-cost-basis.js";
 import { type RoutineRule, RoutineSyncs, SAFETY_NET_MS, shouldSync } from "./routine-sync.js";
+import {
+  HISTORY_MS,
+  MARGIN_MS,
+  nextCursor,
+  PAGE,
+  RECENT_MS,
+  type SyncCursor,
+  tradeWindows,
+  type Walked,
+  walkTradeWindows,
+} from "./trade-windows.js";
 
-/** MEXC's myTrades reaches back one month and returns at most 100 rows. */
-const HISTORY_MS = 30 * 24 * 60 * 60_000;
-const PAGE = 100;
-/** A sync never pages forever: 100 pages are 10,000 trades of one symbol in one call. */
+/** A sync never reads forever: at most 100 myTrades requests a call; the next one goes on from where it stopped. */
 const MAX_PAGES = 100;
 /** How far before the last synced trade each sync starts again. */
 const LOOK_BACK_MS = 2 * 60_000;
@@ -51,8 +59,9 @@ export interface LedgerOptions {
 
 /**
  * Every fill of the account, kept forever: MEXC forgets trades after a month, the cost basis must not.
- * Each symbol is synced incrementally from where its last sync stopped, so a routine PnL check costs one
- * myTrades call per symbol; duplicates (the same trade seen twice across pages or runs) are dropped by id.
+ * Each symbol is synced incrementally from where its last sync stopped, in windows of at most a week with an
+ * explicit end (trade-windows.ts: MEXC answers nothing for a startTime older than a week), so a routine PnL check
+ * costs one myTrades call per symbol; duplicates (the same trade seen twice across windows or runs) are dropped by id.
  *
  * Each fill is attributed to a bot when it is synced, through the journal (see attribution.ts), and the bot is
  * kept in fills.jsonl. A fill can be synced before the journal knows its order id (that id arrives with the
@@ -82,6 +91,8 @@ export class Ledger {
   readonly #routine = new RoutineSyncs();
   /** The plain cost basis, applied fill by fill and checkpointed next to fills.jsonl. */
   readonly #basis: KeptCostBasis;
+  /** Coverage read since the cursor was last written, by that cursor (a cursor replaced starts afresh). */
+  readonly #covered = new WeakMap<SyncCursor, number>();
 
   constructor(opts: LedgerOptions) {
     this.#client = opts.client;
@@ -184,45 +195,47 @@ export class Ledger {
     this.#attributeManual(symbol);
     const now = this.#clock.now();
     const ticket = this.#routine.begin();
-    const floor = now - HISTORY_MS + 60_000;
     const cursor = this.#store.state.ledger.cursors[symbol];
-    // Two minutes back from the cursor: a trade can become visible after a later one was synced (a resting
-    // order's fill reported late). Trades seen twice are dropped by id; a symbol with more than 100 trades in those
-    // two minutes costs a second page.
-    let start = Math.max((cursor?.lastTime ?? floor) - LOOK_BACK_MS, floor);
+    const covered = Math.max(cursor?.coveredTo ?? 0, (cursor && this.#covered.get(cursor)) ?? 0);
+    // Two minutes back from where the last sync stopped: a trade can become visible after a later one was synced
+    // (a resting order's fill reported late). Trades seen twice are dropped by id. A symbol never synced starts at
+    // the week MEXC answers, not the docs' month: its older windows would be [] (mexc-api-sdk #56) and, at a start
+    // syncing every held symbol, a burst of requests (weight 10 each) the limiter makes the start wait for.
+    const reach = cursor ? HISTORY_MS : RECENT_MS;
+    const from = Math.max(Math.max(cursor?.lastTime ?? 0, covered) - LOOK_BACK_MS, now - reach + MARGIN_MS);
     const added: Fill[] = [];
-    let lastTime = cursor?.lastTime ?? start;
-    let sawTrades = false;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const trades = await this.#client.myTrades(symbol, { startTime: start, limit: PAGE });
-      if (trades.length > 0) sawTrades = true;
-      const fresh = trades.filter((t) => !this.#digest.ids.has(t.id)).map((t) => this.#toFill(t));
-      if (fresh.length) {
-        this.#digest.append(fresh);
-        this.#basis.added(fresh);
-        this.#routine.booked(fresh);
-        added.push(...fresh);
-      }
-      const maxTime = trades.reduce((m, t) => Math.max(m, t.time), start);
-      lastTime = Math.max(lastTime, maxTime);
-      if (trades.length < PAGE) break;
-      // The next page starts at the last time seen (its trades dedupe by id); a full page of one millisecond
-      // cannot be paged by time, so step past it and say so.
-      if (maxTime <= start) {
+    let newest = Number.NEGATIVE_INFINITY;
+    const walk = await walkTradeWindows({
+      windows: tradeWindows(from, now),
+      maxRequests: MAX_PAGES,
+      fetch: (w) =>
+        this.#client.myTrades(symbol, {
+          startTime: w.start,
+          ...(Number.isFinite(w.end) ? { endTime: w.end } : {}),
+          limit: PAGE,
+        }),
+      seen: (trades) => {
+        const fresh = trades.filter((t) => !this.#digest.ids.has(t.id)).map((t) => this.#toFill(t));
+        if (fresh.length) {
+          this.#digest.append(fresh);
+          this.#basis.added(fresh);
+          this.#routine.booked(fresh);
+          added.push(...fresh);
+        }
+        for (const t of trades) if (t.time > newest) newest = t.time;
+      },
+      unsplittable: (w) =>
         this.#log?.warn(
-          { symbol, start },
+          { symbol, start: w.start },
           "100 trades in one millisecond: some may be missed by time paging",
-        );
-        start += 1;
-      } else {
-        start = maxTime;
-      }
-    }
-    // A sync that found nothing new leaves the cursor as it was: no write (the bots sync every minute).
-    if (sawTrades && cursor?.lastTime !== lastTime)
-      await this.#store.update((s) => {
-        s.ledger.cursors[symbol] = { lastTime };
-      });
+        ),
+    });
+    if (walk.capped)
+      this.#log?.warn(
+        { symbol, requests: walk.requests, coveredTo: walk.coveredTo },
+        "trade sync stopped at its request cap; the next sync goes on from there",
+      );
+    await this.#keepCursor(symbol, cursor, { from, now, newest, coveredTo: walk.coveredTo });
     if (added.length) this.#log?.info({ symbol, added: added.length }, "fills synced");
     // Again at the end: an order acknowledged while this sync was under way asked for a sync and got this one,
     // which may have booked its fill as manual on an earlier page or before the acknowledgement was journaled.
@@ -230,6 +243,17 @@ export class Ledger {
     // Only now: a sync that failed must not count as done, or a routine check would skip its symbol.
     this.#routine.succeeded(symbol, ticket, now);
     return added;
+  }
+
+  /** Writes the cursor when nextCursor says so; else keeps the coverage in memory, against the cursor it extends. */
+  async #keepCursor(symbol: string, cursor: SyncCursor | undefined, walked: Walked): Promise<void> {
+    const next = nextCursor(cursor, walked);
+    if (next === undefined) return;
+    if ("written" in next) {
+      await this.#store.update((s) => {
+        s.ledger.cursors[symbol] = next.written;
+      });
+    } else if (cursor) this.#covered.set(cursor, next.coveredTo);
   }
 
   /** Adds fills from an import (older history); see mergeImportedFills. */

@@ -18,6 +18,12 @@ import { Raw, type RouteCtx, type RouteTable } from "./routes.js";
 const DAY_MS = 86_400_000;
 /** MEXC: myTrades only reaches back one month; allOrders 24 h by default and 7 days at most. */
 export const TRADES_HISTORY_MS = 30 * DAY_MS;
+/**
+ * The docs ("Account Trade List": "Only the transaction records in the past 1 month can be queried") and a public
+ * report disagree; the stricter holds: "When transmitting `startTime` older than 7 days, no data is returned."
+ * (mexcdevelop/mexc-api-sdk issue #56, 2023-10-03). Such a request answers [], without an error.
+ */
+export const TRADES_START_MS = 7 * DAY_MS;
 export const ORDERS_HISTORY_MS = 7 * DAY_MS;
 
 function orderRequest(p: Params): OrderRequest {
@@ -199,6 +205,8 @@ function addHistoryRoutes(t: RouteTable): void {
       const engine = ctx.env.engine;
       const fromSeq =
         fromId === undefined ? undefined : (engine.tradeSeq(fromId) ?? Number.POSITIVE_INFINITY);
+      const limit = p.limit(100, 100);
+      if (startTime !== undefined && startTime < ctx.now - TRADES_START_MS) return [];
       const floor = ctx.now - TRADES_HISTORY_MS;
       const rows = engine
         .trades(ctx.apiKey)
@@ -211,13 +219,14 @@ function addHistoryRoutes(t: RouteTable): void {
             (endTime === undefined || t.time <= endTime) &&
             (fromSeq === undefined || t.seq >= fromSeq),
         );
-      const limit = p.limit(100, 100);
       if (fromSeq !== undefined)
         return rows
           .sort((a, b) => a.seq - b.seq)
           .slice(0, limit)
           .map(tradeView);
-      return page(rows, limit, startTime !== undefined).map(tradeView);
+      // Which rows a full page of a window holds, MEXC does not say: the oldest by default, the newest as a variant.
+      const fromStart = startTime !== undefined && !ctx.env.newestTradesPage;
+      return page(rows, limit, fromStart).map(tradeView);
     },
   });
 }

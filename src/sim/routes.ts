@@ -53,6 +53,8 @@ export interface RouteEnv {
   upstream: UpstreamSource | undefined;
   faults: SimFaults;
   stats: SimStats;
+  /** A full myTrades page of a window holds its newest rows, not its oldest (SimOptions.newestTradesPage). */
+  newestTradesPage: boolean;
   /** The symbols of defaultSymbols (API-tradable); paper mode knows only those its upstream listed. */
   apiSymbols(): string[];
 }

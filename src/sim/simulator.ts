@@ -62,6 +62,8 @@ export interface SimOptions {
   realVariants?: boolean | VariantOptions;
   /** myTrades answers `clientOrderId: null` as MEXC's own sample does; default: on with realVariants. */
   nullTradeClientOrderId?: boolean;
+  /** A full myTrades page with a startTime holds the window's newest rows (MEXC does not say which); default off. */
+  newestTradesPage?: boolean;
 }
 
 export const DEFAULT_ACCOUNT: SimAccountSpec = {
@@ -167,6 +169,7 @@ export class Simulator {
       upstream,
       faults: this.faults,
       stats: this.stats,
+      newestTradesPage: opts.newestTradesPage ?? false,
       apiSymbols: () => this.source.apiSymbols(),
     };
     const market = synthetic ? syntheticMarket(synthetic, this.env.views) : history && historyMarket(history);

@@ -54,9 +54,16 @@ export const stateSchema = z.object({
    * read once at the first start of this version, moved to the file, then left empty. Kept so older files load.
    */
   journal: z.record(z.string(), journalEntrySchema).default(() => ({})),
-  /** Where the trade-history sync of each symbol stopped (the fills themselves are in fills.jsonl). */
+  /**
+   * Where the trade-history sync of each symbol stopped (the fills themselves are in fills.jsonl): the newest trade
+   * synced, and the end of the last window read in full (portfolio/trade-windows.ts; absent in older files).
+   */
   ledger: z
-    .object({ cursors: z.record(z.string(), z.object({ lastTime: z.number() })).default(() => ({})) })
+    .object({
+      cursors: z
+        .record(z.string(), z.object({ lastTime: z.number(), coveredTo: z.number().optional() }))
+        .default(() => ({})),
+    })
     .default(() => ({ cursors: {} })),
   killSwitch: z
     .object({
