@@ -108,7 +108,9 @@ describe("control bot commands, from the owner's private chat", () => {
     expect(bad).toContain("Usage: <code>/pause &lt;bot|all&gt;</code>");
     expect(bad).toContain("scanner, pnl");
     expect(bad).toContain('No bot is named "nosuchbot".');
-    expect(text(await h.replyTo(`/pause ${"<b>x".repeat(30)}`))).toContain('No bot is named "&lt;b&gt;x&lt;b&gt;x');
+    expect(text(await h.replyTo(`/pause ${"<b>x".repeat(30)}`))).toContain(
+      'No bot is named "&lt;b&gt;x&lt;b&gt;x',
+    );
     const none = text(await h.replyTo("/resume"));
     expect(none).toContain("Which bot?");
     expect(none).toContain("Usage");
