@@ -1,10 +1,12 @@
 import {
   appendFileSync,
   closeSync,
+  constants,
   fsyncSync,
   ftruncateSync,
   openSync,
   renameSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -21,20 +23,50 @@ export function writeAtomically(path: string, text: string): void {
 
 /** writeAtomically for content too large for one string: `write` fills the temp file through its descriptor. */
 export function writeAtomicallyWith(path: string, write: (fd: number) => void): void {
+  replace(path, "w", write, closeSync);
+}
+
+/**
+ * writeAtomically whose new file stays open for appends: `adopt` gets its descriptor right after the rename and
+ * before the directory's fsync, so appends follow the new file whatever happens after the rename. A failure
+ * before it leaves the old file as it was.
+ */
+export function writeAtomicallyKeepingOpen(path: string, text: string, adopt: (fd: number) => void): void {
+  const appending = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+  replace(path, appending, (fd) => writeSync(fd, text), adopt);
+}
+
+function replace(
+  path: string,
+  flags: string | number,
+  write: (fd: number) => void,
+  after: (fd: number) => void,
+) {
   const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fd = openSync(tmp, "w", 0o600);
+  const fd = openSync(tmp, flags, 0o600);
   try {
     write(fd);
     fsyncSync(fd);
-  } finally {
+    renameSync(tmp, path);
+  } catch (e) {
     closeSync(fd);
+    removeQuietly(tmp); // a half-written copy would only hold the space a full disk lacks
+    throw e;
   }
-  renameSync(tmp, path);
+  after(fd);
   const dir = openSync(dirname(path), "r");
   try {
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Nothing there, or not removable: the next write truncates it anyway.
   }
 }
 

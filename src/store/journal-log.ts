@@ -1,16 +1,6 @@
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { describeLineError, keepTornTail } from "./file-durability.js";
+import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { basename } from "node:path";
+import { describeLineError, keepTornTail, writeAtomicallyKeepingOpen } from "./file-durability.js";
 import { StoreError } from "./store.js";
 
 /**
@@ -138,29 +128,13 @@ export class JournalLog<E> {
    * the rename they go to the old file, which a failure leaves as it was.
    */
   compact(): void {
-    const path = this.#o.path;
-    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
-    const fd = openSync(tmp, flags, 0o600);
-    try {
-      writeSync(fd, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
-      fsyncSync(fd);
-      renameSync(tmp, path);
-    } catch (e) {
-      closeSync(fd);
-      removeQuietly(tmp); // a half-written copy would only hold the space a full disk lacks
-      throw e;
-    }
-    const old = this.#fd;
-    this.#fd = fd;
-    this.#lines = this.#entries.size;
-    if (old !== undefined) closeQuietly(old);
-    const dir = openSync(dirname(path), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    const text = [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join("");
+    writeAtomicallyKeepingOpen(this.#o.path, text, (fd) => {
+      const old = this.#fd;
+      this.#fd = fd;
+      this.#lines = this.#entries.size;
+      if (old !== undefined) closeQuietly(old);
+    });
   }
 
   close(): void {
@@ -277,14 +251,6 @@ export class JournalLog<E> {
         `exchange.${hint}`,
       path,
     );
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Nothing there, or not removable: the next compaction truncates it anyway.
   }
 }
 
