@@ -59,9 +59,9 @@ export interface LedgerOptions {
 
 /**
  * Every fill of the account, kept forever: MEXC forgets trades after a month, the cost basis must not.
- * Each symbol is synced incrementally from where its last sync stopped, in windows of at most a week with an
- * explicit end (trade-windows.ts: MEXC answers nothing for a startTime older than a week), so a routine PnL check
- * costs one myTrades call per symbol; duplicates (the same trade seen twice across windows or runs) are dropped by id.
+ * Each symbol is synced incrementally from where its last sync stopped, in windows of at most a week, the last one
+ * open and inside the week (trade-windows.ts: MEXC answers nothing for a startTime older than a week), so a routine
+ * PnL check costs one myTrades call per symbol; duplicates (the same trade seen twice) are dropped by id.
  *
  * Each fill is attributed to a bot when it is synced, through the journal (see attribution.ts), and the bot is
  * kept in fills.jsonl. A fill can be synced before the journal knows its order id (that id arrives with the
